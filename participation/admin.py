@@ -1,0 +1,70 @@
+from django.contrib import admin
+
+from .models import (
+    AuditEvent,
+    FieldOfAction,
+    Organisation,
+    Person,
+    Phase,
+    Process,
+    ProcessMembership,
+    TargetGroup,
+)
+
+
+class PhaseInline(admin.TabularInline):
+    model = Phase
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = ProcessMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Process)
+class ProcessAdmin(admin.ModelAdmin):
+    list_display = ["title", "territory", "period_start", "period_end", "status"]
+    list_filter = ["status"]
+    search_fields = ["title", "territory"]
+    filter_horizontal = ["target_groups", "fields_of_action"]
+    inlines = [PhaseInline, MembershipInline]
+
+
+@admin.register(TargetGroup, FieldOfAction)
+class CatalogueAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_en", "order", "active"]
+    list_editable = ["order", "active"]
+    search_fields = ["code", "name", "name_en"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "organisation", "consent_to_contact", "erased_at"]
+    list_filter = ["consent_to_contact", "organisation__kind"]
+    search_fields = ["first_name", "last_name", "email"]
+    readonly_fields = ["erased_at"]
+
+    # Erasure goes through the service (participation.services.person_erase), not the admin.
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "actor", "action", "object_type", "object_id", "process"]
+    list_filter = ["action", "object_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

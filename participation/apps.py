@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ParticipationConfig(AppConfig):
+    name = "participation"
+    verbose_name = _("Participation process")
+
+    def ready(self):
+        from . import permissions  # noqa: F401  (registers the rules permissions)

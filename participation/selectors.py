@@ -1,0 +1,94 @@
+"""Reads for the participation core that more than one caller needs."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+
+from .dashboard import phase_counts
+from .models import Organisation, Person, Phase, Process, ProcessMembership
+from .permissions import roles_of
+
+
+def process_list(*, user) -> QuerySet[Process]:
+    """The processes ``user`` may open (staff and facilitators; experts see none here)."""
+    qs = Process.objects.all()
+    if not getattr(user, "is_superuser", False):
+        visible = [
+            pid
+            for pid, role in roles_of(user).items()
+            if role in (ProcessMembership.Role.STAFF, ProcessMembership.Role.FACILITATOR)
+        ]
+        qs = qs.filter(pk__in=visible)
+    return qs.annotate(phase_count=Count("phases", distinct=True)).order_by("-period_start")
+
+
+@dataclass
+class PhaseSummary:
+    phase: Phase
+    figures: list[tuple[str, int]] = field(default_factory=list)
+    state: str = "planned"  # planned, running, done (relative to today)
+
+
+@dataclass
+class ProcessDashboard:
+    process: Process
+    phases: list[PhaseSummary]
+    members_by_role: dict[str, int]
+    people: int
+    organisations: int
+    target_groups: list
+    fields_of_action: list
+
+
+def process_dashboard(*, process: Process, today) -> ProcessDashboard:
+    phases = []
+    for phase in process.phases.all():
+        state = (
+            "done"
+            if phase.end_date < today
+            else "running"
+            if phase.start_date <= today
+            else "planned"
+        )
+        phases.append(PhaseSummary(phase=phase, figures=phase_counts(phase), state=state))
+    members = dict(
+        process.memberships.values_list("role").annotate(n=Count("id")).values_list("role", "n")
+    )
+    return ProcessDashboard(
+        process=process,
+        phases=phases,
+        members_by_role={
+            label: members.get(value, 0) for value, label in ProcessMembership.Role.choices
+        },
+        people=process.people.filter(erased_at__isnull=True).count(),
+        organisations=Organisation.objects.filter(people__processes=process).distinct().count(),
+        target_groups=list(process.target_groups.all()),
+        fields_of_action=list(process.fields_of_action.all()),
+    )
+
+
+def person_list(
+    *, search: str = "", process: Process | None = None, organisation: Organisation | None = None
+) -> QuerySet[Person]:
+    qs = Person.objects.select_related("organisation")
+    if search:
+        qs = qs.filter(
+            Q(first_name__icontains=search)
+            | Q(last_name__icontains=search)
+            | Q(email__icontains=search)
+            | Q(organisation__name__icontains=search)
+        )
+    if process is not None:
+        qs = qs.filter(processes=process)
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
+    return qs
+
+
+def organisation_list(*, search: str = "", kind: str = "") -> QuerySet[Organisation]:
+    qs = Organisation.objects.annotate(people_count=Count("people"))
+    if search:
+        qs = qs.filter(name__icontains=search)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs

@@ -1,0 +1,281 @@
+"""Writes for the participation core. Every function validates fully and writes all or nothing."""
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import (
+    AuditEvent,
+    FieldOfAction,
+    Organisation,
+    Person,
+    Phase,
+    Process,
+    ProcessMembership,
+    TargetGroup,
+)
+
+User = get_user_model()
+
+
+def audit_log(
+    *, actor, action: str, obj: models.Model, process: Process | None = None, **detail: Any
+) -> AuditEvent:
+    """Record an action. ``detail`` must hold no personal data (keys and field names only)."""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        process=process,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        detail=detail,
+    )
+
+
+def _save(instance: models.Model, data: dict[str, Any], m2m: Iterable[str] = ()) -> models.Model:
+    """Apply ``data``, run every model and database-level validation, then save."""
+    m2m_values = {}
+    for field, value in data.items():
+        if field in m2m:
+            m2m_values[field] = value
+        else:
+            setattr(instance, field, value)
+    instance.full_clean()
+    instance.save()
+    for field, values in m2m_values.items():
+        getattr(instance, field).set(values)
+    return instance
+
+
+# --- processes and phases -----------------------------------------------------------------
+
+
+@transaction.atomic
+def process_create(
+    *,
+    user,
+    title: str,
+    territory: str,
+    period_start: date,
+    period_end: date,
+    description: str = "",
+    territory_key: str = "",
+    status: str = Process.Status.DRAFT,
+    target_groups: Iterable[TargetGroup] | None = None,
+    fields_of_action: Iterable[FieldOfAction] | None = None,
+) -> Process:
+    """Create a process; the creator becomes its project staff.
+
+    Without explicit catalogues the process uses every active target group and field of action.
+    """
+    if not user.has_perm("participation.add_process"):
+        raise PermissionDenied(_("You may not create processes."))
+    process = Process()
+    _save(
+        process,
+        {
+            "title": title,
+            "territory": territory,
+            "territory_key": territory_key,
+            "period_start": period_start,
+            "period_end": period_end,
+            "description": description,
+            "status": status,
+        },
+    )
+    process.target_groups.set(
+        target_groups if target_groups is not None else TargetGroup.objects.filter(active=True)
+    )
+    process.fields_of_action.set(
+        fields_of_action
+        if fields_of_action is not None
+        else FieldOfAction.objects.filter(active=True)
+    )
+    ProcessMembership.objects.get_or_create(
+        process=process, user=user, defaults={"role": ProcessMembership.Role.STAFF}
+    )
+    audit_log(actor=user, action="process.create", obj=process, process=process)
+    return process
+
+
+@transaction.atomic
+def process_update(*, process: Process, user, **data: Any) -> Process:
+    _save(process, data, m2m=("target_groups", "fields_of_action"))
+    audit_log(
+        actor=user, action="process.update", obj=process, process=process, fields=sorted(data)
+    )
+    return process
+
+
+@transaction.atomic
+def phase_save(*, process: Process, user, phase: Phase | None = None, **data: Any) -> Phase:
+    """Create or update a phase. ``order`` defaults to after the last phase."""
+    phase = phase or Phase(process=process)
+    if phase.process_id != process.pk:
+        raise ValidationError(_("The phase belongs to another process."))
+    if data.get("order") in (None, "") and phase.pk is None:
+        last = process.phases.aggregate(m=models.Max("order"))["m"]
+        data["order"] = 1 if last is None else last + 1
+    if "order" in data and (
+        Phase.objects.filter(process=process, order=data["order"]).exclude(pk=phase.pk).exists()
+    ):
+        raise ValidationError({"order": [_("Another phase of this process has this position.")]})
+    _save(phase, data)
+    audit_log(actor=user, action="phase.save", obj=phase, process=process)
+    return phase
+
+
+@transaction.atomic
+def phase_delete(*, phase: Phase, user) -> None:
+    audit_log(actor=user, action="phase.delete", obj=phase, process=phase.process)
+    phase.delete()
+
+
+# --- catalogues ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def catalogue_item_save(
+    *, model: type[TargetGroup] | type[FieldOfAction], user, instance=None, **data: Any
+):
+    """Create or update a target group or field of action (shared by all processes)."""
+    instance = instance or model()
+    _save(instance, data)
+    audit_log(actor=user, action=f"{model._meta.model_name}.save", obj=instance)
+    return instance
+
+
+# --- directory ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def organisation_save(*, user, organisation: Organisation | None = None, **data: Any):
+    organisation = organisation or Organisation()
+    _save(organisation, data)
+    audit_log(actor=user, action="organisation.save", obj=organisation)
+    return organisation
+
+
+@transaction.atomic
+def person_save(*, user, person: Person | None = None, **data: Any) -> Person:
+    """Create or update a person. An erased person cannot be given personal data again."""
+    person = person or Person()
+    if person.is_erased:
+        raise ValidationError(_("This person was erased and cannot be edited."))
+    if data.get("consent_to_contact") and not data.get("consent_date"):
+        data["consent_date"] = timezone.localdate()
+    _save(person, data, m2m=("processes",))
+    audit_log(actor=user, action="person.save", obj=person, fields=sorted(data))
+    return person
+
+
+@transaction.atomic
+def person_erase(*, person: Person, user, reason: str = "") -> Person:
+    """Erase a person on request.
+
+    Personal fields are blanked, the login account (if any) is deactivated and unlinked, and
+    the person stays as a pseudonymised record so that everything they contributed remains,
+    attributed to the pseudonym. Idempotent: erasing twice changes nothing more.
+    """
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.is_erased:
+        return person
+    account = person.user
+    person.first_name = ""
+    person.last_name = ""
+    person.email = ""
+    person.phone = ""
+    person.function = ""
+    person.notes = ""
+    person.consent_to_contact = False
+    person.consent_date = None
+    person.consent_purpose = ""
+    person.user = None
+    person.erased_at = timezone.now()
+    person.save()
+    if account is not None:
+        account.is_active = False
+        account.first_name = ""
+        account.last_name = ""
+        account.email = ""
+        account.username = f"erased-{person.pk}-{account.pk}"
+        account.set_unusable_password()
+        account.save()
+    audit_log(actor=user, action="person.erase", obj=person, reason_given=bool(reason))
+    return person
+
+
+# --- memberships --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def membership_set(*, process: Process, user, member, role: str) -> ProcessMembership:
+    """Give ``member`` the ``role`` in ``process`` (replacing an earlier role)."""
+    if role not in ProcessMembership.Role.values:
+        raise ValidationError({"role": [_("Unknown role.")]})
+    existing = ProcessMembership.objects.filter(process=process, user=member).first()
+    changed = existing is None or existing.role != role
+    membership, _created = ProcessMembership.objects.update_or_create(
+        process=process, user=member, defaults={"role": role}
+    )
+    if changed:
+        ProcessMembership.objects.filter(pk=membership.pk).update(notified_at=None)
+        from .tasks import send_membership_notice
+
+        send_membership_notice.delay_on_commit(membership.pk)
+    audit_log(actor=user, action="membership.set", obj=membership, process=process, role=role)
+    return membership
+
+
+def membership_notify(*, membership_id: int) -> bool:
+    """Email the member about their role once; returns False when there was nothing to send.
+
+    Safe to run twice: the row is locked and ``notified_at`` marks the notice as sent.
+    """
+    with transaction.atomic():
+        membership = (
+            ProcessMembership.objects.select_for_update()
+            .select_related("user", "process")
+            .filter(pk=membership_id, notified_at__isnull=True)
+            .first()
+        )
+        if membership is None:
+            return False
+        if membership.user.email:
+            with translation.override(
+                getattr(getattr(membership.user, "person", None), "language", None)
+                or settings.LANGUAGE_CODE
+            ):
+                send_mail(
+                    subject=_("Your role in %(process)s") % {"process": membership.process},
+                    message=_(
+                        'Hello,\n\nyou now take part in "%(process)s" as %(role)s. '
+                        "Sign in to see what you can do.\n\nTeilhabe"
+                    )
+                    % {"process": membership.process, "role": membership.get_role_display()},
+                    from_email=None,
+                    recipient_list=[membership.user.email],
+                )
+        membership.notified_at = timezone.now()
+        membership.save(update_fields=["notified_at"])
+    return True
+
+
+@transaction.atomic
+def membership_remove(*, membership: ProcessMembership, user) -> None:
+    process = membership.process
+    if (
+        membership.role == ProcessMembership.Role.STAFF
+        and process.memberships.filter(role=ProcessMembership.Role.STAFF).count() == 1
+    ):
+        raise ValidationError(_("A process needs at least one member of project staff."))
+    audit_log(actor=user, action="membership.remove", obj=membership, process=process)
+    membership.delete()

@@ -1,0 +1,19 @@
+"""Celery tasks of the participation core: thin, idempotent, keyed by id."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(
+    name="participation.send_membership_notice",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 5},
+    soft_time_limit=60,
+    time_limit=90,
+)
+def send_membership_notice(membership_id: int) -> bool:
+    """Tell a user by email about their role in a process. Sends at most once."""
+    return services.membership_notify(membership_id=membership_id)

@@ -1,0 +1,351 @@
+"""Web pages of the participation core. Thin: parse, check permission, call a service, render."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import (
+    FieldOfActionForm,
+    MembershipForm,
+    OrganisationForm,
+    PersonEraseForm,
+    PersonForm,
+    PhaseForm,
+    ProcessForm,
+    TargetGroupForm,
+)
+from .models import (
+    FieldOfAction,
+    Organisation,
+    Person,
+    Phase,
+    Process,
+    ProcessMembership,
+    TargetGroup,
+)
+
+
+def require_perm(user, perm: str, obj=None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def add_validation_error(form, error: ValidationError) -> None:
+    """Attach a service's ValidationError to the form, field by field where the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for item in errors:
+                form.add_error(target, item)
+    else:
+        form.add_error(None, error)
+
+
+def form_page(
+    request,
+    *,
+    form,
+    title: str,
+    save: Callable[[dict], object],
+    success: Callable[[object], str],
+    cancel_url: str,
+    success_message: str,
+    template: str = "participation/form.html",
+    context: dict | None = None,
+):
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save(form.cleaned_data)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, success_message)
+            return redirect(success(obj))
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        template,
+        {"form": form, "title": title, "cancel_url": cancel_url, **(context or {})},
+        status=status,
+    )
+
+
+def paginate(request, queryset, per_page: int = 50):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+# --- home and processes -------------------------------------------------------------------
+
+
+@login_required
+def home(request):
+    processes = selectors.process_list(user=request.user)
+    return render(
+        request,
+        "participation/home.html",
+        {
+            "processes": processes,
+            "can_add": request.user.has_perm("participation.add_process"),
+            "can_keep_directory": request.user.has_perm("participation.view_directory"),
+        },
+    )
+
+
+@login_required
+def process_create(request):
+    require_perm(request.user, "participation.add_process")
+    form = ProcessForm(request.POST or None)
+    return form_page(
+        request,
+        form=form,
+        title=_("New process"),
+        save=lambda data: services.process_create(user=request.user, **data),
+        success=lambda process: process.get_absolute_url(),
+        cancel_url=reverse("participation:home"),
+        success_message=_("The process was created."),
+    )
+
+
+@login_required
+def process_dashboard(request, pk: int):
+    process = get_object_or_404(Process, pk=pk)
+    require_perm(request.user, "participation.view_process", process)
+    dashboard = selectors.process_dashboard(process=process, today=timezone.localdate())
+    return render(
+        request,
+        "participation/process_dashboard.html",
+        {
+            "process": process,
+            "dashboard": dashboard,
+            "can_change": request.user.has_perm("participation.change_process", process),
+        },
+    )
+
+
+@login_required
+def process_edit(request, pk: int):
+    process = get_object_or_404(Process, pk=pk)
+    require_perm(request.user, "participation.change_process", process)
+    form = ProcessForm(request.POST or None, instance=process)
+    return form_page(
+        request,
+        form=form,
+        title=_("Edit process"),
+        save=lambda data: services.process_update(process=process, user=request.user, **data),
+        success=lambda p: p.get_absolute_url(),
+        cancel_url=process.get_absolute_url(),
+        success_message=_("The process was saved."),
+    )
+
+
+@login_required
+def phase_edit(request, pk: int, phase_pk: int | None = None):
+    process = get_object_or_404(Process, pk=pk)
+    require_perm(request.user, "participation.change_process", process)
+    phase = get_object_or_404(Phase, pk=phase_pk, process=process) if phase_pk else None
+    form = PhaseForm(request.POST or None, instance=phase, process=process)
+    return form_page(
+        request,
+        form=form,
+        title=_("Edit phase") if phase else _("New phase"),
+        save=lambda data: services.phase_save(
+            process=process, user=request.user, phase=phase, **data
+        ),
+        success=lambda p: process.get_absolute_url(),
+        cancel_url=process.get_absolute_url(),
+        success_message=_("The phase was saved."),
+    )
+
+
+@login_required
+@require_POST
+def phase_delete(request, pk: int, phase_pk: int):
+    process = get_object_or_404(Process, pk=pk)
+    require_perm(request.user, "participation.change_process", process)
+    phase = get_object_or_404(Phase, pk=phase_pk, process=process)
+    services.phase_delete(phase=phase, user=request.user)
+    messages.success(request, _("The phase was deleted."))
+    return redirect(process.get_absolute_url())
+
+
+@login_required
+def process_members(request, pk: int):
+    process = get_object_or_404(Process, pk=pk)
+    require_perm(request.user, "participation.change_process", process)
+    form = MembershipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_set(
+                process=process,
+                user=request.user,
+                member=form.cleaned_data["member"],
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("The role was saved."))
+            return redirect("participation:process_members", pk=process.pk)
+    memberships = process.memberships.select_related("user").order_by("role", "user__username")
+    return render(
+        request,
+        "participation/process_members.html",
+        {"process": process, "memberships": memberships, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def process_member_remove(request, pk: int, membership_pk: int):
+    process = get_object_or_404(Process, pk=pk)
+    require_perm(request.user, "participation.change_process", process)
+    membership = get_object_or_404(ProcessMembership, pk=membership_pk, process=process)
+    try:
+        services.membership_remove(membership=membership, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The role was removed."))
+    return redirect("participation:process_members", pk=process.pk)
+
+
+# --- catalogues ---------------------------------------------------------------------------
+
+CATALOGUES = {
+    "target-groups": (TargetGroup, TargetGroupForm),
+    "fields-of-action": (FieldOfAction, FieldOfActionForm),
+}
+
+
+def _catalogue(catalogue: str):
+    if catalogue not in CATALOGUES:
+        raise Http404(_("Unknown catalogue."))
+    return CATALOGUES[catalogue]
+
+
+@login_required
+def catalogue_list(request, catalogue: str):
+    require_perm(request.user, "participation.manage_catalogues")
+    model, _form = _catalogue(catalogue)
+    items = model.objects.annotate(process_count=Count("processes"))
+    return render(
+        request,
+        "participation/catalogue_list.html",
+        {"items": items, "catalogue": catalogue, "title": model._meta.verbose_name_plural},
+    )
+
+
+@login_required
+def catalogue_edit(request, catalogue: str, item_pk: int | None = None):
+    require_perm(request.user, "participation.manage_catalogues")
+    model, form_class = _catalogue(catalogue)
+    instance = get_object_or_404(model, pk=item_pk) if item_pk else None
+    form = form_class(request.POST or None, instance=instance)
+    list_url = reverse("participation:catalogue_list", args=[catalogue])
+    return form_page(
+        request,
+        form=form,
+        title=f"{model._meta.verbose_name}: {instance}" if instance else model._meta.verbose_name,
+        save=lambda data: services.catalogue_item_save(
+            model=model, user=request.user, instance=instance, **data
+        ),
+        success=lambda obj: list_url,
+        cancel_url=list_url,
+        success_message=_("Saved."),
+    )
+
+
+# --- directory ----------------------------------------------------------------------------
+
+
+@login_required
+def organisation_list(request):
+    require_perm(request.user, "participation.view_directory")
+    search = request.GET.get("q", "").strip()
+    kind = request.GET.get("kind", "")
+    page = paginate(request, selectors.organisation_list(search=search, kind=kind))
+    return render(
+        request,
+        "participation/organisation_list.html",
+        {"page": page, "q": search, "kind": kind, "kinds": Organisation.Kind.choices},
+    )
+
+
+@login_required
+def organisation_edit(request, pk: int | None = None):
+    require_perm(request.user, "participation.change_directory")
+    organisation = get_object_or_404(Organisation, pk=pk) if pk else None
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    return form_page(
+        request,
+        form=form,
+        title=str(organisation) if organisation else _("New organisation"),
+        save=lambda data: services.organisation_save(
+            user=request.user, organisation=organisation, **data
+        ),
+        success=lambda obj: reverse("participation:organisation_list"),
+        cancel_url=reverse("participation:organisation_list"),
+        success_message=_("The organisation was saved."),
+    )
+
+
+@login_required
+def person_list(request):
+    require_perm(request.user, "participation.view_directory")
+    search = request.GET.get("q", "").strip()
+    page = paginate(request, selectors.person_list(search=search))
+    return render(request, "participation/person_list.html", {"page": page, "q": search})
+
+
+@login_required
+def person_edit(request, pk: int | None = None):
+    require_perm(request.user, "participation.change_directory")
+    person = get_object_or_404(Person, pk=pk) if pk else None
+    if person and person.is_erased:
+        messages.error(request, _("This person was erased and cannot be edited."))
+        return redirect("participation:person_list")
+    form = PersonForm(
+        request.POST or None,
+        instance=person,
+        processes=selectors.process_list(user=request.user),
+    )
+    return form_page(
+        request,
+        form=form,
+        title=str(person) if person else _("New person"),
+        save=lambda data: services.person_save(user=request.user, person=person, **data),
+        success=lambda obj: reverse("participation:person_list"),
+        cancel_url=reverse("participation:person_list"),
+        success_message=_("The person was saved."),
+    )
+
+
+@login_required
+def person_erase(request, pk: int):
+    require_perm(request.user, "participation.erase_person")
+    person = get_object_or_404(Person, pk=pk)
+    form = PersonEraseForm(request.POST or None)
+    return form_page(
+        request,
+        form=form,
+        title=_("Erase %(name)s") % {"name": person.display_name},
+        save=lambda data: services.person_erase(
+            person=person, user=request.user, reason=data["reason"]
+        ),
+        success=lambda obj: reverse("participation:person_list"),
+        cancel_url=reverse("participation:person_list"),
+        success_message=_("The person was erased. Their contributions are kept under a pseudonym."),
+        context={"danger": True},
+    )
