@@ -9,6 +9,10 @@ from .health import healthz
 
 api_v1 = [
     path("", include("participation.api.urls")),
+    path("", include("surveys.api_urls")),
+    path("", include("workshops.api_urls")),
+    path("", include("measures.api_urls")),
+    path("", include("monitoring.api_urls")),
 ]
 
 urlpatterns = [
@@ -20,6 +24,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("surveys/", include("surveys.urls")),
+    path("workshops/", include("workshops.urls")),
+    path("measures/", include("measures.urls")),
+    path("monitoring/", include("monitoring.urls")),
     path("", include("participation.urls")),
 ]
 
