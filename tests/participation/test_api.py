@@ -231,3 +231,23 @@ def test_list_query_count(api_client, process, staff_user, django_assert_max_num
         api_client.get("/api/v1/people/")
     with django_assert_max_num_queries(10):
         api_client.get("/api/v1/processes/")
+
+
+def test_only_superuser_deletes_process(api_client, process, staff_user, django_user_model):
+    api_client.force_authenticate(staff_user)
+    assert api_client.delete(f"/api/v1/processes/{process.pk}/").status_code == 403
+    assert Process.objects.filter(pk=process.pk).exists()
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    api_client.force_authenticate(admin)
+    assert api_client.delete(f"/api/v1/processes/{process.pk}/").status_code == 204
+    assert not Process.objects.filter(pk=process.pk).exists()
+
+
+def test_directory_writes_refused_without_right(api_client, process, facilitator_user):
+    person = PersonFactory(last_name="Koval")
+    api_client.force_authenticate(facilitator_user)
+    assert api_client.post("/api/v1/people/", {"last_name": "Neu"}).status_code == 403
+    assert api_client.patch(f"/api/v1/people/{person.pk}/", {"last_name": "X"}).status_code == 403
+    assert api_client.post("/api/v1/organisations/", {"name": "Neu"}).status_code == 403
+    person.refresh_from_db()
+    assert person.last_name == "Koval" and Person.objects.count() == 1

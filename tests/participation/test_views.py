@@ -206,3 +206,17 @@ def test_dashboard_query_count_is_bounded(
     client.force_login(staff_user)
     with django_assert_max_num_queries(15):
         client.get(reverse("participation:process_dashboard", args=[process.pk]))
+
+
+def test_directory_edit_refused_for_facilitator(client, process, facilitator_user):
+    person = PersonFactory(last_name="Koval")
+    client.force_login(facilitator_user)
+    for url in [
+        reverse("participation:person_edit", args=[person.pk]),
+        reverse("participation:person_create"),
+        reverse("participation:organisation_create"),
+        reverse("participation:person_erase", args=[person.pk]),
+    ]:
+        assert client.post(url, {"last_name": "X", "name": "X", "confirm": "on"}).status_code == 403
+    person.refresh_from_db()
+    assert person.last_name == "Koval" and not person.is_erased
