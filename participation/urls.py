@@ -41,6 +41,7 @@ urlpatterns = [
     path("directory/people/<int:pk>/erase/", views.person_erase, name="person_erase"),
     # Statement input pool
     path("statements/", statement_views.statement_list_page, name="statement_list"),
+    path("statements/<int:pk>/", statement_views.statement_edit, name="statement_edit"),
     path(
         "statements/export.<str:fmt>",
         statement_views.statement_export,
@@ -155,6 +156,11 @@ urlpatterns = [
         "conferences/<int:pk>/registrations.csv",
         conference_views.registration_export,
         name="registration_export",
+    ),
+    path(
+        "conferences/<int:pk>/registrations/anonymise/",
+        conference_views.registrations_anonymise,
+        name="registrations_anonymise",
     ),
     path("conferences/<int:pk>/check-in/", conference_views.check_in, name="check_in"),
     path(

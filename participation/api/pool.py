@@ -151,6 +151,7 @@ class InterviewViewSet(
     """Interviews: staff see all of their processes, facilitators those assigned to them."""
 
     filterset_fields = ["process", "target_group"]
+    queryset = Interview.objects.none()  # the real one comes from get_queryset (per user)
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
@@ -158,11 +159,8 @@ class InterviewViewSet(
         return InterviewSerializer
 
     def get_queryset(self):
-        qs = Interview.objects.none()
-        for process in process_list(user=self.request.user):
-            qs = qs | interview_selectors.interview_list(user=self.request.user, process=process)
         return (
-            Interview.objects.filter(pk__in=qs.values("pk"))
+            interview_selectors.interviews_visible_to(user=self.request.user)
             .prefetch_related("fields_of_action")
             .order_by("-held_on", "-id")
         )
@@ -231,10 +229,13 @@ class PassageViewSet(
 
     serializer_class = PassageSerializer
     filterset_fields = ["interview"]
+    queryset = CodedPassage.objects.none()
 
     def get_queryset(self):
-        visible = InterviewViewSet(request=self.request).get_queryset().values("pk")
-        return CodedPassage.objects.filter(interview__in=visible).prefetch_related("codes")
+        visible = interview_selectors.interviews_visible_to(user=self.request.user)
+        return CodedPassage.objects.filter(interview__in=visible.values("pk")).prefetch_related(
+            "codes"
+        )
 
     def object_perm(self, action):
         if action in self.read_actions:

@@ -229,6 +229,44 @@ def registration_check_in(*, registration: Registration, user, undo: bool = Fals
     return registration
 
 
+@transaction.atomic
+def registrations_anonymise(*, conference: Conference, user, today=None) -> int:
+    """After the conference, remove the personal data of its registrations.
+
+    Names become "Participant N", email addresses a non-deliverable placeholder, accessibility
+    needs are blanked; status and check-in times stay for the attendance figures. Refused
+    before the conference day. Returns how many registrations were changed; running it again
+    changes nothing.
+    """
+    if not user.has_perm("participation.manage_conference", conference):
+        raise PermissionDenied(_("Only project staff check people in."))
+    today = today or timezone.localdate()
+    if conference.date >= today:
+        raise ValidationError(
+            _("Personal data of registrations can be removed once the conference is over.")
+        )
+    changed = 0
+    for index, registration in enumerate(
+        conference.registrations.select_for_update().order_by("created_at", "id"), start=1
+    ):
+        placeholder = f"anonymised-{registration.pk}@invalid.example"
+        if registration.email == placeholder:
+            continue
+        registration.name = _("Participant %(n)s") % {"n": index}
+        registration.email = placeholder
+        registration.accessibility_needs = ""
+        registration.save(update_fields=["name", "email", "accessibility_needs"])
+        changed += 1
+    core.audit_log(
+        actor=user,
+        action="registration.anonymise",
+        obj=conference,
+        process=conference.process,
+        count=changed,
+    )
+    return changed
+
+
 # --- cards --------------------------------------------------------------------------------
 
 

@@ -305,6 +305,22 @@ def registration_export(request, pk: int):
     )
 
 
+@login_required
+@require_POST
+def registrations_anonymise(request, pk: int):
+    conference = _conference(request, pk, "participation.manage_conference")
+    try:
+        count = services.registrations_anonymise(conference=conference, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Personal data of %(n)s registrations was removed.") % {"n": count},
+        )
+    return redirect("participation:registration_list", pk=conference.pk)
+
+
 def _wants_partial(request) -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from ..models import Code, CodedPassage, Interview, Process, ProcessMembership
 from ..permissions import roles_of
@@ -23,6 +23,23 @@ def interview_list(*, user, process: Process) -> QuerySet[Interview]:
     if role == ProcessMembership.Role.FACILITATOR:
         return qs.filter(facilitator=user)
     return qs.none()
+
+
+def interviews_visible_to(*, user) -> QuerySet[Interview]:
+    """Every interview ``user`` may open: all in processes where they are staff, their own
+    where they are facilitator (superusers: all)."""
+    if getattr(user, "is_superuser", False):
+        return Interview.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return Interview.objects.none()
+    roles = roles_of(user)
+    staff = [pid for pid, role in roles.items() if role == ProcessMembership.Role.STAFF]
+    facilitating = [
+        pid for pid, role in roles.items() if role == ProcessMembership.Role.FACILITATOR
+    ]
+    return Interview.objects.filter(
+        Q(process_id__in=staff) | Q(process_id__in=facilitating, facilitator=user)
+    )
 
 
 @dataclass

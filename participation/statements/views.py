@@ -3,14 +3,16 @@
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .. import services
 from ..exports import download
 from ..models import FieldOfAction, Statement, TargetGroup
 from ..selectors import process_list
-from ..views import paginate
+from ..views import form_page, paginate, require_perm
 from .selectors import source_type_choices, statement_export_rows, statement_list
 
 
@@ -65,7 +67,11 @@ def statement_list_page(request):
             "page": page,
             "query": query.urlencode(),
             "title": _("Statements"),
-            "status_400": bool(request.GET) and not form.is_valid(),
+            "editable": {
+                p.pk
+                for p in process_list(user=request.user)
+                if request.user.has_perm("participation.change_statement", p)
+            },
         },
         status=400 if request.GET and not form.is_valid() else 200,
     )
@@ -77,3 +83,41 @@ def statement_export(request, fmt: str):
     form = StatementFilterForm(request.GET or None, user=request.user)
     headers, rows = statement_export_rows(statement_list(user=request.user, **form.filters()))
     return download(fmt=fmt, filename="statements", headers=headers, rows=rows)
+
+
+class StatementForm(forms.ModelForm):
+    class Meta:
+        model = Statement
+        fields = ["text", "kind", "fields_of_action", "target_groups"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "fields_of_action": forms.CheckboxSelectMultiple,
+            "target_groups": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        process = self.instance.process
+        self.fields["fields_of_action"].queryset = process.fields_of_action.all()
+        self.fields["target_groups"].queryset = process.target_groups.all()
+
+    def _post_clean(self):
+        pass  # the service validates
+
+
+@login_required
+def statement_edit(request, pk: int):
+    """Project staff correct a statement's text, kind and catalogue links (source stays)."""
+    statement = get_object_or_404(Statement.objects.select_related("process"), pk=pk)
+    require_perm(request.user, "participation.change_statement", statement)
+    form = StatementForm(request.POST or None, instance=statement)
+    list_url = reverse("participation:statement_list") + f"?process={statement.process_id}"
+    return form_page(
+        request,
+        form=form,
+        title=_("Edit statement"),
+        save=lambda data: services.statement_update(statement=statement, **data),
+        success=lambda obj: list_url,
+        cancel_url=list_url,
+        success_message=_("The statement was saved."),
+    )

@@ -346,3 +346,42 @@ def test_dashboard_counters(process, facilitator_user):
     assert list(figures.values()) == [1, 0, 0, 1]
     interviews = PhaseFactory(process=process, kind=Phase.Kind.INTERVIEWS)
     assert [n for _label, n in phase_counts(interviews)] == [0, 0, 0]
+
+
+def test_registrations_anonymised_after_the_conference(
+    client, process, staff_user, facilitator_user
+):
+    from datetime import date
+
+    conference = ConferenceFactory(process=process, date=date(2025, 9, 18))
+    ada = RegistrationFactory(conference=conference, name="Ada", accessibility_needs="Rampe")
+    ada.checked_in_at = "2025-09-18T09:30:00+02:00"
+    ada.save()
+    with pytest.raises(Exception, match="vorbei|over"):
+        services.registrations_anonymise(
+            conference=conference, user=staff_user, today=date(2025, 9, 1)
+        )
+    url = reverse("participation:registrations_anonymise", args=[conference.pk])
+    client.force_login(facilitator_user)
+    assert client.post(url).status_code == 403
+    client.force_login(staff_user)
+    assert client.post(url).status_code == 302
+    ada.refresh_from_db()
+    assert "Ada" not in ada.name and "example" in ada.email and ada.accessibility_needs == ""
+    assert ada.checked_in_at is not None
+    assert services.registrations_anonymise(conference=conference, user=staff_user) == 0
+
+
+def test_staff_edit_statement_facilitator_refused(client, process, staff_user, facilitator_user):
+    from participation.services import statement_create
+
+    statement = statement_create(process=process, text="Alt", author=facilitator_user)
+    url = reverse("participation:statement_edit", args=[statement.pk])
+    client.force_login(facilitator_user)
+    assert client.get(url).status_code == 403
+    client.force_login(staff_user)
+    assert client.post(url, {"text": " ", "kind": "idea"}).status_code == 400
+    response = client.post(url, {"text": "Neu", "kind": "idea"})
+    assert response.status_code == 302
+    statement.refresh_from_db()
+    assert (statement.text, statement.kind) == ("Neu", "idea")
