@@ -82,3 +82,42 @@ def test_visitor_registers_on_a_phone(phone_page, live_server, demo, screenshot)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "pool-registered-360")
     assert Registration.objects.filter(conference=conference).count() == before + 1
+
+
+def test_staff_checks_in_at_the_door_and_counts_update(page, live_server, demo, screenshot):
+    from participation.demo import DEMO_PASSWORD
+    from participation.models import Conference, Registration
+
+    conference = Conference.objects.get(process=demo.process)
+    login(page, live_server, "staff", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/conferences/{conference.pk}/check-in/")
+    before = page.locator("#attendance-counts div").nth(2).locator("dd").inner_text()
+    page.get_by_label("Nach Namen suchen").fill("Ioana")
+    page.get_by_role("button", name="Suche").click()
+    page.get_by_role("button", name="Einchecken Ioana Popescu").click()
+    page.get_by_text("anwesend seit").wait_for()
+    page.wait_for_function(
+        "(before) => document.querySelector('#attendance-counts div:nth-child(3) dd')"
+        ".textContent.trim() !== before",
+        arg=before,
+    )
+    after = page.locator("#attendance-counts div").nth(2).locator("dd").inner_text()
+    assert int(after) == int(before) + 1
+    assert Registration.objects.get(name="Ioana Popescu").checked_in_at is not None
+    screenshot(page, "pool-check-in")
+
+
+def test_staff_sees_coding_overview_and_documentation(page, live_server, demo, screenshot):
+    from participation.demo import DEMO_PASSWORD
+    from participation.models import Conference
+
+    login(page, live_server, "staff", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/processes/{demo.process.pk}/coding/")
+    assert page.locator("svg.bar-chart rect").count() >= 3
+    screenshot(page, "pool-coding-overview")
+    conference = Conference.objects.get(process=demo.process)
+    page.goto(f"{live_server.url}/conferences/{conference.pk}/documentation/")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert page.get_by_text("Sprachcafés in jeder Stadt, auch abends").is_visible()
+    screenshot(page, "pool-documentation-print")

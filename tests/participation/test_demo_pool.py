@@ -62,4 +62,4 @@ def test_demo_pages_render_for_staff_and_facilitator(client):
     ]:
         assert client.get(url).status_code == 200, url
     body = client.get(process.get_absolute_url()).content.decode()
-    assert "Codierte Textstellen" in body and "Anwesend" in body
+    assert "Codierte Textstellen" in body and "Teilnahme" in body
