@@ -153,5 +153,6 @@ def works_in_any_process(user) -> bool:
 # Without an object: may open the Statement pool / conference list at all (it then shows the
 # processes the user may open).
 rules.add_perm("participation.view_any_statements", is_superuser | works_in_any_process)
+rules.add_perm("participation.view_conferences", is_superuser | works_in_any_process)
 # Object: a statement (its process). Only project staff correct statements.
 rules.add_perm("participation.change_statement", can_manage_process)

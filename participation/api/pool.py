@@ -1,7 +1,9 @@
 """API for the Statement pool, interviews and coding, and the conference. Thin doors."""
 
 import django_filters
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -24,6 +26,7 @@ from ..models import (
     TopicTable,
 )
 from ..selectors import process_list
+from ..services import statement_for_source
 from ..statements.selectors import statement_list
 from .permissions import RulesMixin
 
@@ -211,8 +214,8 @@ class PassageSerializer(serializers.ModelSerializer):
         validators = []
 
     def get_statement(self, obj) -> int | None:
-        from ..services import statement_for_source
-
+        if hasattr(obj, "statement_id"):  # annotated by the view's queryset
+            return obj.statement_id
         statement = statement_for_source(obj)
         return statement.pk if statement else None
 
@@ -233,8 +236,13 @@ class PassageViewSet(
 
     def get_queryset(self):
         visible = interview_selectors.interviews_visible_to(user=self.request.user)
-        return CodedPassage.objects.filter(interview__in=visible.values("pk")).prefetch_related(
-            "codes"
+        statements = Statement.objects.filter(
+            source_type=ContentType.objects.get_for_model(CodedPassage), source_id=OuterRef("pk")
+        )
+        return (
+            CodedPassage.objects.filter(interview__in=visible.values("pk"))
+            .annotate(statement_id=Subquery(statements.values("pk")[:1]))
+            .prefetch_related("codes")
         )
 
     def object_perm(self, action):

@@ -33,7 +33,7 @@ def _conference(request, pk: int, perm: str) -> Conference:
 
 @login_required
 def conference_list(request):
-    require_perm(request.user, "participation.view_any_statements")
+    require_perm(request.user, "participation.view_conferences")
     creatable = [
         p
         for p in process_list(user=request.user)

@@ -135,8 +135,7 @@ def interview_save(
         action="interview.save",
         obj=interview,
         process=process,
-        fields=sorted(k for k in data if k != "transcript")
-        + (["transcript"] if "transcript" in data else []),
+        fields=sorted(data),
     )
     return interview
 

@@ -121,3 +121,24 @@ def test_staff_sees_coding_overview_and_documentation(page, live_server, demo, s
     assert not page.locator(".site-header").is_visible()
     assert page.get_by_text("Sprachcafés in jeder Stadt, auch abends").is_visible()
     screenshot(page, "pool-documentation-print")
+
+
+def test_facilitator_pages_fit_a_phone(phone_page, live_server, demo, screenshot):
+    from participation.demo import DEMO_PASSWORD
+    from participation.models import Interview, TopicTable
+
+    login(phone_page, live_server, "facilitator", DEMO_PASSWORD)
+    table = TopicTable.objects.filter(facilitator=demo.users["facilitator"]).first()
+    interview = Interview.objects.get(interviewee_pseudonym="I-01")
+    for name, url in [
+        ("statements", "/statements/"),
+        ("interview", interview.get_absolute_url()),
+        ("table", table.get_absolute_url()),
+    ]:
+        phone_page.goto(f"{live_server.url}{url}")
+        width = phone_page.evaluate("document.documentElement.scrollWidth")
+        screenshot(phone_page, f"pool-{name}-360")
+        assert width <= 360, f"{url} is {width}px wide on a 360px screen"
+    phone_page.get_by_label("Was gesagt wurde").fill("Mehr Kurse am Abend")
+    phone_page.get_by_role("button", name="Karte hinzufügen").click()
+    assert phone_page.get_by_text("Mehr Kurse am Abend").is_visible()

@@ -53,9 +53,7 @@ def _docx_bytes(*paragraphs: str) -> bytes:
 
 def test_read_transcript_txt_docx_and_refusals():
     assert (
-        read_transcript(
-            "a.txt", b"Hallo\r\n\r\n\r\nWelt ", max_bytes=100, messages=MESSAGES
-        )
+        read_transcript("a.txt", b"Hallo\r\n\r\n\r\nWelt ", max_bytes=100, messages=MESSAGES)
         == "Hallo\n\nWelt"
     )
     assert (
@@ -546,3 +544,26 @@ def test_api_interview_create_refusals(
     api_client.force_authenticate(expert_user)
     assert api_client.post("/api/v1/interviews/", payload, format="json").status_code == 403
     assert api_client.get("/api/v1/interviews/").json()["count"] == 0
+
+
+def test_list_pages_and_apis_keep_query_counts_flat(
+    client, api_client, process, staff_user, facilitator_user, django_assert_max_num_queries
+):
+    code = CodeFactory(process=process)
+    for _ in range(8):
+        interview = InterviewFactory(process=process, facilitator=facilitator_user)
+        services.passage_code(
+            interview=interview, user=facilitator_user, start=0, end=10, codes=[code]
+        )
+    client.force_login(staff_user)
+    with django_assert_max_num_queries(10):
+        assert (
+            client.get(reverse("participation:interview_list", args=[process.pk])).status_code
+            == 200
+        )
+    api_client.force_authenticate(staff_user)
+    with django_assert_max_num_queries(10):
+        data = api_client.get("/api/v1/coded-passages/").json()
+    assert data["count"] == 8 and all(row["statement"] for row in data["results"])
+    with django_assert_max_num_queries(10):
+        assert api_client.get("/api/v1/interviews/").json()["count"] == 8
