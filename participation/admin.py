@@ -94,6 +94,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # deleting through the services keeps the Statement pool in step
+
 
 @admin.register(Statement)
 class StatementAdmin(ReadOnlyAdmin):
@@ -128,6 +131,9 @@ class AgendaInline(admin.TabularInline):
 class ConferenceAdmin(admin.ModelAdmin):
     list_display = ["title", "date", "venue", "capacity", "registration_open", "process"]
     inlines = [AgendaInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # its cards are statements; they must not be orphaned
 
 
 @admin.register(Registration)

@@ -156,7 +156,8 @@ class Code(models.Model):
     )
     parent = models.ForeignKey(
         "self",
-        on_delete=models.PROTECT,
+        # RESTRICT: a parent with sub-codes cannot be deleted alone, but goes with its process.
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="children",

@@ -567,3 +567,14 @@ def test_list_pages_and_apis_keep_query_counts_flat(
     assert data["count"] == 8 and all(row["statement"] for row in data["results"])
     with django_assert_max_num_queries(10):
         assert api_client.get("/api/v1/interviews/").json()["count"] == 8
+
+
+def test_a_process_goes_with_its_code_tree_and_passages(process, staff_user, facilitator_user):
+    top = services.code_system_seed(process=process, user=staff_user)[0]
+    child = services.code_save(
+        process=process, user=staff_user, name="Warteliste", parent=top, field_of_action=None
+    )
+    interview = InterviewFactory(process=process, facilitator=facilitator_user)
+    services.passage_code(interview=interview, user=facilitator_user, start=0, end=5, codes=[child])
+    process.delete()
+    assert not Code.objects.exists() and not Statement.objects.exists()
