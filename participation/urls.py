@@ -158,6 +158,11 @@ urlpatterns = [
         name="registration_export",
     ),
     path(
+        "conferences/<int:pk>/registrations/<int:registration_pk>/cancel/",
+        conference_views.registration_cancel,
+        name="registration_cancel",
+    ),
+    path(
         "conferences/<int:pk>/registrations/anonymise/",
         conference_views.registrations_anonymise,
         name="registrations_anonymise",

@@ -344,6 +344,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "organisation",
             "email",
             "accessibility_needs",
+            "language",
             "status",
             "checked_in_at",
             "created_at",
@@ -376,6 +377,15 @@ class RegistrationViewSet(RulesMixin, viewsets.ReadOnlyModelViewSet):
 
     def permission_object(self, obj):
         return obj.conference
+
+    @extend_schema(request=None, responses=RegistrationSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel the registration; the first on the waiting list moves up (and is emailed)."""
+        registration = self.get_object()
+        conference_services.registration_cancel(registration=registration, user=request.user)
+        registration.refresh_from_db()
+        return Response(RegistrationSerializer(registration).data)
 
     @extend_schema(request=CheckInSerializer, responses=RegistrationSerializer)
     @action(detail=True, methods=["post"], url_path="check-in")

@@ -99,6 +99,12 @@ class RegistrationResult:
         return self.registration.status == Registration.Status.WAITLISTED
 
 
+def _site_language(code: str) -> str:
+    codes = [c for c, _name in settings.LANGUAGES]
+    code = (code or "").split("-")[0].lower()
+    return code if code in codes else settings.LANGUAGE_CODE
+
+
 @transaction.atomic
 def registration_create(
     *,
@@ -108,12 +114,14 @@ def registration_create(
     consent: bool,
     organisation: str = "",
     accessibility_needs: str = "",
+    language: str = "",
 ) -> RegistrationResult:
     """Register someone for the conference (public, no account).
 
     Up to the capacity registrations are confirmed, after that they go on the waiting list.
     An email address registers once: a second registration with it (any case) stores nothing
-    and returns the first one with ``created=False``. A confirmation email is queued.
+    and returns the first one with ``created=False``. A confirmation email is queued, written
+    in ``language`` (one of the site's languages; the default language otherwise).
     """
     if not conference.registration_open:
         raise ValidationError(_("Registration for this conference is closed."))
@@ -141,6 +149,7 @@ def registration_create(
         organisation=(organisation or "").strip(),
         accessibility_needs=(accessibility_needs or "").strip(),
         consent=True,
+        language=_site_language(language),
         status=(
             Registration.Status.REGISTERED
             if confirmed < conference.capacity
@@ -177,7 +186,7 @@ def registration_confirm(*, registration_id: int) -> bool:
         if registration is None:
             return False
         conference = registration.conference
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(registration.language or settings.LANGUAGE_CODE):
             values = {
                 "name": registration.name,
                 "title": conference.title,
@@ -204,6 +213,50 @@ def registration_confirm(*, registration_id: int) -> bool:
         registration.confirmation_sent_at = timezone.now()
         registration.save(update_fields=["confirmation_sent_at"])
     return True
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, user) -> Registration | None:
+    """Cancel a registration (staff, e.g. when someone writes that they cannot come).
+
+    When it held a place, the earliest waiting-list registration moves up and gets a
+    confirmation email. Returns the registration that moved up, or None. Cancelling twice
+    changes nothing more.
+    """
+    conference = registration.conference
+    if not user.has_perm("participation.manage_conference", conference):
+        raise PermissionDenied(_("Only project staff check people in."))
+    Conference.objects.select_for_update().get(pk=conference.pk)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == Registration.Status.CANCELLED:
+        return None
+    held_place = registration.status == Registration.Status.REGISTERED
+    registration.status = Registration.Status.CANCELLED
+    registration.checked_in_at = None
+    registration.save(update_fields=["status", "checked_in_at"])
+    core.audit_log(
+        actor=user, action="registration.cancel", obj=registration, process=conference.process
+    )
+    if not held_place:
+        return None
+    moved_up = (
+        conference.registrations.select_for_update()
+        .filter(status=Registration.Status.WAITLISTED)
+        .order_by("created_at", "id")
+        .first()
+    )
+    if moved_up is None:
+        return None
+    moved_up.status = Registration.Status.REGISTERED
+    moved_up.confirmation_sent_at = None  # the confirmation (of the place) goes out anew
+    moved_up.save(update_fields=["status", "confirmation_sent_at"])
+    core.audit_log(
+        actor=user, action="registration.move_up", obj=moved_up, process=conference.process
+    )
+    from ..tasks import send_registration_confirmation
+
+    send_registration_confirmation.delay_on_commit(moved_up.pk)
+    return moved_up
 
 
 @transaction.atomic

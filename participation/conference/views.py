@@ -229,7 +229,11 @@ def conference_register(request, pk: int):
             return render(request, "participation/conference/register.html", context, status=429)
         if form.is_valid():
             try:
-                result = services.registration_create(conference=conference, **form.cleaned_data)
+                result = services.registration_create(
+                    conference=conference,
+                    language=getattr(request, "LANGUAGE_CODE", ""),
+                    **form.cleaned_data,
+                )
             except ValidationError as error:
                 add_validation_error(form, error)
             else:
@@ -303,6 +307,24 @@ def registration_export(request, pk: int):
     return download(
         fmt="csv", filename=f"registrations-{conference.pk}", headers=headers, rows=rows
     )
+
+
+@login_required
+@require_POST
+def registration_cancel(request, pk: int, registration_pk: int):
+    conference = _conference(request, pk, "participation.manage_conference")
+    registration = get_object_or_404(Registration, pk=registration_pk, conference=conference)
+    moved_up = services.registration_cancel(registration=registration, user=request.user)
+    messages.success(
+        request, _("The registration of %(name)s was cancelled.") % {"name": registration.name}
+    )
+    if moved_up is not None:
+        messages.success(
+            request,
+            _("%(name)s moved up from the waiting list and gets a confirmation email.")
+            % {"name": moved_up.name},
+        )
+    return redirect("participation:registration_list", pk=conference.pk)
 
 
 @login_required

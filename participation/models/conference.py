@@ -87,6 +87,7 @@ class Registration(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED
     )
+    language = models.CharField(_("language"), max_length=10, default="de")
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     confirmation_sent_at = models.DateTimeField(_("confirmation sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)

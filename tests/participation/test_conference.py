@@ -385,3 +385,46 @@ def test_staff_edit_statement_facilitator_refused(client, process, staff_user, f
     assert response.status_code == 302
     statement.refresh_from_db()
     assert (statement.text, statement.kind) == ("Neu", "idea")
+
+
+def test_cancel_moves_the_first_on_the_waiting_list_up(
+    client, api_client, process, staff_user, facilitator_user, django_capture_on_commit_callbacks
+):
+    conference = ConferenceFactory(process=process, capacity=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        first, second, third = (
+            services.registration_create(
+                conference=conference, name=n, email=f"{n}@example.org", consent=True
+            ).registration
+            for n in ("ada", "bob", "cy")
+        )
+    assert [r.status for r in (first, second, third)] == ["registered", "waitlisted", "waitlisted"]
+    mail.outbox.clear()
+    url = reverse("participation:registration_cancel", args=[conference.pk, first.pk])
+    client.force_login(facilitator_user)
+    assert client.post(url).status_code == 403
+    client.force_login(staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url).status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("cancelled", "registered")
+    assert [m.to for m in mail.outbox] == [["bob@example.org"]]
+    assert "bestätigt" in mail.outbox[0].body
+    assert services.registration_cancel(registration=first, user=staff_user) is None
+    api_client.force_authenticate(facilitator_user)
+    assert api_client.post(f"/api/v1/registrations/{second.pk}/cancel/").status_code == 404
+    api_client.force_authenticate(staff_user)
+    response = api_client.post(f"/api/v1/registrations/{second.pk}/cancel/")
+    assert response.status_code == 200 and response.json()["status"] == "cancelled"
+    third.refresh_from_db()
+    assert third.status == "registered"
+
+
+def test_confirmation_in_the_language_of_the_form(client, django_capture_on_commit_callbacks):
+    conference = ConferenceFactory()
+    client.post(reverse("set_language"), {"language": "en"})
+    with django_capture_on_commit_callbacks(execute=True):
+        _register(client, conference)
+    assert Registration.objects.get().language == "en"
+    assert "is confirmed" in mail.outbox[0].body
