@@ -48,9 +48,7 @@ urlpatterns = [
         name="statement_export",
     ),
     # interviews and coding
-    path(
-        "processes/<int:pk>/interviews/", interview_views.interview_list, name="interview_list"
-    ),
+    path("processes/<int:pk>/interviews/", interview_views.interview_list, name="interview_list"),
     path(
         "processes/<int:pk>/interviews/new/",
         interview_views.interview_edit,

@@ -63,3 +63,28 @@ def test_demo_pages_render_for_staff_and_facilitator(client):
         assert client.get(url).status_code == 200, url
     body = client.get(process.get_absolute_url()).content.decode()
     assert "Codierte Textstellen" in body and "Teilnahme" in body
+
+
+def test_demo_pages_render_for_the_facilitator(client):
+    from participation import demo
+    from participation.models import Conference, TopicTable
+
+    ctx = demo.seed()
+    facilitator = ctx.users["facilitator"]
+    conference = Conference.objects.get(process=ctx.process)
+    own = TopicTable.objects.filter(facilitator=facilitator).first()
+    other_interview = Interview.objects.get(interviewee_pseudonym="I-02")
+    client.force_login(facilitator)
+    for url in [
+        ctx.process.get_absolute_url(),
+        f"/processes/{ctx.process.pk}/interviews/",
+        Interview.objects.get(interviewee_pseudonym="I-01").get_absolute_url(),
+        f"/processes/{ctx.process.pk}/codes/",
+        "/statements/",
+        conference.get_absolute_url(),
+        own.get_absolute_url(),
+        f"/conferences/{conference.pk}/documentation/",
+    ]:
+        assert client.get(url).status_code == 200, url
+    assert client.get(other_interview.get_absolute_url()).status_code == 403
+    assert client.get(f"/conferences/{conference.pk}/check-in/").status_code == 403
