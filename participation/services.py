@@ -355,10 +355,24 @@ def statement_create(
         source_label = source_label or getattr(source, "source_label", "") or str(source)
     statement.source_label = (source_label or _("Entered directly"))[:300]
     statement.author = author if getattr(author, "is_authenticated", False) else None
-    statement.full_clean()
+    # Field checks only: the foreign keys are saved instances and the uniqueness of the source
+    # was checked above (the database enforces both again). This keeps bulk writers fast.
+    statement.full_clean(
+        exclude=["process", "author", "source_type"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     statement.save()
-    statement.fields_of_action.set(field_ids)
-    statement.target_groups.set(group_ids)
+    through_fields = Statement.fields_of_action.through
+    through_groups = Statement.target_groups.through
+    if field_ids:
+        through_fields.objects.bulk_create(
+            [through_fields(statement_id=statement.pk, fieldofaction_id=i) for i in field_ids]
+        )
+    if group_ids:
+        through_groups.objects.bulk_create(
+            [through_groups(statement_id=statement.pk, targetgroup_id=i) for i in group_ids]
+        )
     return statement
 
 
