@@ -68,3 +68,81 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# --- interviews, conference, statements (writes go through the services) ------------------
+from .models import (  # noqa: E402
+    AgendaItem,
+    Code,
+    CodedPassage,
+    Conference,
+    ConferenceCard,
+    GuideQuestion,
+    Interview,
+    Registration,
+    Statement,
+    TopicTable,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown for inspection; changes go through the pages so statements stay in step."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deleting through the services keeps the Statement pool in step
+
+
+@admin.register(Statement)
+class StatementAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "kind", "source_label", "process", "created_at"]
+    list_filter = ["kind", "source_type", "process"]
+    search_fields = ["text", "source_label"]
+
+
+@admin.register(Interview)
+class InterviewAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "facilitator", "target_group", "consent_given_on", "process"]
+    list_filter = ["process", "target_group"]
+
+
+@admin.register(GuideQuestion, Code)
+class InterviewSupportAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "process"]
+    list_filter = ["process"]
+
+
+@admin.register(CodedPassage)
+class CodedPassageAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "interview", "start", "end", "coded_by"]
+
+
+class AgendaInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+
+
+@admin.register(Conference)
+class ConferenceAdmin(admin.ModelAdmin):
+    list_display = ["title", "date", "venue", "capacity", "registration_open", "process"]
+    inlines = [AgendaInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # its cards are statements; they must not be orphaned
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ReadOnlyAdmin):
+    list_display = ["name", "organisation", "status", "checked_in_at", "conference"]
+    list_filter = ["conference", "status"]
+    search_fields = ["name", "organisation", "email"]
+
+
+@admin.register(TopicTable, ConferenceCard)
+class ConferenceTableAdmin(ReadOnlyAdmin):
+    list_display = ["__str__"]

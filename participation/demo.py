@@ -193,4 +193,11 @@ def seed() -> DemoContext:
         if created:
             person.processes.add(process)
         ctx.people.append(person)
+
+    # Interviews with coding and the kick-off conference (they feed the Statement pool).
+    from .conference import demo as conference_demo
+    from .interviews import demo as interview_demo
+
+    interview_demo.seed(ctx)
+    conference_demo.seed(ctx)
     return ctx

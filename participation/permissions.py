@@ -82,3 +82,76 @@ rules.add_perm("participation.manage_catalogues", can_keep_directory)
 rules.add_perm("participation.view_directory", can_keep_directory)
 rules.add_perm("participation.change_directory", can_keep_directory)
 rules.add_perm("participation.erase_person", can_keep_directory)
+
+
+# --- interviews, coding, conference, statements -------------------------------------------
+
+
+@rules.predicate
+def is_interview_facilitator(user, interview) -> bool:
+    """The facilitator assigned to the interview (and still facilitator in its process)."""
+    return (
+        interview is not None
+        and getattr(interview, "facilitator_id", None) == getattr(user, "pk", None)
+        and role_in(user, interview) == Role.FACILITATOR
+    )
+
+
+@rules.predicate
+def is_table_facilitator(user, table) -> bool:
+    """The facilitator of a conference topic table (``table.conference.process`` is used)."""
+    if table is None or getattr(table, "facilitator_id", None) != getattr(user, "pk", None):
+        return False
+    return roles_of(user).get(table.conference.process_id) == Role.FACILITATOR
+
+
+@rules.predicate
+def is_process_staff_of_table(user, table) -> bool:
+    return table is not None and roles_of(user).get(table.conference.process_id) == Role.STAFF
+
+
+@rules.predicate
+def is_process_staff_of_conference(user, conference) -> bool:
+    return conference is not None and roles_of(user).get(conference.process_id) == Role.STAFF
+
+
+@rules.predicate
+def is_process_member_of_conference(user, conference) -> bool:
+    return conference is not None and roles_of(user).get(conference.process_id) in (
+        Role.STAFF,
+        Role.FACILITATOR,
+    )
+
+
+can_work_on_interview = is_superuser | is_process_staff | is_interview_facilitator
+can_manage_conference = is_superuser | is_process_staff_of_conference
+can_write_on_table = is_superuser | is_process_staff_of_table | is_table_facilitator
+
+# Object: a process. Statements, interview lists and the code system are visible to the
+# process's staff and facilitators; only staff plan interviews and edit the code system.
+rules.add_perm("participation.view_statements", can_view_process)
+rules.add_perm("participation.add_interview", can_view_process)
+rules.add_perm("participation.manage_interviews", can_manage_process)
+rules.add_perm("participation.view_coding", can_manage_process)
+# Object: an interview.
+rules.add_perm("participation.view_interview", can_work_on_interview)
+rules.add_perm("participation.change_interview", can_work_on_interview)
+rules.add_perm("participation.code_interview", can_work_on_interview)
+# Object: a conference.
+rules.add_perm("participation.view_conference", is_superuser | is_process_member_of_conference)
+rules.add_perm("participation.manage_conference", can_manage_conference)
+# Object: a topic table.
+rules.add_perm("participation.write_on_table", can_write_on_table)
+
+
+@rules.predicate
+def works_in_any_process(user) -> bool:
+    return bool({Role.STAFF, Role.FACILITATOR} & set(roles_of(user).values()))
+
+
+# Without an object: may open the Statement pool / conference list at all (it then shows the
+# processes the user may open).
+rules.add_perm("participation.view_any_statements", is_superuser | works_in_any_process)
+rules.add_perm("participation.view_conferences", is_superuser | works_in_any_process)
+# Object: a statement (its process). Only project staff correct statements.
+rules.add_perm("participation.change_statement", can_manage_process)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
@@ -20,6 +21,7 @@ from .models import (
     Phase,
     Process,
     ProcessMembership,
+    Statement,
     TargetGroup,
 )
 
@@ -279,3 +281,140 @@ def membership_remove(*, membership: ProcessMembership, user) -> None:
         raise ValidationError(_("A process needs at least one member of project staff."))
     audit_log(actor=user, action="membership.remove", obj=membership, process=process)
     membership.delete()
+
+
+# --- the Statement input pool -------------------------------------------------------------
+
+
+def _catalogue_ids(process: Process, values, model, field: str) -> list[int]:
+    """Ids of ``values`` (instances or ids), refused unless the process uses each of them."""
+    ids = sorted({getattr(v, "pk", v) for v in values or ()})
+    allowed = set(getattr(process, field).filter(pk__in=ids).values_list("pk", flat=True))
+    unknown = [i for i in ids if i not in allowed]
+    if unknown:
+        raise ValidationError(
+            {
+                field: [
+                    _("%(model)s %(ids)s is not part of this process.")
+                    % {
+                        "model": model._meta.verbose_name,
+                        "ids": ", ".join(str(i) for i in unknown),
+                    }
+                ]
+            }
+        )
+    return ids
+
+
+@transaction.atomic
+def statement_create(
+    *,
+    process: Process,
+    text: str,
+    kind: str = Statement.Kind.OTHER,
+    source: models.Model | None = None,
+    source_label: str = "",
+    fields_of_action: Iterable[FieldOfAction | int] = (),
+    target_groups: Iterable[TargetGroup | int] = (),
+    author=None,
+) -> Statement:
+    """Add a statement to the process's input pool. The one door for every source.
+
+    - ``source``: the saved model instance the words came from (interview passage, conference
+      card, workshop card, survey answer …), stored as a generic link (content type + id).
+      A source has at most one Statement: a second call with the same source raises
+      ``ValidationError`` (use ``statement_for_source`` first, then ``statement_update``, to
+      stay idempotent in tasks that may run twice). ``None`` for statements typed in directly.
+    - ``source_label``: a short human-readable description of the source, shown in lists and
+      exports. It must never contain a real name (use pseudonyms). Defaults to
+      ``source.source_label`` when the source has one, else to ``str(source)``.
+    - ``kind``: one of ``Statement.Kind`` (strength, problem, need, idea, other).
+    - ``fields_of_action`` / ``target_groups``: instances or ids; each must be used by the
+      process, otherwise ``ValidationError`` names the offending ids.
+    - ``author``: the user who entered it (facilitator); anonymous users are stored as none.
+
+    Validates everything and writes all or nothing; returns the saved Statement.
+    """
+    if source is not None and source.pk is None:
+        raise ValidationError({"source": [_("The source must be saved before it is linked.")]})
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": [_("A statement needs a text.")]})
+    if kind not in Statement.Kind.values:
+        raise ValidationError({"kind": [_("Unknown kind %(kind)s.") % {"kind": kind}]})
+    field_ids = _catalogue_ids(process, fields_of_action, FieldOfAction, "fields_of_action")
+    group_ids = _catalogue_ids(process, target_groups, TargetGroup, "target_groups")
+    statement = Statement(process=process, text=text, kind=kind)
+    if source is not None:
+        statement.source_type = ContentType.objects.get_for_model(source)
+        statement.source_id = source.pk
+        if Statement.objects.filter(
+            source_type=statement.source_type, source_id=source.pk
+        ).exists():
+            raise ValidationError({"source": [_("This source already has a statement.")]})
+        source_label = source_label or getattr(source, "source_label", "") or str(source)
+    statement.source_label = (source_label or _("Entered directly"))[:300]
+    statement.author = author if getattr(author, "is_authenticated", False) else None
+    # Field checks only: the foreign keys are saved instances and the uniqueness of the source
+    # was checked above (the database enforces both again). This keeps bulk writers fast.
+    statement.full_clean(
+        exclude=["process", "author", "source_type"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    statement.save()
+    through_fields = Statement.fields_of_action.through
+    through_groups = Statement.target_groups.through
+    if field_ids:
+        through_fields.objects.bulk_create(
+            [through_fields(statement_id=statement.pk, fieldofaction_id=i) for i in field_ids]
+        )
+    if group_ids:
+        through_groups.objects.bulk_create(
+            [through_groups(statement_id=statement.pk, targetgroup_id=i) for i in group_ids]
+        )
+    return statement
+
+
+@transaction.atomic
+def statement_update(*, statement: Statement, **data: Any) -> Statement:
+    """Change text, kind, source label, fields of action or target groups of a statement.
+
+    The process and the source link never change. Same validation as ``statement_create``.
+    """
+    allowed = {"text", "kind", "source_label", "fields_of_action", "target_groups"}
+    unknown = set(data) - allowed
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
+    if "text" in data:
+        data["text"] = (data["text"] or "").strip()
+        if not data["text"]:
+            raise ValidationError({"text": [_("A statement needs a text.")]})
+    if "kind" in data and data["kind"] not in Statement.Kind.values:
+        raise ValidationError({"kind": [_("Unknown kind %(kind)s.") % {"kind": data["kind"]}]})
+    process = statement.process
+    if "fields_of_action" in data:
+        data["fields_of_action"] = _catalogue_ids(
+            process, data["fields_of_action"], FieldOfAction, "fields_of_action"
+        )
+    if "target_groups" in data:
+        data["target_groups"] = _catalogue_ids(
+            process, data["target_groups"], TargetGroup, "target_groups"
+        )
+    return _save(statement, data, m2m=("fields_of_action", "target_groups"))
+
+
+def statement_for_source(source: models.Model) -> Statement | None:
+    """The statement that ``source`` produced, or None."""
+    return Statement.objects.filter(
+        source_type=ContentType.objects.get_for_model(source), source_id=source.pk
+    ).first()
+
+
+@transaction.atomic
+def statement_delete_for_source(*, source: models.Model) -> int:
+    """Remove the statement of a source that is being deleted; returns how many went."""
+    deleted, _detail = Statement.objects.filter(
+        source_type=ContentType.objects.get_for_model(source), source_id=source.pk
+    ).delete()
+    return deleted

@@ -17,3 +17,19 @@ from . import services
 def send_membership_notice(membership_id: int) -> bool:
     """Tell a user by email about their role in a process. Sends at most once."""
     return services.membership_notify(membership_id=membership_id)
+
+
+@shared_task(
+    name="participation.send_registration_confirmation",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 5},
+    soft_time_limit=60,
+    time_limit=90,
+)
+def send_registration_confirmation(registration_id: int) -> bool:
+    """Confirm a conference registration (or waiting-list place) by email. Sends at most once."""
+    from .conference.services import registration_confirm
+
+    return registration_confirm(registration_id=registration_id)

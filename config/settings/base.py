@@ -171,6 +171,9 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "participation.models.Organisation.Kind",
         "ProcessStatusEnum": "participation.models.Process.Status",
         "MembershipRoleEnum": "participation.models.ProcessMembership.Role",
+        "StatementKindEnum": "participation.models.Statement.Kind",
+        "RegistrationStatusEnum": "participation.models.Registration.Status",
+        "InterviewTextKindEnum": "participation.models.Interview.TextKind",
     },
 }
 
