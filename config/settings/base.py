@@ -171,6 +171,12 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "participation.models.Organisation.Kind",
         "ProcessStatusEnum": "participation.models.Process.Status",
         "MembershipRoleEnum": "participation.models.ProcessMembership.Role",
+        "SurveyStatusEnum": "surveys.models.Survey.Status",
+        "SurveyAccessModeEnum": "surveys.models.Survey.AccessMode",
+        "ResponseStatusEnum": "surveys.models.Response.Status",
+        "QuestionTypeEnum": "surveys.models.Question.Type",
+        "QuestionWidgetEnum": "surveys.models.Question.Widget",
+        "ChoiceKindEnum": "surveys.models.Choice.Kind",
     },
 }
 
