@@ -10,7 +10,7 @@ class SurveysConfig(AppConfig):
         from participation.dashboard import register_phase_counter
         from participation.models import Phase
 
-        from . import permissions  # noqa: F401  (registers the rules permissions)
+        from . import permissions, signals  # noqa: F401  (rules permissions, receivers)
         from .selectors import phase_figures
 
         register_phase_counter(Phase.Kind.SURVEY, phase_figures)
