@@ -1,0 +1,1 @@
+"""Writes of the surveys app (a package: definitions, answering, invitations)."""
