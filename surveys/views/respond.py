@@ -60,6 +60,14 @@ def _clear(request, survey: Survey) -> None:
 
 
 def _language(request, survey: Survey) -> str:
+    """The respondent's language for this survey; also activates it for this request."""
+    language = _pick_language(request, survey)
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    return language
+
+
+def _pick_language(request, survey: Survey) -> str:
     wanted = request.POST.get("switch_lang") or request.GET.get("lang")
     if wanted in survey.languages:
         _store(request, survey, lang=wanted)
