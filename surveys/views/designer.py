@@ -17,8 +17,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from django.views.decorators.http import require_POST
 
 from participation.models import Process
@@ -26,6 +28,8 @@ from participation.permissions import roles_of
 from participation.views import require_perm
 
 from .. import structure
+from ..answering import values as answer_values
+from ..answering.forms import data_from_post, question_views
 from ..designer.forms import (
     QuestionAddForm,
     QuestionForm,
@@ -519,90 +523,86 @@ def question_choices(request, pk: int, question_pk: int):
 
 # --- preview ------------------------------------------------------------------------------
 
+P_LANG, P_SECTION, P_GO = "p:lang", "p:section", "p:go"
 
-def _preview_values(request, struct: structure.Structure) -> dict:
-    """The answers typed into the preview (query string), as the condition language sees them."""
+
+def _preview_state(request, struct: structure.Structure, language: str):
+    """What the preview was given (query string, the respondent pages' field names), read with
+    the answering code: raw values, "other" texts and the values conditions see."""
+    raw: dict = {}
+    other: dict = {}
     values: dict = {}
-    for code, q in struct.questions.items():
-        if q.type in (Question.Type.MULTIPLE, Question.Type.RANKING):
-            values[code] = [v for v in request.GET.getlist(f"a-{code}") if v]
-        elif q.type in (Question.Type.INTEGER, Question.Type.DECIMAL, Question.Type.RATING):
-            raw = request.GET.get(f"a-{code}", "").strip().replace(",", ".")
+    for section in struct.sections:
+        data = data_from_post(section, request.GET)
+        for q in section.questions:
+            if q.type == Question.Type.DISPLAY:
+                continue
+            raw[q.code] = data.get(q.code, "")
+            other[q.code] = data.get(f"{q.code}_other", "")
             try:
-                values[code] = float(raw) if raw and raw != "dont_know" else (raw or "")
-            except ValueError:
-                values[code] = ""
-        elif q.type == Question.Type.MATRIX:
-            values[code] = ""
-        else:
-            values[code] = request.GET.get(f"a-{code}", "").strip()
-    return values
+                values[q.code] = answer_values.clean(q, raw[q.code], other[q.code], language).value
+            except answer_values.AnswerError:
+                values[q.code] = ""
+    return raw, other, values
 
 
 @login_required
 def preview(request, pk: int):
-    """A page of the survey as respondents see it, in any of its languages. Answers typed here
-    only travel in the query string (to try the conditions); nothing is stored."""
+    """A page of the survey as respondents see it (the answering pages' own question template
+    and live show/hide), in any of the survey's languages. Answers typed here only travel in
+    the query string to try the conditions; nothing is stored."""
     survey = _survey(request, pk)
     struct = structure.build(survey.current_version)  # staff only: always fresh
-    language = request.GET.get("lang") or survey.default_language
+    # The preview's own parameters contain ":", which question codes cannot, so they never
+    # clash with the answers (which use the respondents' field names, i.e. the codes).
+    language = request.GET.get(P_LANG) or survey.default_language
     if language not in survey.languages:
         language = survey.default_language
-    values = _preview_values(request, struct)
+    raw, other, values = _preview_state(request, struct, language)
     visible_sections = struct.visible_sections(values)
     codes = [s.code for s in struct.sections]
-    current = request.GET.get("section") or (codes[0] if codes else "")
-    if request.GET.get("go") in ("next", "back") and current in codes:
-        visible_codes = [s.code for s in visible_sections]
+    current = request.GET.get(P_SECTION) or (codes[0] if codes else "")
+    go = request.GET.get(P_GO)
+    if go in ("next", "back") and current in codes:
+        visible_codes = {s.code for s in visible_sections}
         order = [c for c in codes if c in visible_codes or c == current]
-        index = order.index(current) + (1 if request.GET["go"] == "next" else -1)
+        index = order.index(current) + (1 if go == "next" else -1)
         current = order[max(0, min(index, len(order) - 1))]
     section = struct.section(current)
+    with override(language):
+        views = (
+            question_views(
+                section,
+                structure=struct,
+                raw=raw,
+                other=other,
+                values=values,
+                errors={},
+                language=language,
+                default_language=survey.default_language,
+                seed="preview",
+            )
+            if section
+            else []
+        )
+        # The questions are rendered in the survey language, like the respondents' page;
+        # the page around them stays in the staff member's language.
+        questions_html = render_to_string(
+            "surveys/designer/_preview_questions.html", {"questions": views}, request
+        )
+    own = {q.code for q in section.questions} if section else set()
+    carried = [
+        (name, value)
+        for name in request.GET
+        if name not in (P_LANG, P_SECTION, P_GO)
+        and name.split("__")[0].removesuffix("_other") not in own
+        for value in request.GET.getlist(name)
+        if value
+    ]
 
     def text(texts: dict) -> str:
         return pick(texts, language, survey.default_language)
 
-    questions = []
-    hidden = []
-    if section is not None:
-        for q in section.questions:
-            if not struct.is_visible(q, values):
-                hidden.append(q)
-                continue
-            value = values.get(q.code, "")
-            questions.append(
-                {
-                    "q": q,
-                    "text": text(q.text),
-                    "hint": text(q.hint),
-                    "choices": [
-                        {
-                            "code": c.code,
-                            "label": text(c.label),
-                            "checked": c.code in value
-                            if isinstance(value, list)
-                            else c.code == value,
-                        }
-                        for c in q.choices
-                    ],
-                    "rows": [{"code": r.code, "label": text(r.label)} for r in q.rows],
-                    "scale": [
-                        {"value": n, "checked": value != "" and value == float(n)} for n in q.scale
-                    ],
-                    "low": text(q.scale_min_label),
-                    "high": text(q.scale_max_label),
-                    "value": value if not isinstance(value, float) else _num(value),
-                    "yes": _label_in(language, "Yes"),
-                    "no": _label_in(language, "No"),
-                }
-            )
-    carried = [
-        (f"a-{code}", item)
-        for code, value in values.items()
-        if section is None or code not in {q.code for q in section.questions}
-        for item in (value if isinstance(value, list) else [value])
-        if item not in ("", None)
-    ]
     return render(
         request,
         "surveys/designer/preview.html",
@@ -613,33 +613,23 @@ def preview(request, pk: int):
             "dir": "rtl" if is_rtl(language) else "ltr",
             "languages": [(c, SURVEY_LANGUAGES.get(c, (c,))[0]) for c in survey.languages],
             "sections": [
-                {
-                    "code": s.code,
-                    "title": text(s.title) or s.code,
-                    "visible": s in visible_sections,
-                }
+                {"code": s.code, "title": text(s.title) or s.code, "visible": s in visible_sections}
                 for s in struct.sections
             ],
             "section": section,
             "section_title": text(section.title) if section else "",
             "section_description": text(section.description) if section else "",
             "section_visible": section in visible_sections if section else False,
-            "questions": questions,
-            "hidden": hidden,
-            "carried": [(k, _num(v) if isinstance(v, float) else v) for k, v in carried],
+            "questions": views,
+            "questions_html": questions_html,
+            "hidden": [v for v in views if not v.visible],
+            "carried": carried,
+            "earlier_values": {code: value for code, value in values.items() if code not in own},
             "test_url": _test_url(survey),
+            "p_lang": P_LANG,
+            "p_section": P_SECTION,
+            "p_go": P_GO,
             "is_first": bool(codes) and current == codes[0],
             "is_last": bool(codes) and current == codes[-1],
         },
     )
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
-def _label_in(language: str, english: str) -> str:
-    from django.utils.translation import override
-
-    with override(language):
-        return _("Yes") if english == "Yes" else _("No")

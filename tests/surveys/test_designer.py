@@ -1,6 +1,8 @@
 """The survey designer pages: create, edit, reorder, duplicate, translations, preview,
 expression checks at design time, versioning and permission refusals."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -283,33 +285,60 @@ def test_settings_texts_per_language(staff_client, draft):
     assert draft.title["de"] == "Neue Befragung"
 
 
+def _hidden(body: str, code: str) -> bool:
+    tag = re.search(r"<[^>]*data-code=\"" + code + r"\"[^>]*>", body)
+    assert tag, code
+    return " hidden" in tag.group(0)
+
+
 def test_preview_in_any_language_stores_nothing_and_applies_conditions(staff_client, survey):
     url = reverse("surveys:preview", args=[survey.pk])
-    page = staff_client.get(url, {"lang": "en", "section": "p1"})
+    page = staff_client.get(url, {"p:lang": "en", "p:section": "p1"})
     body = page.content.decode()
     assert page.status_code == 200
     assert "Language?" in body and "Sprache?" not in body
-    # uk_since is hidden until the condition holds.
-    assert 'id="q-uk_since"' not in body
-    page = staff_client.get(url, {"lang": "ar", "section": "p1", "a-lang": "uk"})
-    body = page.content.decode()
-    assert 'id="q-uk_since"' in body
+    # The respondents' question template is used: uk_since is there but hidden (shown live
+    # with JavaScript) until its condition holds.
+    assert _hidden(body, "uk_since")
+    assert 'data-relevant="${lang} = &#x27;uk&#x27;"' in body
+    # Answers use the respondents' field names (the question codes).
+    body = staff_client.get(url, {"p:lang": "en", "p:section": "p1", "lang": "uk"}).content.decode()
+    assert not _hidden(body, "uk_since")
+    body = staff_client.get(url, {"p:lang": "ar", "p:section": "p1"}).content.decode()
     assert 'dir="rtl"' in body and "اللغة؟" in body
-    # Moving on carries the answers; page 3 depends on lang = uk.
-    page = staff_client.get(url, {"lang": "de", "section": "p3"})
-    assert "überspringen" in page.content.decode() or "skip" in page.content.decode()
-    page = staff_client.get(url, {"lang": "de", "section": "p3", "a-lang": "uk"})
-    assert 'id="q-uk_help"' in page.content.decode()
+    # Next carries the answers of page 1 as hidden fields.
+    page = staff_client.get(url, {"p:lang": "en", "p:section": "p1", "lang": "uk", "p:go": "next"})
+    body = page.content.decode()
+    assert "Opinion" not in body or 'name="lang" value="uk"' in body
+    assert 'type="hidden" name="lang" value="uk"' in body
+    # Page 3 is shown only if lang = 'uk'.
+    page = staff_client.get(url, {"p:lang": "en", "p:section": "p3"})
+    assert "respondents skip this page" in page.content.decode()
+    page = staff_client.get(url, {"p:lang": "en", "p:section": "p3", "lang": "uk"})
+    assert "respondents skip this page" not in page.content.decode()
+    assert not _hidden(page.content.decode(), "uk_help")
     assert not Response.objects.exists()
 
 
 def test_designer_pages_render_for_every_question_type(staff_client, survey):
+    section = Section.objects.get(version=survey.current_version, code="p1")
+    for url, field in [
+        (reverse("surveys:survey_create"), "id_title"),
+        (reverse("surveys:survey_import"), "id_file"),
+        (reverse("surveys:survey_settings", args=[survey.pk]), "id_title__ar"),
+        (reverse("surveys:section_add", args=[survey.pk]), "id_code"),
+        (reverse("surveys:section_edit", args=[survey.pk, section.pk]), "id_title__en"),
+        (reverse("surveys:question_add", args=[survey.pk, section.pk]), "id_code"),
+    ]:
+        page = staff_client.get(url)
+        assert page.status_code == 200
+        assert f'id="{field}"' in page.content.decode(), url
     for question in Question.objects.filter(version=survey.current_version):
         url = reverse("surveys:question_edit", args=[survey.pk, question.pk])
         assert staff_client.get(url).status_code == 200, question.type
     for section in Section.objects.filter(version=survey.current_version):
         page = staff_client.get(
-            reverse("surveys:preview", args=[survey.pk]), {"section": section.code, "a-lang": "uk"}
+            reverse("surveys:preview", args=[survey.pk]), {"section": section.code}
         )
         assert page.status_code == 200
 
