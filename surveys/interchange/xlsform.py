@@ -120,8 +120,9 @@ TRUE = {"yes", "true", "true()", "1", "y"}
 FALSE = {"no", "false", "false()", "0", "n", ""}
 _REGEX_CONSTRAINT = re.compile(r"^\s*regex\(\s*\.\s*,\s*(['\"])(.*)\1\s*\)\s*$", re.S)
 _SELECT = re.compile(
-    r"^(select_one|select one|select_multiple|select multiple|select all that apply|rank)"
-    r"(?:\s+from)?\s+(\S+)(\s+or_other)?$",
+    r"^(select_one|select one|select1|select_multiple|select multiple|select all that apply"
+    r"|add select one prompt using|add select multiple prompt using|rank)"
+    r"(?:\s+(?:from|using))?\s+(\S+)(\s+(?:or_other|or specify other|or other))?$",
     re.I,
 )
 
@@ -186,6 +187,25 @@ class _Texts:
         return texts
 
 
+def _alias(raw_type: str) -> str | None:
+    """Our type for one of pyxform's many aliases of the plain types ("q int", "add text
+    prompt", "q note" …), read from pyxform's own type dictionary; None if not one of them."""
+    from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
+
+    entry = QUESTION_TYPE_DICT.get(raw_type) or QUESTION_TYPE_DICT.get(raw_type.lower())
+    if not entry:
+        return None
+    bind = entry.get("bind", {})
+    control = entry.get("control", {})
+    if any(key.startswith("jr:preload") for key in bind) or control.get("tag") != "input":
+        return None
+    if bind.get("readonly") == "true()":
+        return "display"
+    return {"string": "text", "int": "integer", "decimal": "decimal", "date": "date"}.get(
+        bind.get("type", "")
+    )
+
+
 def _bool(value: Any, code: str, parsed: ParsedSurvey, column: str) -> bool:
     text = str(value or "").strip().lower()
     if text in TRUE:
@@ -218,6 +238,19 @@ def _number(value: str | None) -> float | None:
         return None
 
 
+_CSV_SURVEY_ROW = re.compile(r'^\s*"?survey"?\s*,', re.M | re.I)
+
+
+def is_csv_xlsform(data: bytes) -> bool:
+    """An XLSForm saved as CSV (pyxform's format: a row naming the ``survey`` sheet, then its
+    rows with the first column empty). An ordinary CSV table is not one."""
+    try:
+        text = data[:200_000].decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    return "\x00" not in text and bool(_CSV_SURVEY_ROW.search(text))
+
+
 def _read_workbook(data: bytes):
     from pyxform.errors import PyXFormError
     from pyxform.xls2json_backends import get_xlsform
@@ -226,6 +259,8 @@ def _read_workbook(data: bytes):
         file_type = ".xlsx"
     elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         file_type = ".xls"
+    elif is_csv_xlsform(data):
+        file_type = ".csv"
     else:
         raise NotASurvey(_("The file is not an Excel workbook (.xlsx or .xls)."))
     try:
@@ -290,6 +325,16 @@ def parse(data: bytes) -> ParsedSurvey:
                         "German was assumed."
                     )
                     % {"name": repr(settings.get("default_language"))},
+                )
+            elif any(
+                _split_column(str(k))[0] == "label" for k in _header_names(workbook.survey_header)
+            ):
+                parsed.warn(
+                    "",
+                    _(
+                        "The form names no language: its texts were taken to be German (de). "
+                        "Change the languages in the survey's settings if they are not."
+                    ),
                 )
     choices = _read_choices(workbook.choices or [], texts, parsed)
     sections = _read_survey(workbook.survey or [], choices, texts, parsed)
@@ -577,7 +622,7 @@ def _question(
             return None
         if kind == "rank":
             question["type"] = "ranking"
-        elif "one" in kind:
+        elif "one" in kind or kind == "select1":
             question["type"] = "single"
             if "minimal" in appearance or "autocomplete" in appearance:
                 question["widget"] = "dropdown"
@@ -627,10 +672,14 @@ def _question(
     elif low == "note":
         question["type"] = "display"
         question["required"] = False
+    elif _alias(raw_type) is not None:
+        question["type"] = _alias(raw_type)
+        if question["type"] == "display":
+            question["required"] = False
     else:
         parsed.warn(
             code,
-            _("The question type %(type)s is not known; the question was skipped.")
+            _("The question type %(type)s is not supported; the question was skipped.")
             % {"type": raw_type},
         )
         return None

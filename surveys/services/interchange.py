@@ -57,10 +57,12 @@ def parse_survey_file(data: bytes) -> ParsedSurvey:
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<"):
         return limesurvey.parse(data)
+    if xlsform.is_csv_xlsform(data):
+        return xlsform.parse(data)
     raise NotASurvey(
         _(
-            "The file is neither an XLSForm workbook (.xlsx, .xls) nor a LimeSurvey survey "
-            "structure file (.lss)."
+            "The file is neither an XLSForm (.xlsx, .xls, or CSV with a 'survey' sheet) nor a "
+            "LimeSurvey survey structure file (.lss)."
         )
     )
 

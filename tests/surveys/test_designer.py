@@ -4,7 +4,9 @@ expression checks at design time, versioning and permission refusals."""
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from surveys import structure
 from surveys.models import Choice, Question, Response, Section, Survey
@@ -19,7 +21,9 @@ def staff_client(client, staff_user):
     client.force_login(staff_user)
     # Messages are checked in English, the source language.
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
+    yield client
+    # The locale middleware leaves the request's language active in this thread.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
@@ -543,3 +547,25 @@ def test_question_add_bad_code(staff_client, draft):
     assert response.status_code == 400
     assert Question.objects.filter(version=draft.current_version).count() == 14
     _ = defs  # the services are what the pages call
+
+
+def test_question_moves_to_another_page(staff_client, draft):
+    question = q(draft, "comment")
+    response = staff_client.post(
+        reverse("surveys:question_edit", args=[draft.pk, question.pk]),
+        {
+            "code": "comment",
+            "type": "long_text",
+            "section": "p3",
+            "widget": "radio",
+            "text__de": "Kommentar",
+            "relevant": "",
+            "constraint": "",
+        },
+    )
+    assert response.status_code == 302
+    assert codes(Section.objects.get(version=draft.current_version, code="p3")) == [
+        "uk_help",
+        "comment",
+    ]
+    assert "comment" not in codes(Section.objects.get(version=draft.current_version, code="p2"))

@@ -332,11 +332,40 @@ def test_form_without_groups_or_languages(process):
         [("list name", "name", "label"), ("yes_or_no", "yes", "yes")],
     )
     report = interchange.survey_import(user=None, process=process, data=data)
-    # The choice list name does not match: that question is skipped and reported.
-    assert [w.question for w in report.warnings] == ["good_day"]
+    # The choice list name does not match: that question is skipped and reported; the
+    # language of the texts was assumed, and that is reported too.
+    assert [w.question for w in report.warnings] == ["", "good_day"]
+    assert "German" in report.warnings[0].message
     assert report.questions == 1
     assert report.survey.languages == ["de"]
     assert definition_of(report.survey)[0]["questions"][0]["text"] == {"de": "Why?"}
+
+
+CSV_FORM = (
+    "survey,,,,\n"
+    ",type,name,label::English (en),relevant\n"
+    ",select one from yn or specify other,kids,Children?,\n"
+    ",q int,kids_n,How many?,${kids} = 'yes'\n"
+    ",add note prompt,bye,Thanks!,\n"
+    "choices,,,,\n"
+    ",list name,name,label::English (en),\n"
+    ",yn,yes,Yes,\n"
+    ",yn,no,No,\n"
+)
+
+
+def test_xlsform_saved_as_csv_and_type_aliases(process):
+    report = interchange.survey_import(user=None, process=process, data=CSV_FORM.encode())
+    assert report.warnings == []
+    questions = definition_of(report.survey)[0]["questions"]
+    assert [(q["code"], q["type"]) for q in questions] == [
+        ("kids", "single"),
+        ("kids_n", "integer"),
+        ("bye", "display"),
+    ]
+    assert questions[0]["allow_other"] is True
+    assert questions[1]["relevant"] == "${kids} = 'yes'"
+    assert report.survey.languages == ["en"]
 
 
 def test_rejects_an_invalid_survey_with_nothing_written(process):
