@@ -54,9 +54,7 @@ def test_import_from_xlsx_and_csv(expert_survey):
     assert invitation.target_group.code == "ukraine" and invitation.attributes == {
         "Bereich": "Beratung"
     }
-    csv = SimpleUploadedFile(
-        "x.csv", b"email,name\neva@example.org,Eva\nneu@example.org,Neu\n"
-    )
+    csv = SimpleUploadedFile("x.csv", b"email,name\neva@example.org,Eva\nneu@example.org,Neu\n")
     report = inv.invitations_import(
         survey=expert_survey, user=None, rows=inv.read_invitee_file(csv)
     )
@@ -152,3 +150,24 @@ def test_signed_in_expert_sees_their_invitation(client, expert_survey, expert_us
     client.force_login(expert_user)
     body = client.get(reverse("surveys:survey_index")).content.decode()
     assert "/surveys/i/" in body and str(expert_survey) in body
+
+
+def test_a_user_sees_only_their_own_invitations(client, expert_survey, make_member, process):
+    eva = make_member(process, "expert", email="eva@example.org")
+    max_ = make_member(process, "expert", email="max@example.org")
+    inv.invitations_import(
+        survey=expert_survey, user=None, rows=[{"email": eva.email}, {"email": max_.email}]
+    )
+    client.force_login(eva)
+    body = client.get(reverse("surveys:survey_index")).content.decode()
+    eva_link = inv.token_for(Invitation.objects.get(email=eva.email))
+    max_link = inv.token_for(Invitation.objects.get(email=max_.email))
+    assert eva_link in body and max_link not in body
+    # Nor can an expert list or read invitations through the API.
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(eva)
+    assert api.get("/api/v1/survey-invitations/").json()["count"] == 0
+    other = Invitation.objects.get(email=max_.email)
+    assert api.get(f"/api/v1/survey-invitations/{other.pk}/").status_code == 404

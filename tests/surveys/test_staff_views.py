@@ -90,3 +90,16 @@ def test_dashboard_counts_survey_phase(process, make_survey):
     phase.refresh_from_db()
     figures = dict(phase_counts(phase))
     assert figures["Abgeschlossene Antworten"] == 1 and figures["Begonnene Antworten"] == 1
+
+
+def test_admin_is_read_only(client, survey, django_user_model):
+    import uuid
+
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    resp.response_submit(
+        survey=survey, client_id=uuid.uuid4(), answers={"lang": "de", "satisfaction": 3}
+    )
+    client.force_login(admin)
+    for model in ("survey", "response", "invitation"):
+        assert client.get(f"/admin/surveys/{model}/").status_code == 200
+        assert client.get(f"/admin/surveys/{model}/add/").status_code == 403
