@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import respond, staff
+from .views import designer, interchange, respond, staff
 
 app_name = "surveys"
 
@@ -21,4 +21,37 @@ urlpatterns = [
     path("i/<str:token>/", respond.respond_invitation, name="respond_invitation"),
     path("i/<str:token>/opt-out/", respond.opt_out, name="opt_out"),
     # --- designer and interchange (issue-5b) --------------------------------------------
+    path("new/", designer.survey_create, name="survey_create"),
+    path("import/", interchange.survey_import_page, name="survey_import"),
+    path("<int:pk>/design/", designer.designer, name="designer"),
+    path("<int:pk>/design/settings/", designer.survey_settings, name="survey_settings"),
+    path("<int:pk>/design/preview/", designer.preview, name="preview"),
+    path("<int:pk>/design/pages/add/", designer.section_edit, name="section_add"),
+    path("<int:pk>/design/pages/<int:section_pk>/", designer.section_edit, name="section_edit"),
+    path(
+        "<int:pk>/design/pages/<int:section_pk>/action/",
+        designer.section_action,
+        name="section_action",
+    ),
+    path(
+        "<int:pk>/design/pages/<int:section_pk>/questions/add/",
+        designer.question_add,
+        name="question_add",
+    ),
+    path(
+        "<int:pk>/design/questions/<int:question_pk>/",
+        designer.question_edit,
+        name="question_edit",
+    ),
+    path(
+        "<int:pk>/design/questions/<int:question_pk>/action/",
+        designer.question_action,
+        name="question_action",
+    ),
+    path(
+        "<int:pk>/design/questions/<int:question_pk>/choices/",
+        designer.question_choices,
+        name="question_choices",
+    ),
+    path("<int:pk>/export.xlsx", interchange.survey_export, name="survey_export"),
 ]

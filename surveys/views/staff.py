@@ -19,6 +19,7 @@ from ..forms import InvitationImportForm, InvitationPeopleForm
 from ..models import Survey
 from ..services import definition as defs
 from ..services import invitations as inv_services
+from .designer import staff_processes
 
 
 def _survey(pk: int) -> Survey:
@@ -37,6 +38,7 @@ def survey_index(request):
             "surveys": surveys,
             "my_invitations": inv_services.invitations_for_user(request.user),
             "title": _("Surveys"),
+            "can_design": staff_processes(request.user).exists(),
         },
     )
 

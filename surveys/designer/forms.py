@@ -1,0 +1,315 @@
+"""Forms of the survey designer. Texts are edited side by side: one input per language, named
+``<field>__<language>`` and shown as a table (``text_grid``)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from participation.models import Phase, Process
+
+from .. import expressions
+from ..i18n import SURVEY_LANGUAGES, language_name
+from ..models import Question, Survey
+
+LANGUAGE_CHOICES = [(code, f"{name} ({code})") for code, (name, _rtl) in SURVEY_LANGUAGES.items()]
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _expression_field(label, help_text, *, allow_self: bool = False) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+
+
+def _check_expression(value: str) -> str:
+    value = (value or "").strip()
+    if value:
+        try:
+            expressions.parse(value)
+        except expressions.ExpressionError as exc:
+            raise forms.ValidationError(exc.message) from exc
+    return value
+
+
+class TextGridMixin:
+    """Adds one field per (text field, language); ``text_grid`` lays them out as a table."""
+
+    text_fields: tuple[tuple[str, str, bool], ...] = ()  # (name, label, multi-line)
+
+    def add_text_fields(self, languages: list[str], initial: dict | None = None) -> None:
+        self.languages = list(languages)
+        initial = initial or {}
+        for name, label, multiline in self.text_fields:
+            for code in self.languages:
+                widget = (
+                    forms.Textarea(attrs={"rows": 3, "lang": code, "dir": _dir(code)})
+                    if multiline
+                    else forms.TextInput(attrs={"lang": code, "dir": _dir(code)})
+                )
+                self.fields[f"{name}__{code}"] = forms.CharField(
+                    label=f"{label} ({language_name(code)})",
+                    required=False,
+                    widget=widget,
+                    initial=(initial.get(name) or {}).get(code, ""),
+                )
+
+    def texts(self, name: str) -> dict:
+        return {
+            code: self.cleaned_data.get(f"{name}__{code}", "").strip()
+            for code in self.languages
+            if self.cleaned_data.get(f"{name}__{code}", "").strip()
+        }
+
+    def text_grid(self) -> list[tuple[str, list]]:
+        return [
+            (label, [self[f"{name}__{code}"] for code in self.languages])
+            for name, label, _multiline in self.text_fields
+        ]
+
+    def plain_fields(self) -> list:
+        grid = {f"{name}__{code}" for name, *_rest in self.text_fields for code in self.languages}
+        return [self[name] for name in self.fields if name not in grid]
+
+
+def _dir(code: str) -> str:
+    return "rtl" if SURVEY_LANGUAGES.get(code, ("", False))[1] else "ltr"
+
+
+class SurveyCreateForm(forms.Form):
+    process = forms.ModelChoiceField(label=_("Process"), queryset=Process.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=300)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages offered"),
+        choices=LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        initial=["de"],
+    )
+    default_language = forms.ChoiceField(
+        label=_("Default language"),
+        choices=LANGUAGE_CHOICES,
+        initial="de",
+        help_text=_("The title above is in this language."),
+    )
+    access_mode = forms.ChoiceField(label=_("Access"), choices=Survey.AccessMode.choices)
+    anonymised = forms.BooleanField(
+        label=_("Anonymised: responses keep no link to an invitation or person"), required=False
+    )
+
+    def __init__(self, *args, processes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["process"].queryset = processes
+        if processes.count() == 1:
+            self.fields["process"].initial = processes.first()
+
+
+class SurveySettingsForm(TextGridMixin, forms.Form):
+    text_fields = (
+        ("title", _("Title"), False),
+        ("description", _("Introduction"), True),
+        ("privacy_notice", _("Privacy notice"), True),
+        ("thank_you", _("Thank-you text"), True),
+        ("invitation_text", _("Invitation email text"), True),
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages offered"),
+        choices=LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("After adding a language, save once: its text columns then appear."),
+    )
+    default_language = forms.ChoiceField(label=_("Default language"), choices=LANGUAGE_CHOICES)
+    access_mode = forms.ChoiceField(label=_("Access"), choices=Survey.AccessMode.choices)
+    anonymised = forms.BooleanField(
+        label=_("Anonymised: responses keep no link to an invitation or person"), required=False
+    )
+    phase = forms.ModelChoiceField(label=_("Phase"), queryset=Phase.objects.none(), required=False)
+    opens_at = forms.DateTimeField(label=_("Opens at"), required=False, widget=DateTimeInput())
+    closes_at = forms.DateTimeField(label=_("Closes at"), required=False, widget=DateTimeInput())
+
+    def __init__(self, *args, survey: Survey, **kwargs):
+        super().__init__(
+            *args,
+            initial={
+                "languages": survey.languages,
+                "default_language": survey.default_language,
+                "access_mode": survey.access_mode,
+                "anonymised": survey.anonymised,
+                "phase": survey.phase_id,
+                "opens_at": survey.opens_at,
+                "closes_at": survey.closes_at,
+            },
+            **kwargs,
+        )
+        self.fields["phase"].queryset = Phase.objects.filter(
+            process=survey.process_id, kind=Phase.Kind.SURVEY
+        )
+        self.add_text_fields(
+            survey.languages, {name: getattr(survey, name) for name, *_r in self.text_fields}
+        )
+
+    def service_data(self) -> dict:
+        data = {name: self.texts(name) for name, *_rest in self.text_fields}
+        for name in (
+            "languages",
+            "default_language",
+            "access_mode",
+            "anonymised",
+            "phase",
+            "opens_at",
+            "closes_at",
+        ):
+            data[name] = self.cleaned_data.get(name)
+        return data
+
+
+class SectionForm(TextGridMixin, forms.Form):
+    text_fields = (("title", _("Title"), False), ("description", _("Description"), True))
+    code = forms.CharField(
+        label=_("Code"), max_length=64, help_text=_("A short name, e.g. about_you.")
+    )
+    relevant = _expression_field(
+        _("Show this page only if"),
+        _("A condition on earlier answers, e.g. ${age} >= 18. Leave empty to always show it."),
+    )
+
+    def __init__(self, *args, languages: list[str], section=None, **kwargs):
+        initial = {"code": section.code, "relevant": section.relevant} if section else {}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.add_text_fields(
+            languages,
+            {"title": section.title, "description": section.description} if section else {},
+        )
+
+    def clean_relevant(self):
+        return _check_expression(self.cleaned_data.get("relevant"))
+
+    def service_data(self) -> dict:
+        return {
+            "code": self.cleaned_data["code"],
+            "relevant": self.cleaned_data["relevant"],
+            "title": self.texts("title"),
+            "description": self.texts("description"),
+        }
+
+
+class QuestionAddForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=64,
+        help_text=_("Stable name used in conditions and exports, e.g. age or q12."),
+    )
+    type = forms.ChoiceField(label=_("Type"), choices=Question.Type.choices)
+    text = forms.CharField(label=_("Question text"), widget=forms.Textarea(attrs={"rows": 2}))
+    choices = forms.CharField(
+        label=_("Choices (for choice questions)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line as code=label, e.g. yes=Yes. A line without = is its own code."),
+    )
+
+    def clean_choices(self):
+        items = []
+        for line in (self.cleaned_data.get("choices") or "").splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            code, _sep, label = line.partition("=")
+            items.append({"code": code.strip(), "label": (label or code).strip()})
+        return items
+
+
+QUESTION_OPTION_FIELDS = (
+    "required",
+    "widget",
+    "allow_other",
+    "allow_dont_know",
+    "randomize_choices",
+    "scale_min",
+    "scale_max",
+    "min_value",
+    "max_value",
+    "min_length",
+    "max_length",
+    "pattern",
+    "is_target_group_question",
+)
+
+
+class QuestionForm(TextGridMixin, forms.ModelForm):
+    text_fields = (
+        ("text", _("Question text"), True),
+        ("hint", _("Hint"), False),
+        ("scale_min_label", _("Label of the lowest value"), False),
+        ("scale_max_label", _("Label of the highest value"), False),
+        ("validation_message", _("Validation message"), False),
+    )
+    section = forms.ChoiceField(label=_("Page"))
+    relevant = _expression_field(
+        _("Show only if"),
+        _("A condition on earlier answers, e.g. ${lang} = 'uk' or selected(${topics}, 'work')."),
+    )
+    constraint = _expression_field(
+        _("Constraint"),
+        _("A condition the answer itself must meet, written with a dot, e.g. . >= 18."),
+        allow_self=True,
+    )
+
+    class Meta:
+        model = Question
+        fields = ["code", "type", *QUESTION_OPTION_FIELDS]
+
+    def __init__(self, *args, languages: list[str], sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        question = self.instance
+        self.fields["section"].choices = [(s.code, f"{s.code}") for s in sections]
+        self.fields["section"].initial = question.section.code
+        self.fields["relevant"].initial = question.relevant
+        self.fields["constraint"].initial = question.constraint
+        self.add_text_fields(
+            languages, {name: getattr(question, name) for name, *_r in self.text_fields}
+        )
+
+    def validate_unique(self):
+        # Codes are checked by the definition service (within the version being edited).
+        pass
+
+    def clean_relevant(self):
+        return _check_expression(self.cleaned_data.get("relevant"))
+
+    def clean_constraint(self):
+        return _check_expression(self.cleaned_data.get("constraint"))
+
+    def _post_clean(self):
+        # The model is saved only through the definition services; skip the instance update.
+        pass
+
+    def service_data(self) -> dict:
+        data = {name: self.texts(name) for name, *_rest in self.text_fields}
+        for name in ("code", "type", "relevant", "constraint", *QUESTION_OPTION_FIELDS):
+            data[name] = self.cleaned_data.get(name)
+        data["pattern"] = data["pattern"] or ""
+        data["widget"] = data["widget"] or Question.Widget.RADIO
+        return data
+
+
+class ImportForm(forms.Form):
+    process = forms.ModelChoiceField(label=_("Process"), queryset=Process.objects.none())
+    file = forms.FileField(
+        label=_("Survey file"),
+        help_text=_("An XLSForm workbook (.xlsx, .xls) or a LimeSurvey survey structure (.lss)."),
+    )
+
+    def __init__(self, *args, processes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["process"].queryset = processes
+        if processes.count() == 1:
+            self.fields["process"].initial = processes.first()

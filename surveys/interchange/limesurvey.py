@@ -1,0 +1,725 @@
+"""LimeSurvey survey structure files (``.lss``) to a survey definition.
+
+Both layouts are read: the older one (LimeSurvey 2/3) repeats every group, question and answer
+row once per language with the text inline; the newer one (LimeSurvey 4 and later) has one row
+per item and the texts in ``group_l10ns``, ``question_l10ns`` and ``answer_l10ns``.
+
+Question types (LimeSurvey's one-letter codes) map as follows; everything else is reported:
+
+=====================  =====================================================================
+``L`` ``!`` ``O``      single choice (``!`` as dropdown; ``O``'s comment is not imported)
+``M`` ``P``            multiple choice (``P``'s comments are not imported)
+``Y`` / ``G``          yes/no / single choice female-male
+``5``                  rating scale 1–5
+``A`` ``B`` ``C``      matrix with a 1–5 / 1–10 / yes-no-uncertain scale
+``E`` ``F`` ``H``      matrix (increase-same-decrease / the question's answers)
+``1``                  matrix (first scale only)
+``R``                  ranking
+``N``                  decimal number (whole number when ``num_value_int_only``)
+``S`` / ``T`` ``U``    short / long text
+``D`` / ``X``          date / display text
+=====================  =====================================================================
+
+Relevance equations are translated into the condition language where it can express them:
+``Q1 == "A1"`` (also ``eq``, ``!=``, ``<`` … and ``Q1.NAOK``), ``is_empty(Q1)``,
+``!is_empty(Q1)``, ``and``/``&&``, ``or``/``||``, ``!``/``not``, and ``Q2_SQ001 == "Y"`` for a
+ticked multiple-choice option (``selected(${Q2}, 'SQ001')``). Anything else (functions such as
+``count()``, SGQA names, arithmetic) is reported and the question imported without condition.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from defusedxml import ElementTree
+from defusedxml.common import DefusedXmlException
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, override
+
+from . import NotASurvey, ParsedSurvey, check_conditions, fix_choice_codes, resolve_language
+
+
+def _text(value: str | None) -> str:
+    """LimeSurvey texts are HTML; the survey shows plain text."""
+    if not value:
+        return ""
+    value = re.sub(r"<\s*br\s*/?\s*>|</p\s*>", "\n", value, flags=re.I)
+    value = html.unescape(strip_tags(value))
+    value = re.sub(r"[ \t\r\f\v]+", " ", value)
+    return re.sub(r"\n\s*\n+", "\n\n", value).strip()
+
+
+def _table(root, name: str) -> list[dict[str, str]]:
+    element = root.find(name)
+    if element is None:
+        return []
+    rows = element.find("rows")
+    if rows is None:
+        return []
+    return [{child.tag: (child.text or "") for child in row} for row in rows.findall("row")]
+
+
+def _int(value: Any, default: int = 0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+class _Languages:
+    def __init__(self, parsed: ParsedSurvey):
+        self.parsed = parsed
+        self.map: dict[str, str | None] = {}
+
+    def __call__(self, ls_code: str) -> str | None:
+        if ls_code not in self.map:
+            code = resolve_language(ls_code)
+            self.map[ls_code] = code
+            if code is None:
+                self.parsed.warn(
+                    "",
+                    _(
+                        "Texts in the language %(code)s were not imported: surveys cannot be "
+                        "offered in it."
+                    )
+                    % {"code": repr(ls_code)},
+                )
+        return self.map[ls_code]
+
+
+def _parse_xml(data: bytes):
+    try:
+        root = ElementTree.fromstring(data)
+    except (ElementTree.ParseError, DefusedXmlException, ValueError) as exc:
+        raise NotASurvey(
+            _(
+                "The file is not well-formed XML, so it is not a LimeSurvey structure file: "
+                "%(error)s"
+            )
+            % {"error": exc}
+        ) from exc
+    doc_type = (root.findtext("LimeSurveyDocType") or "").strip()
+    if root.tag != "document" or not doc_type:
+        raise NotASurvey(
+            _(
+                "The XML file is not a LimeSurvey structure file (.lss): it has no "
+                "LimeSurveyDocType."
+            )
+        )
+    if doc_type != "Survey":
+        raise NotASurvey(
+            _("The LimeSurvey file is a %(kind)s export, not a survey structure (.lss).")
+            % {"kind": doc_type}
+        )
+    if root.find("questions") is None:
+        raise NotASurvey(_("The LimeSurvey file contains no questions."))
+    return root
+
+
+def parse(data: bytes) -> ParsedSurvey:
+    """Read a LimeSurvey structure file; raises ``NotASurvey`` when it is not one."""
+    root = _parse_xml(data)
+    parsed = ParsedSurvey(format="limesurvey", definition={})
+    lang = _Languages(parsed)
+    new_format = root.find("question_l10ns") is not None or root.find("group_l10ns") is not None
+
+    survey_rows = _table(root, "surveys")
+    survey_row = survey_rows[0] if survey_rows else {}
+    ls_languages = [(e.text or "").strip() for e in root.findall("languages/language")]
+    if not ls_languages and survey_row:
+        ls_languages = [survey_row.get("language", "")] + (
+            survey_row.get("additional_languages", "").split()
+        )
+    base = survey_row.get("language") or (ls_languages[0] if ls_languages else "")
+    languages = [c for c in dict.fromkeys(lang(code) for code in ls_languages if code) if c]
+    default = lang(base) if base else None
+    if default is None:
+        if not languages:
+            raise NotASurvey(
+                _("The LimeSurvey file has no language surveys can be offered in (%(codes)s).")
+                % {"codes": ", ".join(ls_languages) or "–"}
+            )
+        default = languages[0]
+
+    # --- texts --------------------------------------------------------------------------
+    def texts_of(rows: list[dict], key: str, field: str) -> dict[str, dict[str, str]]:
+        result: dict[str, dict[str, str]] = {}
+        for row in rows:
+            code = lang(row.get("language", base) or base)
+            value = _text(row.get(field))
+            if code and value:
+                result.setdefault(row[key], {}).setdefault(code, value)
+        return result
+
+    if new_format:
+        groups = {r["gid"]: r for r in _table(root, "groups")}
+        group_titles = texts_of(_table(root, "group_l10ns"), "gid", "group_name")
+        group_descriptions = texts_of(_table(root, "group_l10ns"), "gid", "description")
+        q_rows = _table(root, "questions") + _table(root, "subquestions")
+        questions = {r["qid"]: r for r in q_rows}
+        q_l10ns = _table(root, "question_l10ns")
+        q_texts = texts_of(q_l10ns, "qid", "question")
+        q_help = texts_of(q_l10ns, "qid", "help")
+        answers = {r["aid"]: r for r in _table(root, "answers")}
+        a_texts = texts_of(_table(root, "answer_l10ns"), "aid", "answer")
+        answer_rows = [dict(r, _key=r["aid"]) for r in answers.values()]
+    else:
+        groups = {}
+        for r in _table(root, "groups"):
+            groups.setdefault(r["gid"], r)
+        group_titles = texts_of(_table(root, "groups"), "gid", "group_name")
+        group_descriptions = texts_of(_table(root, "groups"), "gid", "description")
+        q_rows = _table(root, "questions") + _table(root, "subquestions")
+        questions = {}
+        for r in q_rows:
+            questions.setdefault(r["qid"], r)
+        q_texts = texts_of(q_rows, "qid", "question")
+        q_help = texts_of(q_rows, "qid", "help")
+        raw_answers = _table(root, "answers")
+        answer_rows = []
+        seen_answers = set()
+        for r in raw_answers:
+            key = f"{r['qid']}|{r.get('scale_id', '0')}|{r['code']}"
+            if key not in seen_answers:
+                seen_answers.add(key)
+                answer_rows.append(dict(r, _key=key))
+        a_texts = texts_of(
+            [dict(r, _key=f"{r['qid']}|{r.get('scale_id', '0')}|{r['code']}") for r in raw_answers],
+            "_key",
+            "answer",
+        )
+    attributes: dict[str, dict[str, str]] = {}
+    for r in _table(root, "question_attributes"):
+        attributes.setdefault(r.get("qid", ""), {}).setdefault(
+            r.get("attribute", ""), r.get("value", "")
+        )
+
+    answers_by_q: dict[str, list[dict]] = {}
+    for r in answer_rows:
+        answers_by_q.setdefault(r["qid"], []).append(r)
+    for items in answers_by_q.values():
+        items.sort(key=lambda r: _int(r.get("sortorder")))
+    subs_by_q: dict[str, list[dict]] = {}
+    for r in questions.values():
+        if r.get("parent_qid") not in (None, "", "0"):
+            subs_by_q.setdefault(r["parent_qid"], []).append(r)
+    for items in subs_by_q.values():
+        items.sort(key=lambda r: _int(r.get("question_order")))
+
+    def choice_list(qid: str, scale: str = "0") -> list[dict]:
+        return [
+            {"code": r["code"], "label": a_texts.get(r["_key"]) or {default: r["code"]}}
+            for r in answers_by_q.get(qid, [])
+            if (r.get("scale_id") or "0") == scale
+        ]
+
+    def sub_list(qid: str, scale: str = "0") -> list[dict]:
+        return [
+            {"code": r["title"], "label": q_texts.get(r["qid"]) or {default: r["title"]}}
+            for r in subs_by_q.get(qid, [])
+            if (r.get("scale_id") or "0") == scale
+        ]
+
+    # --- structure ----------------------------------------------------------------------
+    top = [r for r in questions.values() if r.get("parent_qid") in (None, "", "0")]
+    by_group: dict[str, list[dict]] = {}
+    for r in top:
+        by_group.setdefault(r["gid"], []).append(r)
+    sections = []
+    context = _Context()
+    for gid in sorted(groups, key=lambda g: _int(groups[g].get("group_order"))):
+        group = groups[gid]
+        section = {
+            "code": f"g{gid}",
+            "title": group_titles.get(gid, {}),
+            "description": group_descriptions.get(gid, {}),
+            "relevant": _relevance(group.get("grelevance", ""), f"g{gid}", context, parsed),
+            "questions": [],
+        }
+        for row in sorted(by_group.get(gid, []), key=lambda r: _int(r.get("question_order"))):
+            question = _question(
+                row,
+                q_texts.get(row["qid"], {}),
+                q_help.get(row["qid"], {}),
+                attributes.get(row["qid"], {}),
+                choice_list,
+                sub_list,
+                default,
+                [default, *languages],
+                parsed,
+            )
+            if question is None:
+                continue
+            question["relevant"] = _relevance(
+                row.get("relevance", ""), question["code"], context, parsed
+            )
+            section["questions"].append(question)
+            context.add(question)
+        sections.append(section)
+
+    settings = {}
+    for r in _table(root, "surveys_languagesettings"):
+        code = lang(r.get("surveyls_language", ""))
+        if not code:
+            continue
+        for field, source in (
+            ("title", "surveyls_title"),
+            ("description", "surveyls_description"),
+            ("privacy_notice", "surveyls_policy_notice"),
+            ("thank_you", "surveyls_endtext"),
+        ):
+            value = _text(r.get(source))
+            if value:
+                settings.setdefault(field, {})[code] = value
+        welcome = _text(r.get("surveyls_welcometext"))
+        if welcome:
+            description = settings.setdefault("description", {})
+            description[code] = (
+                f"{description[code]}\n\n{welcome}" if description.get(code) else welcome
+            )
+    parsed.definition = {
+        "title": settings.get("title") or {default: _("Imported survey")},
+        "description": settings.get("description", {}),
+        "privacy_notice": settings.get("privacy_notice", {}),
+        "thank_you": settings.get("thank_you", {}),
+        "languages": list(dict.fromkeys([default, *languages])),
+        "default_language": default,
+        "anonymised": survey_row.get("anonymized", "N") == "Y",
+        "sections": [s for s in sections if s["questions"]],
+    }
+    for section in sections:
+        if not section["questions"]:
+            parsed.warn(
+                section["code"],
+                _("The question group %(title)s has no importable questions; it was skipped.")
+                % {"title": next(iter(section["title"].values()), section["code"])},
+            )
+    if not parsed.definition["sections"]:
+        raise NotASurvey(_("The LimeSurvey file contains no questions that can be imported."))
+    fix_choice_codes(parsed)
+    check_conditions(parsed)
+    return parsed
+
+
+def _labels(pairs: list[tuple[str, str]], languages: list[str]) -> list[dict]:
+    items = []
+    for code, english in pairs:
+        label = {}
+        for language in dict.fromkeys(languages):
+            with override(language):
+                label[language] = _(english)
+        items.append({"code": code, "label": label})
+    return items
+
+
+YES_NO_UNCERTAIN = [
+    ("Y", gettext_noop("Yes")),
+    ("N", gettext_noop("No")),
+    ("U", gettext_noop("Uncertain")),
+]
+INCREASE_SAME_DECREASE = [
+    ("I", gettext_noop("Increase")),
+    ("S", gettext_noop("Same")),
+    ("D", gettext_noop("Decrease")),
+]
+GENDER = [("F", gettext_noop("Female")), ("M", gettext_noop("Male"))]
+UNSUPPORTED = {
+    ":": "array (numbers)",
+    ";": "array (texts)",
+    "K": "multiple numerical input",
+    "Q": "multiple short text",
+    "|": "file upload",
+    "*": "equation",
+    "I": "language switch",
+}
+
+
+def _question(
+    row: dict,
+    text: dict,
+    help_text: dict,
+    attrs: dict,
+    choice_list,
+    sub_list,
+    default: str,
+    languages: list[str],
+    parsed: ParsedSurvey,
+) -> dict | None:
+    code = (row.get("title") or "").strip()
+    ls_type = row.get("type", "")
+    if ls_type in UNSUPPORTED:
+        parsed.warn(
+            code,
+            _(
+                "The LimeSurvey question type %(type)s (%(name)s) is not supported; the question "
+                "was skipped."
+            )
+            % {"type": ls_type, "name": UNSUPPORTED[ls_type]},
+        )
+        return None
+    question: dict[str, Any] = {
+        "code": code,
+        "text": text or {default: code},
+        "hint": help_text,
+        "required": row.get("mandatory") == "Y",
+    }
+    if row.get("mandatory") == "S":
+        parsed.warn(code, _("Soft mandatory was imported as optional."))
+    if attrs.get("random_order") == "1":
+        question["randomize_choices"] = True
+    other = row.get("other") == "Y"
+    if ls_type in ("L", "!", "O"):
+        question.update(type="single", choices=choice_list(row["qid"]))
+        if ls_type == "!":
+            question["widget"] = "dropdown"
+        if ls_type == "O":
+            parsed.warn(code, _("The comment field of the list was not imported."))
+        question["allow_other"] = other
+    elif ls_type in ("M", "P"):
+        question.update(type="multiple", choices=sub_list(row["qid"]), allow_other=other)
+        if ls_type == "P":
+            parsed.warn(code, _("The comment fields of the options were not imported."))
+    elif ls_type == "Y":
+        question["type"] = "yes_no"
+    elif ls_type == "G":
+        question.update(type="single", choices=_labels(GENDER, languages))
+    elif ls_type == "5":
+        question.update(type="rating", scale_min=1, scale_max=5)
+    elif ls_type in ("A", "B", "C", "E", "F", "H", "1"):
+        if ls_type == "A":
+            scale = [{"code": f"v{n}", "label": {default: str(n)}} for n in range(1, 6)]
+        elif ls_type == "B":
+            scale = [{"code": f"v{n}", "label": {default: str(n)}} for n in range(1, 11)]
+        elif ls_type == "C":
+            scale = _labels(YES_NO_UNCERTAIN, languages)
+        elif ls_type == "E":
+            scale = _labels(INCREASE_SAME_DECREASE, languages)
+        else:
+            scale = choice_list(row["qid"], "0")
+        if ls_type == "H":
+            parsed.warn(code, _("The array by column was imported as a matrix with rows."))
+        if ls_type == "1":
+            parsed.warn(code, _("Only the first scale of the dual-scale array was imported."))
+        question.update(type="matrix", rows=sub_list(row["qid"], "0"), choices=scale)
+    elif ls_type == "R":
+        question.update(type="ranking", choices=choice_list(row["qid"]))
+    elif ls_type == "N":
+        question["type"] = "integer" if attrs.get("num_value_int_only") == "1" else "decimal"
+        question["min_value"] = _number(attrs.get("min_num_value_n"))
+        question["max_value"] = _number(attrs.get("max_num_value_n"))
+        if (
+            question["min_value"] is not None
+            and question["max_value"] is not None
+            and question["max_value"] < question["min_value"]
+        ):
+            parsed.warn(code, _("The range was not imported: its maximum is below its minimum."))
+            question["min_value"] = question["max_value"] = None
+    elif ls_type == "S":
+        question["type"] = "text"
+    elif ls_type in ("T", "U"):
+        question["type"] = "long_text"
+    elif ls_type == "D":
+        question["type"] = "date"
+    elif ls_type == "X":
+        question.update(type="display", required=False)
+    else:
+        parsed.warn(
+            code,
+            _("The LimeSurvey question type %(type)s is not known; the question was skipped.")
+            % {"type": ls_type},
+        )
+        return None
+    if ls_type in ("S", "T", "U") and _int(attrs.get("maximum_chars"), 0) > 0:
+        question["max_length"] = _int(attrs["maximum_chars"])
+    if attrs.get("em_validation_q"):
+        parsed.warn(
+            code,
+            _("The validation equation %(eq)s was not imported.")
+            % {"eq": attrs["em_validation_q"]},
+        )
+    if attrs.get("hidden") == "1":
+        parsed.warn(code, _("The question was hidden in LimeSurvey; it is imported as visible."))
+    if question.get("type") in ("single", "multiple", "ranking") and not question.get("choices"):
+        parsed.warn(code, _("The question has no answer options; it was skipped."))
+        return None
+    if question.get("type") == "matrix" and (not question["rows"] or not question["choices"]):
+        parsed.warn(code, _("The array has no rows or no answer options; it was skipped."))
+        return None
+    return question
+
+
+# --- relevance equations ------------------------------------------------------------------
+
+
+class Untranslatable(Exception):
+    pass
+
+
+class _Context:
+    """The questions imported so far: what a relevance equation may refer to."""
+
+    def __init__(self):
+        self.types: dict[str, str] = {}
+        self.options: dict[str, tuple[str, str]] = {}  # "Q2_SQ001" -> ("Q2", "SQ001")
+
+    def add(self, question: dict) -> None:
+        self.types[question["code"]] = question["type"]
+        if question["type"] == "multiple":
+            for choice in question.get("choices", []):
+                self.options[f"{question['code']}_{choice['code']}"] = (
+                    question["code"],
+                    choice["code"],
+                )
+
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<num>\d+(?:\.\d+)?)
+  | (?P<str>"[^"]*"|'[^']*')
+  | (?P<op>==|!=|<=|>=|&&|\|\||<|>|!|\(|\)|,)
+  | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_]+)?)
+  | (?P<bad>.)
+    """,
+    re.VERBOSE,
+)
+WORD_OPS = {
+    "eq": "==",
+    "ne": "!=",
+    "lt": "<",
+    "le": "<=",
+    "gt": ">",
+    "ge": ">=",
+    "and": "&&",
+    "or": "||",
+    "not": "!",
+}
+CMP = {"==": "=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+VALUE_SUFFIXES = {"NAOK", "value", "code"}
+
+
+def _tokens(source: str) -> list[tuple[str, str]]:
+    tokens = []
+    for match in _TOKEN.finditer(source):
+        kind = match.lastgroup
+        value = match.group()
+        if kind == "ws":
+            continue
+        if kind == "bad":
+            raise Untranslatable(_("the character %(c)s is not supported") % {"c": repr(value)})
+        if kind == "name" and value.lower() in WORD_OPS:
+            kind, value = "op", WORD_OPS[value.lower()]
+        tokens.append((kind, value))
+    tokens.append(("end", ""))
+    return tokens
+
+
+class _Translator:
+    def __init__(self, source: str, context: _Context):
+        self.tokens = _tokens(source)
+        self.i = 0
+        self.context = context
+
+    @property
+    def tok(self):
+        return self.tokens[self.i]
+
+    def take(self):
+        token = self.tokens[self.i]
+        self.i += 1
+        return token
+
+    def expect(self, value: str):
+        if self.tok != ("op", value):
+            raise Untranslatable(_("expected %(v)s") % {"v": value})
+        self.take()
+
+    def run(self) -> str:
+        node = self.expr()
+        if self.tok[0] != "end":
+            raise Untranslatable(_("unexpected %(v)s") % {"v": self.tok[1]})
+        return self.emit_bool(node)
+
+    def expr(self):
+        node = self.and_expr()
+        while self.tok == ("op", "||"):
+            self.take()
+            node = ("or", node, self.and_expr())
+        return node
+
+    def and_expr(self):
+        node = self.unary()
+        while self.tok == ("op", "&&"):
+            self.take()
+            node = ("and", node, self.unary())
+        return node
+
+    def unary(self):
+        if self.tok == ("op", "!"):
+            self.take()
+            return ("not", self.unary())
+        left = self.primary()
+        if self.tok[0] == "op" and self.tok[1] in CMP:
+            op = self.take()[1]
+            right = self.primary()
+            return ("cmp", op, left, right)
+        return left
+
+    def primary(self):
+        kind, value = self.take()
+        if kind == "num":
+            return ("num", value)
+        if kind == "str":
+            return ("str", value[1:-1])
+        if kind == "op" and value == "(":
+            node = self.expr()
+            self.expect(")")
+            return ("group", node)
+        if kind == "name":
+            if self.tok == ("op", "("):
+                self.take()
+                args = []
+                if self.tok != ("op", ")"):
+                    args.append(self.expr())
+                    while self.tok == ("op", ","):
+                        self.take()
+                        args.append(self.expr())
+                self.expect(")")
+                return ("call", value, args)
+            return ("var", value)
+        raise Untranslatable(_("unexpected %(v)s") % {"v": value or _("end")})
+
+    # --- output in the survey condition language --------------------------------------
+
+    def variable(self, name: str) -> tuple:
+        base, _dot, suffix = name.partition(".")
+        if suffix and suffix not in VALUE_SUFFIXES:
+            raise Untranslatable(_("%(name)s is not supported") % {"name": name})
+        if base in self.context.types:
+            return ("q", base, self.context.types[base])
+        if base in self.context.options:
+            return ("option", *self.context.options[base])
+        raise Untranslatable(
+            _("%(name)s is not an earlier question that was imported") % {"name": base}
+        )
+
+    @staticmethod
+    def literal(value: str) -> str:
+        if "'" not in value:
+            return f"'{value}'"
+        if '"' not in value:
+            return f'"{value}"'
+        raise Untranslatable(_("texts with both kinds of quotes are not supported"))
+
+    def value_for(self, question: tuple, value: str) -> str:
+        if question[2] == "yes_no":
+            value = {"Y": "yes", "N": "no"}.get(value, value)
+        if value == "-oth-":
+            value = "other"
+        return value
+
+    def emit_bool(self, node) -> str:
+        kind = node[0]
+        if kind == "or":
+            return f"{self.emit_bool(node[1])} or {self.emit_bool(node[2])}"
+        if kind == "and":
+            return f"{self.wrap_or(node[1])} and {self.wrap_or(node[2])}"
+        if kind == "not":
+            return f"not({self.emit_bool(node[1])})"
+        if kind == "group":
+            return f"({self.emit_bool(node[1])})"
+        if kind == "cmp":
+            return self.emit_cmp(node)
+        if kind == "var":
+            target = self.variable(node[1])
+            if target[0] == "option":
+                return f"selected(${{{target[1]}}}, {self.literal(target[2])})"
+            return f"${{{target[1]}}} != ''"
+        if kind == "call":
+            return self.emit_call(node)
+        if kind in ("num", "str"):
+            return "true()" if node[1] not in ("", "0") else "false()"
+        raise Untranslatable(_("unsupported expression"))
+
+    def wrap_or(self, node) -> str:
+        text = self.emit_bool(node)
+        return f"({text})" if node[0] == "or" else text
+
+    def emit_call(self, node) -> str:
+        name, args = node[1], node[2]
+        if name == "is_empty" and len(args) == 1 and args[0][0] == "var":
+            target = self.variable(args[0][1])
+            if target[0] == "option":
+                return f"not(selected(${{{target[1]}}}, {self.literal(target[2])}))"
+            return f"${{{target[1]}}} = ''"
+        raise Untranslatable(_("the function %(name)s() is not supported") % {"name": name})
+
+    def operand(self, node, question: tuple | None) -> str:
+        if node[0] == "call":
+            raise Untranslatable(_("the function %(name)s() is not supported") % {"name": node[1]})
+        if node[0] == "num":
+            return node[1]
+        if node[0] == "str":
+            value = self.value_for(question, node[1]) if question else node[1]
+            return self.literal(value)
+        if node[0] == "var":
+            target = self.variable(node[1])
+            if target[0] == "option":
+                raise Untranslatable(_("comparing two options is not supported"))
+            return f"${{{target[1]}}}"
+        raise Untranslatable(_("only questions, numbers and texts can be compared"))
+
+    def emit_cmp(self, node) -> str:
+        _kind, op, left, right = node
+        if left[0] != "var" and right[0] == "var":
+            flip = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}
+            left, right, op = right, left, flip.get(op, op)
+        if left[0] == "var":
+            target = self.variable(left[1])
+            if target[0] == "option":
+                if op not in ("==", "!=") or right[0] != "str":
+                    raise Untranslatable(_('an option can only be compared with "Y" or ""'))
+                ticked = (right[1] == "Y") == (op == "==")
+                test = f"selected(${{{target[1]}}}, {self.literal(target[2])})"
+                return test if ticked else f"not({test})"
+            return (
+                f"${{{target[1]}}} {CMP[op]} "
+                f"{self.operand(right, target if right[0] == 'str' else None)}"
+            )
+        return f"{self.operand(left, None)} {CMP[op]} {self.operand(right, None)}"
+
+
+def translate(source: str, context: _Context) -> str:
+    """A LimeSurvey relevance equation in the survey condition language (raises
+    ``Untranslatable`` saying why not)."""
+    source = (source or "").strip()
+    if source.startswith("{") and source.endswith("}"):
+        source = source[1:-1].strip()
+    if source in ("", "1"):
+        return ""
+    return _Translator(source, context).run()
+
+
+def _relevance(source: str, code: str, context: _Context, parsed: ParsedSurvey) -> str:
+    try:
+        return translate(source, context)
+    except Untranslatable as exc:
+        parsed.warn(
+            code,
+            _(
+                "The relevance equation %(src)s could not be translated (%(why)s); the item is "
+                "always shown."
+            )
+            % {"src": source.strip(), "why": exc},
+        )
+        return ""

@@ -1,0 +1,690 @@
+"""Reading XLSForm workbooks (see the package docstring for the mapping)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from ...i18n import SURVEY_LANGUAGES
+from .. import NotASurvey, ParsedSurvey, check_conditions, fix_choice_codes, resolve_language
+
+TRANSLATABLE = {
+    "label": "label",
+    "hint": "hint",
+    "constraint_message": "constraint_message",
+    "constraint message": "constraint_message",
+    "jr:constraintmsg": "constraint_message",
+    "bind:jr:constraintmsg": "constraint_message",
+    "required_message": "required_message",
+    "required message": "required_message",
+    "jr:requiredmsg": "required_message",
+    "bind:jr:requiredmsg": "required_message",
+    "guidance_hint": "guidance_hint",
+}
+ALIASES = {
+    "bind:relevant": "relevant",
+    "bind::relevant": "relevant",
+    "bind:constraint": "constraint",
+    "bind::constraint": "constraint",
+    "bind:required": "required",
+    "bind::required": "required",
+    "control:appearance": "appearance",
+    "control::appearance": "appearance",
+    "list name": "list_name",
+}
+KNOWN_COLUMNS = {
+    "type",
+    "name",
+    "label",
+    "hint",
+    "constraint_message",
+    "relevant",
+    "constraint",
+    "required",
+    "appearance",
+    "parameters",
+    "teilhabe",
+}
+METADATA = {
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "subscriberid",
+    "simserial",
+    "phonenumber",
+    "username",
+    "email",
+    "audit",
+    "start-geopoint",
+    "imei",
+}
+UNSUPPORTED = {
+    "calculate",
+    "hidden",
+    "geopoint",
+    "geotrace",
+    "geoshape",
+    "image",
+    "audio",
+    "video",
+    "file",
+    "barcode",
+    "time",
+    "datetime",
+    "acknowledge",
+    "trigger",
+    "background-audio",
+    "xml-external",
+    "csv-external",
+    "begin_repeat",
+    "end_repeat",
+}
+TRUE = {"yes", "true", "true()", "1", "y"}
+FALSE = {"no", "false", "false()", "0", "n", ""}
+_REGEX_CONSTRAINT = re.compile(r"^\s*regex\(\s*\.\s*,\s*(['\"])(.*)\1\s*\)\s*$", re.S)
+_SELECT = re.compile(
+    r"^(select_one|select one|select1|select_multiple|select multiple|select all that apply"
+    r"|add select one prompt using|add select multiple prompt using|rank)"
+    r"(?:\s+(?:from|using))?\s+(\S+)(\s+(?:or_other|or specify other|or other))?$",
+    re.I,
+)
+
+
+def _split_column(key: str) -> tuple[str, str | None]:
+    """``label::German (de)`` -> ("label", "German (de)"); ``bind:relevant`` -> ("relevant")."""
+    raw = key.strip()
+    low = raw.lower()
+    if low in ALIASES:
+        return ALIASES[low], None
+    for prefix in sorted(TRANSLATABLE, key=len, reverse=True):
+        if low == prefix:
+            return TRANSLATABLE[prefix], None
+        for sep in ("::", ":"):
+            if low.startswith(prefix + sep):
+                return TRANSLATABLE[prefix], raw[len(prefix) + len(sep) :].strip()
+    return low, None
+
+
+class _Texts:
+    """Collects the per-language columns of a sheet and resolves their languages."""
+
+    def __init__(self, parsed: ParsedSurvey, default_language: str):
+        self.parsed = parsed
+        self.default = default_language
+        self.languages: list[str] = []
+        self._cache: dict[str, str | None] = {}
+        self._reported: set[str] = set()
+
+    def language(self, name: str | None) -> str | None:
+        if name is None:
+            return self.default
+        if name not in self._cache:
+            code = resolve_language(name)
+            self._cache[name] = code
+            if code is None and name not in self._reported:
+                self._reported.add(name)
+                self.parsed.warn(
+                    "",
+                    _(
+                        "Columns for the language %(name)s were ignored: surveys can be offered "
+                        "in %(known)s."
+                    )
+                    % {"name": repr(name), "known": ", ".join(SURVEY_LANGUAGES)},
+                )
+        code = self._cache[name]
+        if code and code not in self.languages:
+            self.languages.append(code)
+        return code
+
+    def read(self, row: dict, base: str) -> dict:
+        texts: dict[str, str] = {}
+        for key, value in row.items():
+            name, lang = _split_column(key)
+            if name != base or not value:
+                continue
+            code = self.language(lang)
+            if code:
+                # A column with the language spelled out wins over the one without.
+                if lang is not None or code not in texts:
+                    texts[code] = str(value).strip()
+        return texts
+
+
+def _alias(raw_type: str) -> str | None:
+    """Our type for one of pyxform's many aliases of the plain types ("q int", "add text
+    prompt", "q note" …), read from pyxform's own type dictionary; None if not one of them."""
+    from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
+
+    entry = QUESTION_TYPE_DICT.get(raw_type) or QUESTION_TYPE_DICT.get(raw_type.lower())
+    if not entry:
+        return None
+    bind = entry.get("bind", {})
+    control = entry.get("control", {})
+    if any(key.startswith("jr:preload") for key in bind) or control.get("tag") != "input":
+        return None
+    if bind.get("readonly") == "true()":
+        return "display"
+    return {"string": "text", "int": "integer", "decimal": "decimal", "date": "date"}.get(
+        bind.get("type", "")
+    )
+
+
+def _bool(value: Any, code: str, parsed: ParsedSurvey, column: str) -> bool:
+    text = str(value or "").strip().lower()
+    if text in TRUE:
+        return True
+    if text not in FALSE:
+        parsed.warn(
+            code,
+            _(
+                "The %(column)s value %(value)s is not supported; the question was imported as "
+                "not %(column)s."
+            )
+            % {"column": column, "value": repr(value)},
+        )
+    return False
+
+
+def _parameters(text: str) -> dict[str, str]:
+    params = {}
+    for part in re.split(r"[\s;,]+", text or ""):
+        if "=" in part:
+            key, value = part.split("=", 1)
+            params[key.strip().lower()] = value.strip()
+    return params
+
+
+def _number(value: str | None) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+_CSV_SURVEY_ROW = re.compile(r'^\s*"?survey"?\s*,', re.M | re.I)
+
+
+def is_csv_xlsform(data: bytes) -> bool:
+    """An XLSForm saved as CSV (pyxform's format: a row naming the ``survey`` sheet, then its
+    rows with the first column empty). An ordinary CSV table is not one."""
+    try:
+        text = data[:200_000].decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    return "\x00" not in text and bool(_CSV_SURVEY_ROW.search(text))
+
+
+def _read_workbook(data: bytes):
+    from pyxform.errors import PyXFormError
+    from pyxform.xls2json_backends import get_xlsform
+
+    if data[:4] == b"PK\x03\x04":
+        file_type = ".xlsx"
+    elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        file_type = ".xls"
+    elif is_csv_xlsform(data):
+        file_type = ".csv"
+    else:
+        raise NotASurvey(_("The file is not an Excel workbook (.xlsx or .xls)."))
+    try:
+        workbook = get_xlsform(io.BytesIO(data), file_type=file_type)
+    except (PyXFormError, ValueError, KeyError, OSError, TypeError) as exc:
+        raise NotASurvey(_("The workbook could not be read: %(error)s") % {"error": exc}) from exc
+    names = [name.lower() for name in (workbook.sheet_names or [])]
+    if "survey" not in names:
+        raise NotASurvey(
+            _(
+                "The workbook has no sheet named 'survey', so it is not an XLSForm (sheets: "
+                "%(names)s)."
+            )
+            % {"names": ", ".join(workbook.sheet_names or []) or "–"}
+        )
+    headers = {str(h).strip().lower() for h in _header_names(workbook.survey_header)}
+    if "type" not in headers or "name" not in headers:
+        raise NotASurvey(
+            _("The 'survey' sheet needs the columns 'type' and 'name'; it is not an XLSForm.")
+        )
+    return workbook
+
+
+def _header_names(header) -> list[str]:
+    if not header:
+        return []
+    if isinstance(header, list):
+        names = []
+        for item in header:
+            names.extend(item.keys() if isinstance(item, dict) else [item])
+        return names
+    return list(header)
+
+
+def parse(data: bytes) -> ParsedSurvey:
+    """Read an XLSForm workbook; raises ``NotASurvey`` when it is not one."""
+    workbook = _read_workbook(data)
+    parsed = ParsedSurvey(format="xlsform", definition={})
+    settings_rows = workbook.settings or []
+    settings = {
+        str(k).strip().lower(): v for k, v in (settings_rows[0] if settings_rows else {}).items()
+    }
+    extra = _json(settings.get("teilhabe"), "", parsed)
+    default = resolve_language(settings.get("default_language") or "") or extra.get(
+        "default_language"
+    )
+    texts = _Texts(parsed, default or "de")
+    if default is None:
+        # No default language declared: the first language named in a label column is the
+        # default, and labels without a language are taken to be in it.
+        for key in _header_names(workbook.survey_header):
+            name, lang = _split_column(str(key))
+            if name == "label" and lang and resolve_language(lang):
+                texts.default = resolve_language(lang)
+                break
+        else:
+            if settings.get("default_language"):
+                parsed.warn(
+                    "",
+                    _(
+                        "The default language %(name)s is not one surveys can be offered in; "
+                        "German was assumed."
+                    )
+                    % {"name": repr(settings.get("default_language"))},
+                )
+            elif any(
+                _split_column(str(k))[0] == "label" for k in _header_names(workbook.survey_header)
+            ):
+                parsed.warn(
+                    "",
+                    _(
+                        "The form names no language: its texts were taken to be German (de). "
+                        "Change the languages in the survey's settings if they are not."
+                    ),
+                )
+    choices = _read_choices(workbook.choices or [], texts, parsed)
+    sections = _read_survey(workbook.survey or [], choices, texts, parsed)
+    definition: dict[str, Any] = {
+        "title": {texts.default: str(settings.get("form_title") or settings.get("form_id") or "")},
+        "default_language": texts.default,
+        "sections": sections,
+    }
+    if not definition["title"][texts.default]:
+        definition["title"] = {texts.default: _("Imported survey")}
+    for name in (
+        "title",
+        "description",
+        "privacy_notice",
+        "thank_you",
+        "invitation_text",
+        "access_mode",
+        "anonymised",
+    ):
+        if name in extra:
+            definition[name] = extra[name]
+    languages = list(dict.fromkeys([texts.default, *texts.languages, *extra.get("languages", [])]))
+    definition["languages"] = [code for code in languages if code in SURVEY_LANGUAGES]
+    parsed.definition = definition
+    if not any(s["questions"] for s in sections):
+        raise NotASurvey(_("The 'survey' sheet contains no questions."))
+    fix_choice_codes(parsed)
+    check_conditions(parsed)
+    return parsed
+
+
+def _json(value, code: str, parsed: ParsedSurvey) -> dict:
+    if not value:
+        return {}
+    try:
+        data = json.loads(value)
+    except (TypeError, ValueError):
+        data = None
+    if not isinstance(data, dict):
+        parsed.warn(code, _("The teilhabe column does not hold a JSON object; it was ignored."))
+        return {}
+    return data
+
+
+def _read_choices(rows: list[dict], texts: _Texts, parsed: ParsedSurvey) -> dict[str, list]:
+    lists: dict[str, list[dict]] = {}
+    for row in rows:
+        norm = {_split_column(str(k))[0]: v for k, v in row.items()}
+        list_name = str(norm.get("list_name") or "").strip()
+        name = str(norm.get("name") or "").strip()
+        if not list_name and not name:
+            continue
+        if not list_name or not name:
+            parsed.warn(
+                "",
+                _("A row of the choices sheet without list name or name was skipped (%(row)s).")
+                % {"row": ", ".join(f"{k}={v}" for k, v in row.items())},
+            )
+            continue
+        item = {"code": name, "label": texts.read(row, "label") or {texts.default: name}}
+        if norm.get("target_group"):
+            item["target_group"] = str(norm["target_group"]).strip()
+        lists.setdefault(list_name, []).append(item)
+    return lists
+
+
+def _combine(outer: str, inner: str) -> str:
+    if outer and inner:
+        return f"({outer}) and ({inner})"
+    return outer or inner
+
+
+def _read_survey(
+    rows: list[dict], choices: dict[str, list], texts: _Texts, parsed: ParsedSurvey
+) -> list[dict]:
+    sections: list[dict] = []
+    current: dict | None = None  # the open top-level section
+    stack: list[dict] = []  # open groups: {"kind": "section"|"matrix"|"nested"|"repeat", ...}
+    pending_other: dict[str, dict] = {}  # code of "_other" text question -> its question
+
+    def section_for_loose() -> dict:
+        nonlocal current
+        if current is None:
+            current = {
+                "code": f"page{len(sections) + 1}",
+                "title": {},
+                "relevant": "",
+                "questions": [],
+            }
+            sections.append(current)
+        return current
+
+    def nested_relevant() -> str:
+        source = ""
+        for group in stack:
+            if group["kind"] in ("nested", "repeat") and group.get("relevant"):
+                source = _combine(source, group["relevant"])
+        return source
+
+    for index, row in enumerate(rows, start=2):
+        norm: dict[str, Any] = {}
+        for key, value in row.items():
+            name, _lang = _split_column(str(key))
+            if _lang is None:
+                norm[name] = value
+        raw_type = re.sub(r"\s+", " ", str(norm.get("type") or "").strip())
+        code = str(norm.get("name") or "").strip()
+        low = raw_type.lower().replace(" ", "_") if not _SELECT.match(raw_type) else ""
+        if not raw_type:
+            continue
+        if low in ("end_group", "end"):
+            if not stack:
+                parsed.warn("", _("Row %(row)s: 'end group' without a group.") % {"row": index})
+                continue
+            group = stack.pop()
+            if group["kind"] == "section":
+                current = None
+            elif group["kind"] == "matrix":
+                _finish_matrix(group, choices, parsed)
+            continue
+        if low == "end_repeat":
+            if stack:
+                stack.pop()
+            continue
+        if low in ("begin_group", "begin_repeat"):
+            extra = _json(norm.get("teilhabe"), code, parsed)
+            relevant = str(norm.get("relevant") or "").strip()
+            if low == "begin_repeat":
+                parsed.warn(
+                    code,
+                    _("Repeats are not supported; the questions of the repeat were imported once."),
+                )
+                stack.append({"kind": "repeat", "relevant": relevant})
+            elif extra.get("type") == "matrix":
+                stack.append(
+                    {
+                        "kind": "matrix",
+                        "code": code,
+                        "text": texts.read(row, "label"),
+                        "hint": texts.read(row, "hint"),
+                        "relevant": _combine(nested_relevant(), relevant),
+                        "extra": extra,
+                        "rows": [],
+                        "target": section_for_loose(),
+                    }
+                )
+            elif not stack:
+                current = {
+                    "code": code or f"page{len(sections) + 1}",
+                    "title": texts.read(row, "label"),
+                    "relevant": relevant,
+                    "questions": [],
+                }
+                sections.append(current)
+                stack.append({"kind": "section"})
+            else:
+                parsed.warn(
+                    code,
+                    _(
+                        "The group inside a page was flattened: its questions are on the page "
+                        "itself (its condition is kept on each question)."
+                    ),
+                )
+                stack.append({"kind": "nested", "relevant": relevant})
+            continue
+        if stack and stack[-1]["kind"] == "matrix":
+            select = _SELECT.match(raw_type)
+            if (
+                select
+                and select.group(1).lower().startswith("select")
+                and "one" in select.group(1).lower()
+            ):
+                matrix = stack[-1]
+                matrix.setdefault("list", select.group(2))
+                prefix = matrix["code"] + "_"
+                row_code = code[len(prefix) :] if code.startswith(prefix) else code
+                matrix["rows"].append(
+                    {"code": row_code, "label": texts.read(row, "label") or {texts.default: code}}
+                )
+                if _bool(norm.get("required"), code, parsed, "required"):
+                    matrix["required"] = True
+            else:
+                parsed.warn(
+                    code,
+                    _("Only single-choice rows fit in a matrix; %(type)s was skipped.")
+                    % {"type": raw_type},
+                )
+            continue
+        question = _question(raw_type, code, row, norm, choices, texts, parsed)
+        if question is None:
+            continue
+        if code in pending_other and question["type"] == "text":
+            # The "please specify" text of an earlier choice question: folded into it.
+            pending_other.pop(code)
+            continue
+        question["relevant"] = _combine(nested_relevant(), question.get("relevant", ""))
+        section_for_loose()["questions"].append(question)
+        if question.get("allow_other"):
+            pending_other[f"{code}_other"] = question
+    if stack:
+        parsed.warn("", _("A group was not closed with 'end group'; it ends with the sheet."))
+        while stack:
+            group = stack.pop()
+            if group["kind"] == "matrix":
+                _finish_matrix(group, choices, parsed)
+    return [s for s in sections if s["questions"] or s["title"]]
+
+
+def _finish_matrix(group: dict, choices: dict[str, list], parsed: ParsedSurvey) -> None:
+    options = [dict(c) for c in choices.get(group.get("list") or "", [])]
+    if not group["rows"] or not options:
+        parsed.warn(
+            group["code"],
+            _("The matrix has no rows or no choice list; it was skipped."),
+        )
+        return
+    question = {
+        "code": group["code"],
+        "type": "matrix",
+        "text": group["text"],
+        "hint": group["hint"],
+        "relevant": group["relevant"],
+        "required": group.get("required", False),
+        "rows": group["rows"],
+        "choices": options,
+    }
+    for key, value in group["extra"].items():
+        if key != "type":
+            question[key] = value
+    group["target"]["questions"].append(question)
+
+
+def _question(
+    raw_type: str,
+    code: str,
+    row: dict,
+    norm: dict,
+    choices: dict[str, list],
+    texts: _Texts,
+    parsed: ParsedSurvey,
+) -> dict | None:
+    low = raw_type.lower().replace(" ", "_")
+    if not code:
+        parsed.warn("", _("A %(type)s row without a name was skipped.") % {"type": raw_type})
+        return None
+    if low in METADATA:
+        parsed.warn(
+            code, _("The metadata field %(type)s is not a question; skipped.") % {"type": raw_type}
+        )
+        return None
+    if low in UNSUPPORTED or low.startswith(("select_one_from_file", "select_multiple_from_file")):
+        parsed.warn(
+            code,
+            _("The question type %(type)s is not supported; the question was skipped.")
+            % {"type": raw_type},
+        )
+        return None
+    extra = _json(norm.get("teilhabe"), code, parsed)
+    appearance = str(norm.get("appearance") or "").strip().lower()
+    params = _parameters(str(norm.get("parameters") or ""))
+    question: dict[str, Any] = {
+        "code": code,
+        "text": texts.read(row, "label"),
+        "hint": texts.read(row, "hint"),
+        "relevant": str(norm.get("relevant") or "").strip(),
+        "required": _bool(norm.get("required"), code, parsed, "required"),
+    }
+    message = texts.read(row, "constraint_message")
+    if message:
+        question["validation_message"] = message
+    select = _SELECT.match(raw_type)
+    if select:
+        kind = select.group(1).lower()
+        list_name = select.group(2)
+        options = [dict(c) for c in choices.get(list_name, [])]
+        if not options:
+            parsed.warn(
+                code,
+                _(
+                    "The choice list %(list)s is missing from the choices sheet; the question "
+                    "was skipped."
+                )
+                % {"list": list_name},
+            )
+            return None
+        if kind == "rank":
+            question["type"] = "ranking"
+        elif "one" in kind or kind == "select1":
+            question["type"] = "single"
+            if "minimal" in appearance or "autocomplete" in appearance:
+                question["widget"] = "dropdown"
+            codes = [c["code"] for c in options]
+            if "likert" in appearance and all(re.fullmatch(r"-?\d+", c) for c in codes):
+                numbers = sorted(int(c) for c in codes)
+                if numbers == list(range(numbers[0], numbers[-1] + 1)) and len(numbers) > 1:
+                    by_code = {int(c["code"]): c for c in options}
+                    question.update(
+                        type="rating",
+                        scale_min=numbers[0],
+                        scale_max=numbers[-1],
+                        scale_min_label=by_code[numbers[0]]["label"],
+                        scale_max_label=by_code[numbers[-1]]["label"],
+                    )
+                    options = []
+        else:
+            question["type"] = "multiple"
+        if select.group(3) or any(c["code"] == "other" for c in options):
+            if question["type"] in ("single", "multiple"):
+                question["allow_other"] = True
+                options = [c for c in options if c["code"] != "other"]
+        if params.get("randomize", "").lower() in TRUE:
+            question["randomize_choices"] = True
+        if question["type"] != "rating":
+            question["choices"] = options
+        if norm.get("choice_filter"):
+            parsed.warn(
+                code,
+                _("The choice filter %(f)s is not supported; all choices are shown.")
+                % {"f": norm["choice_filter"]},
+            )
+    elif low in ("text", "string"):
+        question["type"] = "long_text" if "multiline" in appearance else "text"
+    elif low in ("integer", "int"):
+        question["type"] = "integer"
+    elif low == "decimal":
+        question["type"] = "decimal"
+    elif low == "range":
+        question["type"] = "integer"
+        question["min_value"] = _number(params.get("start"))
+        question["max_value"] = _number(params.get("end"))
+        if params.get("step") not in (None, "", "1"):
+            parsed.warn(code, _("The step of the range was not imported."))
+    elif low == "date":
+        question["type"] = "date"
+    elif low == "note":
+        question["type"] = "display"
+        question["required"] = False
+    elif _alias(raw_type) is not None:
+        question["type"] = _alias(raw_type)
+        if question["type"] == "display":
+            question["required"] = False
+    else:
+        parsed.warn(
+            code,
+            _("The question type %(type)s is not supported; the question was skipped.")
+            % {"type": raw_type},
+        )
+        return None
+    constraint = str(norm.get("constraint") or "").strip()
+    regex = _REGEX_CONSTRAINT.match(constraint)
+    if regex and question["type"] in ("text", "long_text"):
+        question["pattern"] = regex.group(2)
+        constraint = ""
+    question["constraint"] = constraint
+    if extra:
+        # Written by this application: the constraint column merges ranges and patterns
+        # for ODK tools; the JSON keeps them apart.
+        question["constraint"] = ""
+        question.pop("pattern", None)
+    for key, value in extra.items():
+        if key == "generated_choices":
+            continue
+        question[key] = value
+    if extra.get("generated_choices"):
+        question["choices"] = []
+    if not question["text"] and question["type"] != "display":
+        question["text"] = {texts.default: code}
+        parsed.warn(code, _("The question has no label; its name is used as its text."))
+    for key in norm:
+        if key not in KNOWN_COLUMNS and key not in ("list_name",) and norm[key] not in (None, ""):
+            if key in ("choice_filter",):
+                continue
+            parsed.warn(
+                code,
+                _("The column %(column)s (%(value)s) is not supported and was ignored.")
+                % {"column": key, "value": norm[key]},
+            )
+    for key, value in row.items():
+        name, lang = _split_column(str(key))
+        if name in ("required_message", "guidance_hint") and value:
+            parsed.warn(
+                code,
+                _("The column %(column)s is not supported and was ignored.") % {"column": key},
+            )
+    return question

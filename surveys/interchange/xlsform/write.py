@@ -1,0 +1,298 @@
+"""Writing a survey as an XLSForm workbook (see the package docstring)."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from ...i18n import SURVEY_LANGUAGES
+
+# --- writing ------------------------------------------------------------------------------
+
+YES_NO_LABELS = ("Yes", "No")
+
+
+def _language_column(base: str, code: str) -> str:
+    return f"{base}::{SURVEY_LANGUAGES[code][0]} ({code})" if code in SURVEY_LANGUAGES else base
+
+
+def _yes_no_labels(languages: list[str]) -> tuple[dict, dict]:
+    yes, no = {}, {}
+    for code in languages:
+        with override(code):
+            yes[code] = _("Yes")
+            no[code] = _("No")
+    return yes, no
+
+
+def _range_constraint(q: dict) -> str:
+    parts = []
+    if q.get("min_value") is not None:
+        parts.append(f". >= {_fmt(q['min_value'])}")
+    if q.get("max_value") is not None:
+        parts.append(f". <= {_fmt(q['max_value'])}")
+    if q.get("pattern"):
+        parts.append("regex(., '" + q["pattern"].replace("'", "\\'") + "')")
+    if q.get("min_length") is not None:
+        parts.append(f"string-length(.) >= {q['min_length']}")
+    if q.get("max_length") is not None:
+        parts.append(f"string-length(.) <= {q['max_length']}")
+    if q.get("constraint"):
+        parts.append(f"({q['constraint']})" if parts else q["constraint"])
+    return " and ".join(parts)
+
+
+def _fmt(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def write(survey: dict, sections: list[dict]) -> bytes:
+    """An XLSForm workbook (bytes of an .xlsx) for a survey.
+
+    ``survey``: the survey's fields (``title``, ``languages``, ``default_language``, …);
+    ``sections``: ``structure.Structure.definition()``.
+    """
+    from openpyxl import Workbook
+
+    languages = [c for c in survey["languages"] if c in SURVEY_LANGUAGES]
+    default = survey["default_language"]
+    languages = [default, *[c for c in languages if c != default]]
+    label_cols = [_language_column("label", c) for c in languages]
+    hint_cols = [_language_column("hint", c) for c in languages]
+    message_cols = [_language_column("constraint_message", c) for c in languages]
+    header = [
+        "type",
+        "name",
+        *label_cols,
+        *hint_cols,
+        "required",
+        "relevant",
+        "constraint",
+        *message_cols,
+        "appearance",
+        "parameters",
+        "teilhabe",
+    ]
+    survey_rows: list[dict] = []
+    choice_rows: list[dict] = []
+
+    def texts(base: str, values: dict | str | None) -> dict:
+        if isinstance(values, str):
+            values = {default: values}
+        return {_language_column(base, c): (values or {}).get(c, "") for c in languages}
+
+    def add_choices(list_name: str, items: list[dict]) -> None:
+        for item in items:
+            row = {"list_name": list_name, "name": item["code"], **texts("label", item["label"])}
+            if item.get("target_group"):
+                row["target_group"] = item["target_group"]
+            choice_rows.append(row)
+
+    yes, no = _yes_no_labels(languages)
+    for section in sections:
+        survey_rows.append(
+            {
+                "type": "begin group",
+                "name": section["code"],
+                **texts("label", section.get("title")),
+                "relevant": section.get("relevant", ""),
+                "appearance": "field-list",
+            }
+        )
+        for q in section["questions"]:
+            survey_rows.extend(_question_rows(q, texts, add_choices, yes, no))
+        survey_rows.append({"type": "end group"})
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "survey"
+    sheet.append(header)
+    for row in survey_rows:
+        sheet.append([row.get(col, "") for col in header])
+    choices_sheet = workbook.create_sheet("choices")
+    choice_header = ["list_name", "name", *label_cols, "target_group"]
+    choices_sheet.append(choice_header)
+    for row in choice_rows:
+        choices_sheet.append([row.get(col, "") for col in choice_header])
+    settings_sheet = workbook.create_sheet("settings")
+    extra = {
+        name: survey[name]
+        for name in (
+            "title",
+            "description",
+            "privacy_notice",
+            "thank_you",
+            "invitation_text",
+            "access_mode",
+            "anonymised",
+            "languages",
+        )
+        if survey.get(name) not in (None, {}, [])
+    }
+    settings_sheet.append(["form_title", "form_id", "version", "default_language", "teilhabe"])
+    settings_sheet.append(
+        [
+            (survey.get("title") or {}).get(default, ""),
+            survey.get("form_id") or "survey",
+            str(survey.get("version") or 1),
+            _language_column("", default).lstrip(":"),
+            json.dumps(extra, ensure_ascii=False),
+        ]
+    )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _question_rows(q: dict, texts, add_choices, yes: dict, no: dict) -> list[dict]:
+    qtype = q["type"]
+    code = q["code"]
+    extra: dict[str, Any] = {"type": qtype}
+    row: dict[str, Any] = {
+        "name": code,
+        **texts("label", q.get("text")),
+        **texts("hint", q.get("hint")),
+        **texts("constraint_message", q.get("validation_message")),
+        "required": "yes" if q.get("required") else "",
+        "relevant": q.get("relevant", ""),
+    }
+    for name in (
+        "min_value",
+        "max_value",
+        "min_length",
+        "max_length",
+        "scale_min",
+        "scale_max",
+    ):
+        if q.get(name) is not None:
+            extra[name] = q[name]
+    for name in ("scale_min_label", "scale_max_label"):
+        if q.get(name):
+            extra[name] = q[name]
+    for name in ("pattern", "constraint"):
+        if q.get(name):
+            extra[name] = q[name]
+    for name in ("allow_dont_know", "is_target_group_question"):
+        if q.get(name):
+            extra[name] = True
+    if q.get("allow_other") and qtype not in ("single", "multiple"):
+        extra["allow_other"] = True
+    if q.get("widget") == "dropdown" and qtype != "single":
+        extra["widget"] = "dropdown"
+    if q.get("randomize_choices"):
+        row["parameters"] = "randomize=true"
+    row["constraint"] = _range_constraint(q)
+    rows: list[dict] = []
+    list_name = code
+    options = list(q.get("choices") or [])
+    if qtype in ("single", "multiple", "ranking"):
+        row["type"] = {"single": "select_one", "multiple": "select_multiple", "ranking": "rank"}[
+            qtype
+        ] + f" {list_name}"
+        if qtype == "single" and q.get("widget") == "dropdown":
+            row["appearance"] = "minimal"
+        if q.get("allow_other") and qtype in ("single", "multiple"):
+            options.append({"code": "other", "label": {c: _other_label(c) for c in _langs(texts)}})
+        add_choices(list_name, options)
+        rows.append(row)
+        if q.get("allow_other") and qtype in ("single", "multiple"):
+            rows.append(
+                {
+                    "type": "text",
+                    "name": f"{code}_other",
+                    **texts("label", {c: _specify_label(c) for c in _langs(texts)}),
+                    "relevant": f"selected(${{{code}}}, 'other')",
+                }
+            )
+    elif qtype == "yes_no":
+        row["type"] = f"select_one {list_name}"
+        if not options:
+            options = [{"code": "yes", "label": yes}, {"code": "no", "label": no}]
+            extra["generated_choices"] = True
+        add_choices(list_name, options)
+        rows.append(row)
+    elif qtype == "rating":
+        row["type"] = f"select_one {list_name}"
+        row["appearance"] = "likert"
+        low = 1 if q.get("scale_min") is None else q["scale_min"]
+        high = 5 if q.get("scale_max") is None else q["scale_max"]
+        scale = []
+        for value in range(low, high + 1):
+            label = {c: str(value) for c in _langs(texts)}
+            if value == low and q.get("scale_min_label"):
+                label = {c: f"{value} – {t}" for c, t in q["scale_min_label"].items()}
+            if value == high and q.get("scale_max_label"):
+                label = {c: f"{value} – {t}" for c, t in q["scale_max_label"].items()}
+            scale.append({"code": str(value), "label": label})
+        if q.get("allow_dont_know"):
+            scale.append(
+                {"code": "dont_know", "label": {c: _dont_know_label(c) for c in _langs(texts)}}
+            )
+        extra["generated_choices"] = True
+        add_choices(list_name, scale)
+        rows.append(row)
+    elif qtype == "matrix":
+        group = {
+            "type": "begin group",
+            "name": code,
+            **texts("label", q.get("text")),
+            **texts("hint", q.get("hint")),
+            "relevant": q.get("relevant", ""),
+            "appearance": "field-list",
+            "teilhabe": json.dumps(
+                {k: v for k, v in extra.items() if k != "type"} | {"type": "matrix"},
+                ensure_ascii=False,
+            ),
+        }
+        rows.append(group)
+        add_choices(list_name, options)
+        for matrix_row in q.get("rows") or []:
+            rows.append(
+                {
+                    "type": f"select_one {list_name}",
+                    "name": f"{code}_{matrix_row['code']}",
+                    **texts("label", matrix_row["label"]),
+                    "required": "yes" if q.get("required") else "",
+                }
+            )
+        rows.append({"type": "end group"})
+        return rows
+    else:
+        row["type"] = {
+            "integer": "integer",
+            "decimal": "decimal",
+            "text": "text",
+            "long_text": "text",
+            "date": "date",
+            "display": "note",
+        }[qtype]
+        if qtype == "long_text":
+            row["appearance"] = "multiline"
+        if qtype == "display":
+            row["required"] = ""
+        rows.append(row)
+    row["teilhabe"] = json.dumps(extra, ensure_ascii=False)
+    return rows
+
+
+def _langs(texts) -> list[str]:
+    return [key.rsplit("(", 1)[1].rstrip(")") for key in texts("label", {})]
+
+
+def _other_label(code: str) -> str:
+    with override(code):
+        return _("Other")
+
+
+def _specify_label(code: str) -> str:
+    with override(code):
+        return _("Please specify")
+
+
+def _dont_know_label(code: str) -> str:
+    with override(code):
+        return _("Don't know")
