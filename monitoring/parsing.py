@@ -10,7 +10,6 @@ are listed in ``rejected`` with their line number and the reason, never silently
 from __future__ import annotations
 
 import calendar
-import csv
 import io
 import re
 from dataclasses import dataclass, field
@@ -108,6 +107,15 @@ SYMBOLS = {
     "-": (None, 0.0),  # nothing, exactly zero
     "–": (None, 0.0),
 }
+
+
+def umap(series: pd.Series, func) -> pd.Series:
+    """``series.map(func)`` computed once per distinct value (deliveries repeat a lot)."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    mapped = np.empty(len(uniques), dtype=object)
+    for index, value in enumerate(uniques):
+        mapped[index] = func(value)
+    return pd.Series(mapped[codes], index=series.index)
 
 
 class ParseError(ValueError):
@@ -277,24 +285,27 @@ def _numbers(raw: pd.Series, *, official: bool) -> tuple[pd.DataFrame, pd.Series
     """Vectorised cell parsing. Returns the value/flag frame and a mask of unreadable cells."""
     text = raw.astype(str).str.strip()
     series_break = text.str.startswith("|")
-    text = text.str.lstrip("|").str.strip()
-    limited = text.str.match(r"^\(.*\)$")
-    text = text.where(~limited, text.str.slice(1, -1).str.strip())
-    provisional = text.str.match(r"^-?[\d.,]+\s*p$")
-    text = text.where(~provisional, text.str.replace(r"\s*p$", "", regex=True))
-    symbol_info = text.map(lambda t: SYMBOLS.get(t))
-    is_symbol = symbol_info.notna()
+    if series_break.any():
+        text = text.str.lstrip("|").str.strip()
+    limited = text.str.startswith("(") & text.str.endswith(")")
+    if limited.any():
+        text = text.where(~limited, text.str.slice(1, -1).str.strip())
+    provisional = text.str.endswith("p") & text.str.match(r"^-?[\d.,]+\s*p$")
+    if provisional.any():
+        text = text.where(~provisional, text.str.replace(r"\s*p$", "", regex=True))
+    is_symbol = text.isin(list(SYMBOLS))
     empty = text == ""
     if official:
         cleaned = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     else:
         cleaned = text.str.replace(",", ".", regex=False)
-    cleaned = cleaned.str.replace(" ", "", regex=False).str.replace("\u00a0", "", regex=False)
+    if cleaned.str.contains(" ", regex=False).any() or cleaned.str.contains("\u00a0").any():
+        cleaned = cleaned.str.replace(" ", "", regex=False).str.replace("\u00a0", "", regex=False)
     numbers = pd.to_numeric(cleaned.where(~(is_symbol | empty)), errors="coerce")
     bad = ~(is_symbol | empty) & numbers.isna()
-    symbol_values = symbol_info.map(lambda info: info[1] if info else None)
+    symbol_values = text.where(is_symbol).map({k: v[1] for k, v in SYMBOLS.items()})
     values = numbers.where(~is_symbol, pd.to_numeric(symbol_values, errors="coerce"))
-    suppressed = symbol_info.map(lambda info: bool(info and info[0] == "suppressed"))
+    suppressed = text.isin([k for k, v in SYMBOLS.items() if v[0] == "suppressed"])
     out = pd.DataFrame(
         {
             "value": values.astype(float),
@@ -339,19 +350,23 @@ def _tidy(
 
     # periods
     period_raw = frame[year_col].astype(str).str.strip()
-    uniques = {p: parse_period(p) for p in period_raw.unique()}
-    parsed_period = period_raw.map(uniques)
-    reject(parsed_period.isna(), lambda i: f"period not understood: {period_raw[i]!r}")
-    ok_period = parsed_period.where(parsed_period.notna(), ("", 0, None, ""))
+    codes, uniques = pd.factorize(period_raw, use_na_sentinel=False)
+    parsed_uniques = [parse_period(p) for p in uniques]
+    failed = np.array([p is None for p in parsed_uniques])[codes]
+    reject(
+        pd.Series(failed, index=frame.index),
+        lambda i: f"period not understood: {period_raw[i]!r}",
+    )
+    ok = [p or ("", 0, None, "") for p in parsed_uniques]
     out = pd.DataFrame(index=frame.index)
     out["row"] = rows
     out["series"] = series_of
-    out["period"] = ok_period.map(lambda p: p[0])
-    out["year"] = ok_period.map(lambda p: p[1]).astype(int)
-    out["reference_date"] = ok_period.map(lambda p: p[2])
-    out["period_label"] = ok_period.map(lambda p: p[3])
+    out["period"] = np.array([p[0] for p in ok], dtype=object)[codes]
+    out["year"] = np.array([p[1] for p in ok], dtype=int)[codes]
+    out["reference_date"] = np.array([p[2] for p in ok], dtype=object)[codes]
+    out["period_label"] = np.array([p[3] for p in ok], dtype=object)[codes]
     out["territory"] = (
-        frame[territory_col].astype(str).str.strip().map(normalise_key) if territory_col else ""
+        umap(frame[territory_col].astype(str).str.strip(), normalise_key) if territory_col else ""
     )
     name_col = next(
         (c for c in dim_cols if mapping.get(c, {}).get("role") == "territory_name"), None
@@ -374,30 +389,34 @@ def _tidy(
             # a file always imports as it is.
             if role == "sex":
                 lookup = {**SEX_VALUES, **value_map}
-                mapped = values.map(lambda v, lookup=lookup: lookup.get(v, lookup.get(v.lower())))
+                mapped = umap(values, lambda v, lookup=lookup: lookup.get(v, lookup.get(v.lower())))
             else:
-                mapped = values.map(lambda v, m=value_map: m.get(v, "" if v == "" else None))
+                mapped = umap(values, lambda v, m=value_map: m.get(v, "" if v == "" else None))
             out[role] = mapped.fillna("")
             if mapped.isna().any():
                 named_cols.append(column)
                 named_parts.append(values.where(mapped.isna(), ""))
         elif role == "age_group":
-            out["age_group"] = values.map(lambda v, m=value_map: m.get(v, v))
+            out["age_group"] = umap(values, lambda v, m=value_map: m.get(v, v))
         else:
             named_cols.append(column)
             named_parts.append(values)
+    dim_key = pd.Series("", index=frame.index, dtype=object)
     if named_cols:
-        named = pd.concat(named_parts, axis=1, keys=named_cols)
-        out["dimensions"] = [
-            {k: v for k, v in zip(named_cols, vals, strict=True) if v != ""}
-            for vals in named.itertuples(index=False, name=None)
-        ]
-        dim_key = pd.Series("", index=frame.index)
         for column, values in zip(named_cols, named_parts, strict=True):
             dim_key = dim_key + np.where(values != "", "|" + column + "=" + values, "")
+
+        # column names and values may hold "|" or "=": build from the columns, per combination
+        combos = pd.concat(named_parts, axis=1, keys=named_cols)
+        combo_codes, _uniq = pd.factorize(dim_key, use_na_sentinel=False)
+        firsts = pd.Series(np.arange(len(combo_codes))).groupby(combo_codes).first()
+        dicts = np.empty(len(firsts), dtype=object)
+        for code, position in firsts.items():
+            values_row = combos.iloc[position]
+            dicts[code] = {k: v for k, v in values_row.items() if v != ""}
+        out["dimensions"] = dicts[combo_codes]
     else:
         out["dimensions"] = [{} for _ in range(n)]
-        dim_key = pd.Series("", index=frame.index)
     out["cell"] = (
         "tg=" + out["target_group"] + "|sex=" + out["sex"] + "|age=" + out["age_group"] + dim_key
     )
@@ -512,11 +531,11 @@ def _locate_header(rows: list[list[str]]) -> int:
     raise ParseError("No header row with a year column (Jahr, Year, Stichtag) was found.")
 
 
+FOOTER = re.compile(r"\n(?:_|©|Quelle|Stand:|Zeichenerklärung)")
+
+
 def _official_from_rows(
-    rows: list[list],
-    *,
-    known_series: set[str],
-    mapping: dict[str, dict] | None,
+    rows: list[list], *, known_series: set[str], mapping: dict[str, dict] | None,
     official: bool,
 ) -> Parsed:
     rows = [r for r in rows if any(str(c).strip() for c in r)] if rows else []
@@ -531,9 +550,19 @@ def _official_from_rows(
             break
         body.append([("" if c is None else c) for c in row] + [""] * (len(header) - len(row)))
     width = len(header)
-    frame = pd.DataFrame([r[:width] for r in body], columns=header if body else header)
     if any(len(r) > width and any(str(c).strip() for c in r[width:]) for r in body):
         raise ParseError("Some rows have more cells than the header has columns.")
+    frame = pd.DataFrame([r[:width] for r in body], columns=header)
+    return _official_from_frame(
+        frame, row_offset=header_at + 2, known_series=known_series, mapping=mapping,
+        official=official,
+    )
+
+
+def _official_from_frame(
+    frame: pd.DataFrame, *, row_offset: int, known_series: set[str],
+    mapping: dict[str, dict] | None, official: bool,
+) -> Parsed:
     frame = _drop_empty_columns(frame)
     if frame.empty:
         raise ParseError("The table has a header but no data rows.")
@@ -576,10 +605,12 @@ def _official_from_rows(
     for sub, series_of, values in parts:
         tidy, bad = _tidy(
             sub,
-            row_offset=header_at + 2,
+            row_offset=row_offset,
             official=official,
             series_of=series_of,
-            value_raw=values.map(lambda v: v if isinstance(v, str) else _plain(v)),
+            value_raw=values if values.dtype != object else umap(
+                values, lambda v: v if isinstance(v, str) else _plain(v)
+            ),
             year_col=year_col,
             territory_col=territory_col,
             unit_col=unit_col,
@@ -613,11 +644,29 @@ def _plain(value) -> str:
 def parse_official(
     data: bytes, *, known_series: set[str], mapping: dict[str, dict] | None = None
 ) -> Parsed:
+    """A table as statistical offices deliver it: title lines, a header, data, footnotes."""
     text = read_text(data)
     if not text.strip():
         raise ParseError("The file is empty.")
-    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    return _official_from_rows(rows, known_series=known_series, mapping=mapping, official=True)
+    head = text.split("\n", 31)[:31]
+    header_at = _locate_header([line.split(";") for line in head])
+    start = sum(len(line) + 1 for line in head[:header_at])
+    body = text[start:]
+    footer = FOOTER.search(body)
+    if footer:
+        body = body[: footer.start() + 1]
+    try:
+        frame = pd.read_csv(
+            io.StringIO(body), sep=";", dtype=str, keep_default_na=False, na_filter=False,
+            skip_blank_lines=True, engine="c",
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise ParseError(f"The table cannot be read: {exc}") from exc
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return _official_from_frame(
+        frame, row_offset=header_at + 2, known_series=known_series, mapping=mapping,
+        official=True,
+    )
 
 
 def parse_xlsx(
