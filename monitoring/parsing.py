@@ -535,7 +535,10 @@ FOOTER = re.compile(r"\n(?:_|©|Quelle|Stand:|Zeichenerklärung)")
 
 
 def _official_from_rows(
-    rows: list[list], *, known_series: set[str], mapping: dict[str, dict] | None,
+    rows: list[list],
+    *,
+    known_series: set[str],
+    mapping: dict[str, dict] | None,
     official: bool,
 ) -> Parsed:
     rows = [r for r in rows if any(str(c).strip() for c in r)] if rows else []
@@ -554,14 +557,21 @@ def _official_from_rows(
         raise ParseError("Some rows have more cells than the header has columns.")
     frame = pd.DataFrame([r[:width] for r in body], columns=header)
     return _official_from_frame(
-        frame, row_offset=header_at + 2, known_series=known_series, mapping=mapping,
+        frame,
+        row_offset=header_at + 2,
+        known_series=known_series,
+        mapping=mapping,
         official=official,
     )
 
 
 def _official_from_frame(
-    frame: pd.DataFrame, *, row_offset: int, known_series: set[str],
-    mapping: dict[str, dict] | None, official: bool,
+    frame: pd.DataFrame,
+    *,
+    row_offset: int,
+    known_series: set[str],
+    mapping: dict[str, dict] | None,
+    official: bool,
 ) -> Parsed:
     frame = _drop_empty_columns(frame)
     if frame.empty:
@@ -608,9 +618,9 @@ def _official_from_frame(
             row_offset=row_offset,
             official=official,
             series_of=series_of,
-            value_raw=values if values.dtype != object else umap(
-                values, lambda v: v if isinstance(v, str) else _plain(v)
-            ),
+            value_raw=values
+            if values.dtype != object
+            else umap(values, lambda v: v if isinstance(v, str) else _plain(v)),
             year_col=year_col,
             territory_col=territory_col,
             unit_col=unit_col,
@@ -657,14 +667,22 @@ def parse_official(
         body = body[: footer.start() + 1]
     try:
         frame = pd.read_csv(
-            io.StringIO(body), sep=";", dtype=str, keep_default_na=False, na_filter=False,
-            skip_blank_lines=True, engine="c",
+            io.StringIO(body),
+            sep=";",
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=True,
+            engine="c",
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise ParseError(f"The table cannot be read: {exc}") from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     return _official_from_frame(
-        frame, row_offset=header_at + 2, known_series=known_series, mapping=mapping,
+        frame,
+        row_offset=header_at + 2,
+        known_series=known_series,
+        mapping=mapping,
         official=True,
     )
 

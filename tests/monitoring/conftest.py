@@ -32,10 +32,15 @@ def member(mprocess):
 def lower_saxony(standard):
     """The territories the Open SDG samples refer to (K03101 … → 03101 …)."""
     land = Territory.objects.get(key="03")
-    for key, name in [("031", "Braunschweig (Region)"), ("032", "Hannover (Region)"),
-                      ("033", "Lüneburg (Region)"), ("034", "Weser-Ems (Region)")]:
-        Territory.objects.get_or_create(key=key, defaults={"name": name, "level": "regbez",
-                                                            "parent": land})
+    for key, name in [
+        ("031", "Braunschweig (Region)"),
+        ("032", "Hannover (Region)"),
+        ("033", "Lüneburg (Region)"),
+        ("034", "Weser-Ems (Region)"),
+    ]:
+        Territory.objects.get_or_create(
+            key=key, defaults={"name": name, "level": "regbez", "parent": land}
+        )
     return land
 
 
@@ -55,6 +60,4 @@ def run_import(data: bytes, name: str = "table.csv", **kwargs):
     kwargs.setdefault("fmt", "official")
     if kwargs.get("fmt") == "official" and b"Zielgruppe" in data.split(b"\n")[0]:
         kwargs.setdefault("mappings", {name: mapping})
-    return services.values_import(
-        files=[services.ImportFile(name=name, data=data)], **kwargs
-    )
+    return services.values_import(files=[services.ImportFile(name=name, data=data)], **kwargs)

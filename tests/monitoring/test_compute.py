@@ -16,37 +16,66 @@ UNEMPLOYED, LABOUR, COURSES = 1, 2, 3
 def row(series, territory, year, value, tg=0, order=99999999, **flags):
     code = {0: "", 7: "grp"}[tg]
     return {
-        "series": series, "territory": territory, "year": year, "order": order,
-        "target_group": tg, "cell": f"tg={code}|sex=|age=", "sex": "", "value": float(value),
-        "suppressed": flags.get("suppressed", False), "provisional": False,
-        "series_break": flags.get("series_break", False), "limited_validity": False,
+        "series": series,
+        "territory": territory,
+        "year": year,
+        "order": order,
+        "target_group": tg,
+        "cell": f"tg={code}|sex=|age=",
+        "sex": "",
+        "value": float(value),
+        "suppressed": flags.get("suppressed", False),
+        "provisional": False,
+        "series_break": flags.get("series_break", False),
+        "limited_validity": False,
     }
 
 
 @pytest.fixture
 def inputs():
     rows = []
-    for year, (n0, n7) in zip(range(2020, 2024), [(50, 20), (48, 19), (45, 18), (40, 16)],
-                              strict=True):
+    for year, (n0, n7) in zip(
+        range(2020, 2024), [(50, 20), (48, 19), (45, 18), (40, 16)], strict=True
+    ):
         rows += [row(UNEMPLOYED, KREIS, year, n0), row(LABOUR, KREIS, year, 1000)]
         rows += [row(UNEMPLOYED, KREIS, year, n7, tg=7), row(LABOUR, KREIS, year, 200, tg=7)]
-        rows += [row(UNEMPLOYED, LAND, year, 600, series_break=year == 2022),
-                 row(LABOUR, LAND, year, 10000)]
-        rows += [row(UNEMPLOYED, BUND, year, 700 + 10 * (year - 2020)),
-                 row(LABOUR, BUND, year, 10000)]
+        rows += [
+            row(UNEMPLOYED, LAND, year, 600, series_break=year == 2022),
+            row(LABOUR, LAND, year, 10000),
+        ]
+        rows += [
+            row(UNEMPLOYED, BUND, year, 700 + 10 * (year - 2020)),
+            row(LABOUR, BUND, year, 10000),
+        ]
     # a flow reported twice in 2023 (summed) and a stock reported twice (last value counts)
-    rows += [row(COURSES, GEM_A, 2023, 1, order=20230630), row(COURSES, GEM_A, 2023, 1,
-                                                                order=20231231)]
+    rows += [
+        row(COURSES, GEM_A, 2023, 1, order=20230630),
+        row(COURSES, GEM_A, 2023, 1, order=20231231),
+    ]
     rows += [row(COURSES, GEM_B, 2023, 10), row(COURSES, KREIS, 2023, 12)]
     rows += [row(UNEMPLOYED, GEM_A, 2023, 2), row(LABOUR, GEM_A, 2023, 100)]
     rows += [row(UNEMPLOYED, GEM_B, 2023, 9), row(LABOUR, GEM_B, 2023, 19)]
     values = pd.DataFrame(rows)
     indicators = pd.DataFrame(
         [
-            {"id": RATE, "numerator": UNEMPLOYED, "denominator": float(LABOUR), "factor": 100.0,
-             "direction": -1, "denominator_scope": "same", "additive": True},
-            {"id": COUNT, "numerator": COURSES, "denominator": np.nan, "factor": 1.0,
-             "direction": 1, "denominator_scope": "same", "additive": True},
+            {
+                "id": RATE,
+                "numerator": UNEMPLOYED,
+                "denominator": float(LABOUR),
+                "factor": 100.0,
+                "direction": -1,
+                "denominator_scope": "same",
+                "additive": True,
+            },
+            {
+                "id": COUNT,
+                "numerator": COURSES,
+                "denominator": np.nan,
+                "factor": 1.0,
+                "direction": 1,
+                "denominator_scope": "same",
+                "additive": True,
+            },
         ]
     )
     aggregation = {UNEMPLOYED: "last", LABOUR: "last", COURSES: "sum"}
@@ -64,8 +93,10 @@ def inputs():
 
 def pick(result, indicator, territory, year, tg=0):
     found = result[
-        (result["indicator"] == indicator) & (result["territory"] == territory)
-        & (result["year"] == year) & (result["target_group"] == tg)
+        (result["indicator"] == indicator)
+        & (result["territory"] == territory)
+        & (result["year"] == year)
+        & (result["target_group"] == tg)
     ]
     assert len(found) == 1
     return found.iloc[0]
@@ -144,9 +175,7 @@ def test_small_counts_primary_and_secondary(inputs):
     result = compute.compute(*inputs)
     assert pick(result, COUNT, GEM_A, 2023)["suppression"] == "primary"  # 2
     # county 12 = 2 + 10: publishing 10 would reveal the 2, so one more cell is withheld
-    hidden = {
-        pick(result, COUNT, t, 2023)["suppression"] for t in (GEM_B, KREIS)
-    }
+    hidden = {pick(result, COUNT, t, 2023)["suppression"] for t in (GEM_B, KREIS)}
     assert "secondary" in hidden
     for t in (GEM_A, GEM_B, KREIS):
         r = pick(result, COUNT, t, 2023)
@@ -167,8 +196,12 @@ def test_rates_from_too_few_cases_are_withheld(inputs):
 def test_secret_at_source_stays_secret(inputs):
     values, *rest = inputs
     values = values.copy()
-    mask = (values["series"] == UNEMPLOYED) & (values["territory"] == KREIS) & (
-        values["year"] == 2023) & (values["target_group"] == 0)
+    mask = (
+        (values["series"] == UNEMPLOYED)
+        & (values["territory"] == KREIS)
+        & (values["year"] == 2023)
+        & (values["target_group"] == 0)
+    )
     values.loc[mask, "value"] = np.nan
     values.loc[mask, "suppressed"] = True
     result = compute.compute(values, *rest)

@@ -125,12 +125,12 @@ def test_opensdg_wrong_column(standard):
 def test_all_open_sdg_samples_import_as_they_are(lower_saxony, tmp_path):
     files = services.files_from_paths([SAMPLES])
     assert {f.name for f in files} == {
-        "indicator_1-2-3.csv", "indicator_1-3-4.csv", "indicator_4-1-4.csv",
+        "indicator_1-2-3.csv",
+        "indicator_1-3-4.csv",
+        "indicator_4-1-4.csv",
         "indicator_5-3-2.csv",
     }
-    report = services.values_import(
-        files=files, default_territory="03", create_territories=True
-    )
+    report = services.values_import(files=files, default_territory="03", create_territories=True)
     assert report.rejected == [] and report.applied
     assert report.created == Value.objects.count() == 19655 + 645 + 3120 + 227
     # metadata came with the data: indicators were created from it
@@ -169,7 +169,10 @@ def test_open_sdg_mapping_is_confirmed_stored_and_reused(lower_saxony):
     }
     file = services.ImportFile(name="indicator_4-1-4.csv", data=data)
     report = services.values_import(
-        files=[file], fmt="opensdg", mappings={file.name: mapping}, default_territory="03",
+        files=[file],
+        fmt="opensdg",
+        mappings={file.name: mapping},
+        default_territory="03",
         create_territories=True,
     )
     assert report.applied
@@ -219,8 +222,10 @@ def test_xlsx_text_in_number_column(mprocess):
 
 
 def test_one_bad_file_rejects_the_whole_delivery(mprocess):
-    good = services.ImportFile(name="a.csv", data=official(
-        ["2023;05754;;arbeitslose;1"], header="Jahr;AGS;Gebiet;Reihe;Wert"))
+    good = services.ImportFile(
+        name="a.csv",
+        data=official(["2023;05754;;arbeitslose;1"], header="Jahr;AGS;Gebiet;Reihe;Wert"),
+    )
     bad = services.ImportFile(name="b.csv", data=b"")
     report = services.values_import(files=[good, bad], fmt="official")
     assert not report.applied and Value.objects.count() == 0
@@ -238,7 +243,9 @@ def _big_file(path: Path, target_bytes: int) -> int:
         while written < target_bytes:
             line = (
                 f"{2000 + n % 25};{keys[n % len(keys)]};{('weiblich', 'männlich')[n % 2]};"
-                f"{n % 90} Jahre;Bezirk {n // 1000};{series[n % 5]};{n % 10000:,}\n".replace(",", ".")
+                f"{n % 90} Jahre;Bezirk {n // 1000};{series[n % 5]};{n % 10000:,}\n".replace(
+                    ",", "."
+                )
             )
             handle.write(line)
             written += len(line.encode("utf-8"))
@@ -275,7 +282,9 @@ def test_a_50_mb_file(mprocess, tmp_path):
 
 def test_cli_json_and_exit_codes(mprocess, tmp_path, capsys):
     good = tmp_path / "good.csv"
-    good.write_bytes(official(["2023;05754;;arbeitslose;8.012"], header="Jahr;AGS;Gebiet;Reihe;Wert"))
+    good.write_bytes(
+        official(["2023;05754;;arbeitslose;8.012"], header="Jahr;AGS;Gebiet;Reihe;Wert")
+    )
     call_command("import_monitoring", str(good), "--json", "--format", "official")
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["created"] == 1 and result["rejected"] == []
@@ -296,7 +305,12 @@ def test_cli_dry_run_writes_nothing(mprocess, tmp_path, capsys):
     folder = tmp_path / "delivery"
     shutil.copytree(SAMPLES, folder)
     call_command(
-        "import_monitoring", str(folder), "--dry-run", "--json", "--territory", "03",
+        "import_monitoring",
+        str(folder),
+        "--dry-run",
+        "--json",
+        "--territory",
+        "03",
         "--create-territories",
     )
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
@@ -311,12 +325,13 @@ def test_cli_runs_as_a_process(tmp_path):
     empty.write_bytes(b"")
     database = tmp_path / "cli.sqlite3"
     env = {"DATABASE_URL": f"sqlite:///{database}", "PATH": "/usr/bin:/bin"}
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
-    )
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     result = subprocess.run(
         [sys.executable, "manage.py", "import_monitoring", str(empty), "--json"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1
     last = json.loads(result.stdout.strip().splitlines()[-1])
@@ -329,7 +344,12 @@ def test_standard_set_command_is_idempotent(db, capsys):
     count = Indicator.objects.count()
     assert count >= 30
     assert set(Indicator.objects.values_list("area__code", flat=True)) == {
-        "demography", "education", "work", "language", "housing", "health"
+        "demography",
+        "education",
+        "work",
+        "language",
+        "housing",
+        "health",
     }
     call_command("load_monitoring_standard")
     assert Indicator.objects.count() == count

@@ -101,9 +101,10 @@ def test_official_symbols_and_numbers():
     rows = parsed.frame.set_index("territory")
     assert rows.loc["05754", "value"] == 1234567
     assert rows.loc["05754004", "value"] == 12.5
-    assert rows.loc["05754008", "suppressed"] and rows.loc["05754008", "value"] != rows.loc[
-        "05754008", "value"
-    ]
+    assert (
+        rows.loc["05754008", "suppressed"]
+        and rows.loc["05754008", "value"] != rows.loc["05754008", "value"]
+    )
     assert rows.loc["05754012", "value"] == 0 and rows.loc["05754012", "symbol"] == "-"
     assert rows.loc["05754016", "symbol"] == "x" and not rows.loc["05754016", "suppressed"]
     assert rows.loc["05754020", "suppressed"]

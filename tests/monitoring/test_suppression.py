@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 from monitoring import suppression
 
 PROPERTY = settings(
-    max_examples=150, deadline=None, derandomize=True,
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
 
@@ -56,11 +58,7 @@ def test_no_suppressed_cell_of_a_2d_table_can_be_recovered(cells):
 
 
 @PROPERTY
-@given(
-    st.lists(
-        st.lists(small_counts, min_size=1, max_size=6), min_size=1, max_size=5
-    )
-)
+@given(st.lists(st.lists(small_counts, min_size=1, max_size=6), min_size=1, max_size=5))
 def test_no_suppressed_cell_of_a_two_level_hierarchy_can_be_recovered(families):
     """County = sum of municipalities, each municipality = sum of its parts; Land = counties."""
     values, equations = {}, []
