@@ -46,7 +46,8 @@ def line_chart(
     years = sorted({year for line in lines for year, _v in line.points})
     values = [v for line in lines for _y, v in line.points if v is not None]
     left, right, top, bottom = 56, 16, 16, 40
-    legend_rows = math.ceil(len(lines) / 2)
+    legend_cols = 2 if all(len(line.label) <= 38 for line in lines) else 1
+    legend_rows = math.ceil(len(lines) / legend_cols)
     total_height = height + legend_rows * 20 + 8
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
@@ -117,8 +118,8 @@ def line_chart(
             )
             for px, py in segment:
                 parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{color}"/>')
-        lx = 8 + (index % 2) * (width / 2)
-        ly = height + 4 + (index // 2) * 20
+        lx = 8 + (index % legend_cols) * (width / 2)
+        ly = height + 4 + (index // legend_cols) * 20
         parts.append(
             f'<line x1="{lx}" x2="{lx + 24}" y1="{ly + 6}" y2="{ly + 6}" stroke="{color}" '
             f'stroke-width="3"{dash}/>'

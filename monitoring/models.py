@@ -272,11 +272,25 @@ class ImportRun(models.Model):
 class Value(models.Model):
     """A raw figure of a series for one territory, period and combination of dimensions."""
 
-    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="values")
-    territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="+")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
+    # Bulk imports write millions of rows by COPY; the import service resolves every key against
+    # the catalogue inside its transaction, and Django enforces on_delete, so the database does
+    # not check these references row by row (that halved the import speed).
+    series = models.ForeignKey(
+        Series, on_delete=models.CASCADE, related_name="values", db_constraint=False
+    )
+    territory = models.ForeignKey(
+        Territory, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     target_group = models.ForeignKey(
-        TargetGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        TargetGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     sex = models.CharField(max_length=1, choices=Sex.choices, blank=True, default="")
     age_group = models.CharField(max_length=50, blank=True, default="")
@@ -293,8 +307,15 @@ class Value(models.Model):
     comment = models.CharField(max_length=500, blank=True, default="")
     source = models.CharField(max_length=300, blank=True, default="")
     data_date = models.DateField(null=True, blank=True)
+    # No database constraint: checking it per row would halve the bulk import speed, and the
+    # run is only a note of where the value came from (Django still nulls it on delete).
     import_run = models.ForeignKey(
-        ImportRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        ImportRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -356,11 +377,22 @@ class IndicatorValue(models.Model):
         RATE = "rate", _("Rate from too few cases")
         SOURCE = "source", _("Secret at source")
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
-    territory = models.ForeignKey(Territory, on_delete=models.CASCADE, related_name="+")
+    # Derived data, rewritten as a whole by the computation from validated raw values: no
+    # per-row constraint checks in the database (Django still cascades deletes).
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="values", db_constraint=False
+    )
+    territory = models.ForeignKey(
+        Territory, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     year = models.PositiveSmallIntegerField(db_index=True)
     target_group = models.ForeignKey(
-        TargetGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        TargetGroup,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     sex = models.CharField(max_length=1, choices=Sex.choices, blank=True, default="")
     age_group = models.CharField(max_length=50, blank=True, default="")

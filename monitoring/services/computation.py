@@ -45,8 +45,11 @@ def _bool(series: pd.Series) -> pd.Series:
     return series.astype(str).isin(["t", "True", "true", "1"])
 
 
-def load_values() -> pd.DataFrame:
-    qs = Value.objects.values_list(
+def load_values(series_ids: list[int] | None = None) -> pd.DataFrame:
+    qs = Value.objects.all()
+    if series_ids is not None:
+        qs = qs.filter(series_id__in=series_ids)
+    qs = qs.values_list(
         "series_id",
         "territory_id",
         "period__year",
@@ -218,33 +221,66 @@ def results_frame(result: pd.DataFrame) -> pd.DataFrame:
 
 
 @transaction.atomic
-def indicators_compute(*, import_run_id: int | None = None) -> int:
+def indicators_compute(*, import_run_id: int | None = None, timings: dict | None = None) -> int:
     """Recompute every indicator value from the stored raw values. Returns the rows written.
 
-    Idempotent: the results replace the previous ones as a whole.
+    Idempotent: the results replace the previous ones as a whole. Works indicator by indicator
+    so that only the two series of one indicator are in memory at a time.
     """
-    values = load_values()
+    import time
+
     indicators, aggregation, territories, targets = load_inputs()
-    if values.empty or indicators.empty:
-        IndicatorValue.objects.all().delete()
-        return 0
-    result = compute.compute(
-        values, indicators, aggregation, territories, targets, compute_settings()
-    )
+    settings_ = compute_settings()
+    timings = timings if timings is not None else {}
+    for key in ("load_s", "compute_s", "floor_s", "store_s", "values"):
+        timings.setdefault(key, 0.0)
     IndicatorValue.objects.all().delete()
-    if result.empty:
-        return 0
-    out = results_frame(result)
-    store_results(out)
+    written = 0
+    for _index, indicator in indicators.iterrows():
+        series = [int(indicator["numerator"])]
+        if not pd.isna(indicator["denominator"]):
+            series.append(int(indicator["denominator"]))
+        started = time.perf_counter()
+        values = load_values(series)
+        timings["load_s"] += time.perf_counter() - started
+        if values.empty:
+            continue
+        timings["values"] += len(values)
+        started = time.perf_counter()
+        # the floor: one plain groupby over the same data, already in memory
+        values.groupby(["series", "territory", "year", "cell"], sort=False)["value"].sum()
+        timings["floor_s"] += time.perf_counter() - started
+        started = time.perf_counter()
+        result = compute.compute(
+            values,
+            indicators[indicators["id"] == indicator["id"]],
+            aggregation,
+            territories,
+            targets[targets["indicator"] == indicator["id"]],
+            settings_,
+        )
+        timings["compute_s"] += time.perf_counter() - started
+        if result.empty:
+            continue
+        started = time.perf_counter()
+        out = results_frame(result)
+        store_results(out)
+        timings["store_s"] += time.perf_counter() - started
+        written += len(out)
     if import_run_id:
         ImportRun.objects.filter(pk=import_run_id).update(computed_at=timezone.now())
-    return len(out)
+    return written
 
 
 def store_results(out: pd.DataFrame) -> None:
     if connection.vendor == "postgresql":
+        from .imports import arrow_csv
+
         table = IndicatorValue._meta.db_table
-        data = out.to_csv(index=False, header=False, na_rep="").encode("utf-8")
+        block = out.copy()
+        for column in ("sex", "age_group", "dimensions", "cell", "trend", "suppression"):
+            block[column] = block[column].astype(str)
+        data = arrow_csv(block)
         force = "sex, age_group, cell, trend, suppression"
         with (
             connection.cursor() as cursor,
