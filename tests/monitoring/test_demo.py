@@ -24,5 +24,9 @@ def test_seed_demo_shows_five_years_and_runs_twice(db, client):
     client.login(username="expert", password="teilhabe-demo")
     page = client.get("/monitoring/", follow=True).content.decode()
     assert "Demowerte" in page or "Demo figures" in page
-    detail = client.get("/monitoring/1/indicators/W2/").content.decode()
+    from participation.demo import PROCESS_TITLE
+    from participation.models import Process
+
+    process = Process.objects.get(title=PROCESS_TITLE)
+    detail = client.get(f"/monitoring/{process.pk}/indicators/W2/").content.decode()
     assert "Nordrhein-Westfalen" in detail and "Deutschland" in detail
