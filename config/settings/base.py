@@ -203,3 +203,27 @@ SURVEY_PUBLIC_POSTS_PER_MINUTE = env.int("SURVEY_PUBLIC_POSTS_PER_MINUTE", defau
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["survey_submit"] = env(
     "SURVEY_API_SUBMIT_RATE", default="120/minute"
 )
+
+# Integration monitoring: small-count protection of everything published, trend base year,
+# reminders to data owners.
+MONITORING_MIN_COUNT = env.int("MONITORING_MIN_COUNT", default=3)
+MONITORING_MIN_NUMERATOR = env.int("MONITORING_MIN_NUMERATOR", default=3)
+MONITORING_MIN_DENOMINATOR = env.int("MONITORING_MIN_DENOMINATOR", default=20)
+MONITORING_BASE_YEAR = env.int("MONITORING_BASE_YEAR", default=0) or None
+MONITORING_REMINDER_DAYS = env.int("MONITORING_REMINDER_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["monitoring-data-request-reminders"] = {
+    "task": "monitoring.send_data_request_reminders",
+    "schedule": 6 * 60 * 60,
+}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "IndicatorKindEnum": "monitoring.models.Indicator.Kind",
+        "TerritoryLevelEnum": "monitoring.models.Territory.Level",
+        "ImportRunStatusEnum": "monitoring.models.ImportRun.Status",
+        "ImportRunFormatEnum": "monitoring.models.ImportRun.Format",
+        "DataRequestStatusEnum": "monitoring.models.DataRequest.Status",
+        "IndicatorValueTrendEnum": "monitoring.models.IndicatorValue.Trend",
+        "IndicatorValueSuppressionEnum": "monitoring.models.IndicatorValue.Suppression",
+        "SexEnum": "monitoring.models.Sex",
+    }
+)

@@ -1,0 +1,370 @@
+"""Indicator computation, comparisons, trends and small-count protection. Pure: pandas/numpy.
+
+Input frames (ids are plain integers; target group 0 means "all"):
+
+- ``values``: series, territory, year, order (sorts periods within a year), target_group,
+  cell (text key of every dimension, starting with ``tg=…|``), sex, value, suppressed,
+  provisional, series_break, limited_validity
+- ``indicators``: id, numerator, denominator (NaN for counts), factor, direction,
+  denominator_scope ("same" | "total"), additive (the numerator counts add up)
+- ``aggregation``: series id → "sum" (flows add up over the periods of a year) or "last"
+- ``territories``: id, parent, land, bund (ids of the reference territories, NaN if none)
+- ``targets``: indicator, target_group, value, year
+
+``compute`` returns one row per indicator × territory × year × cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import suppression
+
+TREND_NONE = ""
+ON_TRACK, ACCELERATE, LIMITED, DETERIORATION = "on_track", "accelerate", "limited", "deterioration"
+
+
+@dataclass(frozen=True)
+class Settings:
+    base_year: int | None = None
+    min_count: int = 3
+    min_numerator: int = 3
+    min_denominator: int = 20
+    # Without a target: yearly growth (in the desired direction) that counts as on track and
+    # the floor below which it is a deterioration.
+    on_track_growth: float = 0.01
+    deterioration_growth: float = -0.01
+
+
+KEY = ["indicator", "territory", "target_group", "rest"]
+
+
+def annualise(values: pd.DataFrame, aggregation: dict[int, str]) -> pd.DataFrame:
+    """One value per series × territory × year × cell: flows summed, stocks' last value."""
+    key = ["series", "territory", "year", "cell"]
+    if not values.duplicated(subset=key).any():
+        return values
+    values = values.sort_values([*key, "order"], kind="stable")
+    flows = values["series"].map(aggregation).eq("sum")
+    parts = []
+    flags = ["suppressed", "provisional", "series_break", "limited_validity"]
+    if flows.any():
+        grouped = values[flows].groupby(key, sort=False)
+        summed = grouped.agg(
+            {
+                "value": lambda s: s.sum(min_count=len(s)),
+                **{f: "max" for f in flags},
+                "target_group": "first",
+                "sex": "first",
+                "order": "last",
+            }
+        )
+        parts.append(summed.reset_index())
+    if (~flows).any():
+        stocks = values[~flows]
+        last = stocks.groupby(key, sort=False).tail(1).set_index(key)
+        any_flags = stocks.groupby(key, sort=False)[flags].max()
+        last[flags] = any_flags
+        parts.append(last.reset_index())
+    return pd.concat(parts, ignore_index=True)
+
+
+def _rest_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    codes, uniques = pd.factorize(frame["cell"])
+    uniques = pd.Series(uniques)
+    rest = uniques.str.partition("|")[2]
+    nosex = rest.str.partition("|")[2]
+    frame["rest"] = rest.to_numpy()[codes]
+    frame["rest_nosex"] = nosex.to_numpy()[codes]
+    return frame
+
+
+def _trend(frame: pd.DataFrame, targets: pd.DataFrame, settings: Settings) -> pd.Series:
+    """Open SDG style progress category, per row as of that row's year."""
+    trend = pd.Series(TREND_NONE, index=frame.index, dtype=object)
+    enough = (frame["n_periods"] >= 3) & (frame["breaks_since_base"] == 0)
+    enough &= frame["year"] > frame["base_year_of_group"]
+    if not enough.any():
+        return trend
+    sub = frame[enough]
+    direction = sub["direction"].astype(float)
+    years = (sub["year"] - sub["base_year_of_group"]).astype(float)
+    base = sub["base_value"].astype(float)
+    current = sub["value"].astype(float)
+    linear = (current - base) / base.abs().replace(0, np.nan) / years
+    growth = sub["cagr"].where(sub["cagr"].notna(), linear)
+    # Without a target: fixed thresholds on the growth in the desired direction.
+    x = growth * direction
+    category = np.select(
+        [x >= settings.on_track_growth, x > 0, x > settings.deterioration_growth],
+        [ON_TRACK, ACCELERATE, LIMITED],
+        default=DETERIORATION,
+    )
+    category = pd.Series(category, index=sub.index, dtype=object)
+    if targets is not None and not targets.empty:
+        on = ["indicator", "target_group"]
+        if "territory" in targets.columns:
+            on.append("territory")
+        merged = sub[on].merge(
+            targets.drop_duplicates(subset=on).rename(
+                columns={"value": "target_value", "year": "target_year"}
+            ),
+            on=on,
+            how="left",
+        )
+        merged.index = sub.index
+        has = merged["target_value"].notna() & (merged["target_year"] > sub["base_year_of_group"])
+        if has.any():
+            t_value = merged["target_value"].astype(float)
+            t_years = (merged["target_year"] - sub["base_year_of_group"]).astype(float)
+            with np.errstate(all="ignore"):
+                required = np.where(
+                    (base > 0) & (t_value > 0),
+                    np.power(t_value / base, 1.0 / t_years) - 1.0,
+                    (t_value - base) / base.abs().replace(0, np.nan) / t_years,
+                )
+                ratio = growth / required
+            reached = (current - t_value) * direction >= 0
+            with_target = np.select(
+                [reached, ratio >= 0.95, ratio >= 0.5, ratio >= 0],
+                [ON_TRACK, ON_TRACK, ACCELERATE, LIMITED],
+                default=DETERIORATION,
+            )
+            category = category.where(~has, pd.Series(with_target, index=sub.index))
+    category = category.where(growth.notna(), TREND_NONE)
+    trend.loc[sub.index] = category
+    return trend
+
+
+def compute(
+    values: pd.DataFrame,
+    indicators: pd.DataFrame,
+    aggregation: dict[int, str],
+    territories: pd.DataFrame,
+    targets: pd.DataFrame | None = None,
+    settings: Settings | None = None,
+) -> pd.DataFrame:
+    settings = settings or Settings()
+    annual = annualise(values, aggregation)
+    annual = _rest_columns(annual.copy())
+    cols = [
+        "series",
+        "territory",
+        "year",
+        "target_group",
+        "rest",
+        "rest_nosex",
+        "cell",
+        "sex",
+        "value",
+        "suppressed",
+        "provisional",
+        "series_break",
+        "limited_validity",
+    ]
+    annual = annual[cols]
+    ind = indicators.copy()
+    num = annual.merge(
+        ind[["id", "numerator", "factor", "direction", "denominator_scope", "additive"]].rename(
+            columns={"id": "indicator", "numerator": "series"}
+        ),
+        on="series",
+        how="inner",
+    ).rename(columns={"value": "numerator"})
+    if num.empty:
+        return pd.DataFrame()
+    rated = ind[ind["denominator"].notna()]
+    den = (
+        annual[
+            [
+                "series",
+                "territory",
+                "year",
+                "target_group",
+                "rest",
+                "value",
+                "series_break",
+                "provisional",
+            ]
+        ]
+        .merge(
+            rated[["id", "denominator"]].rename(
+                columns={"id": "indicator", "denominator": "series"}
+            ),
+            on="series",
+            how="inner",
+        )
+        .rename(
+            columns={
+                "value": "denominator",
+                "target_group": "den_tg",
+                "series_break": "den_break",
+                "provisional": "den_provisional",
+            }
+        )
+    )
+    num["den_tg"] = np.where(num["denominator_scope"].eq("total"), 0, num["target_group"])
+    frame = num.merge(
+        den.drop(columns="series"),
+        on=["indicator", "territory", "year", "den_tg", "rest"],
+        how="left",
+    )
+    has_den = frame["indicator"].isin(rated["id"])
+    with np.errstate(all="ignore"):
+        ratio = frame["numerator"] / frame["denominator"].where(frame["denominator"] > 0)
+    frame["value"] = np.where(has_den, ratio * frame["factor"], frame["numerator"])
+    frame["series_break"] = frame["series_break"] | frame["den_break"].fillna(False).astype(bool)
+    frame["provisional"] = frame["provisional"] | frame["den_provisional"].fillna(False).astype(
+        bool
+    )
+    frame["has_den"] = has_den
+    frame = frame.drop(columns=["den_tg", "den_break", "den_provisional", "series"])
+
+    # time comparisons within each indicator × territory × target group × breakdown
+    frame = frame.sort_values([*KEY, "year"], kind="stable", ignore_index=True)
+    group = frame.groupby(KEY, sort=False).ngroup()
+    new_group = group.ne(group.shift())
+    prev = frame["value"].shift().where(~new_group)
+    frame["change_previous"] = frame["value"] - prev
+    if settings.base_year is not None:
+        at_base = frame["year"].eq(settings.base_year) & frame["value"].notna()
+        base_rows = frame[at_base]
+        base_map = pd.Series(base_rows["value"].to_numpy(), index=group[at_base].to_numpy())
+        frame["base_value"] = group.map(base_map)
+        frame["base_year_of_group"] = np.where(frame["base_value"].notna(), settings.base_year, 0)
+        after_base = frame["year"] >= settings.base_year
+    else:
+        first = ~group.duplicated()
+        base_map = pd.Series(frame.loc[first, "value"].to_numpy(), index=group[first].to_numpy())
+        year_map = pd.Series(frame.loc[first, "year"].to_numpy(), index=group[first].to_numpy())
+        frame["base_value"] = group.map(base_map)
+        frame["base_year_of_group"] = group.map(year_map)
+        after_base = pd.Series(True, index=frame.index)
+    frame["change_base"] = frame["value"] - frame["base_value"]
+    span = (frame["year"] - frame["base_year_of_group"]).astype(float)
+    with np.errstate(all="ignore"):
+        cagr = np.power(frame["value"] / frame["base_value"], 1.0 / span) - 1.0
+    valid = (span > 0) & (frame["value"] > 0) & (frame["base_value"] > 0)
+    frame["cagr"] = cagr.where(valid)
+    counted = after_base & frame["value"].notna()
+    frame["n_periods"] = counted.astype(int).groupby(group).cumsum()
+    breaks = frame["series_break"] & after_base & frame["year"].gt(frame["base_year_of_group"])
+    frame["breaks_since_base"] = breaks.astype(int).groupby(group).cumsum()
+
+    # gaps in percentage points (or units) to all target groups and the reference territories
+    ref_key = ["indicator", "territory", "year", "rest"]
+    totals = frame.loc[frame["target_group"].eq(0), ref_key + ["value"]].rename(
+        columns={"value": "total_value"}
+    )
+    frame = frame.merge(totals, on=ref_key, how="left")
+    frame["gap_total"] = (frame["value"] - frame["total_value"]).where(frame["target_group"].ne(0))
+    refs = territories.set_index("id")
+    for level in ("land", "bund"):
+        frame[f"{level}_id"] = frame["territory"].map(refs[level]) if len(refs) else np.nan
+        lookup = frame[["indicator", "territory", "year", "target_group", "rest", "value"]].rename(
+            columns={"territory": f"{level}_id", "value": f"{level}_value"}
+        )
+        lookup[f"{level}_id"] = lookup[f"{level}_id"].astype(float)
+        frame[f"{level}_id"] = frame[f"{level}_id"].astype(float)
+        frame = frame.merge(
+            lookup, on=["indicator", f"{level}_id", "year", "target_group", "rest"], how="left"
+        )
+        frame[f"gap_{level}"] = frame["value"] - frame[f"{level}_value"]
+
+    targets_frame = targets if targets is not None else pd.DataFrame()
+    frame["trend"] = _trend(frame, targets_frame, settings)
+    frame["suppression"] = _suppress(frame, territories, settings)
+    frame["published_value"] = frame["value"].where(frame["suppression"].eq(""))
+    return frame[
+        [
+            "indicator",
+            "territory",
+            "year",
+            "target_group",
+            "cell",
+            "sex",
+            "numerator",
+            "denominator",
+            "value",
+            "change_previous",
+            "change_base",
+            "cagr",
+            "gap_total",
+            "gap_land",
+            "gap_bund",
+            "trend",
+            "provisional",
+            "series_break",
+            "limited_validity",
+            "suppression",
+            "published_value",
+        ]
+    ]
+
+
+def _suppress(frame: pd.DataFrame, territories: pd.DataFrame, settings: Settings) -> pd.Series:
+    result = pd.Series("", index=frame.index, dtype=object)
+    source = frame["suppressed"].astype(bool) & frame["numerator"].isna()
+    result[source] = "source"
+    # rates: too few cases
+    rates = frame["has_den"]
+    weak = (
+        rates
+        & ~(
+            (frame["numerator"] >= settings.min_numerator)
+            & (frame["denominator"] >= settings.min_denominator)
+        )
+        & ~source
+    )
+    result[weak] = "rate"
+    # counts: primary and secondary suppression on the tables where a small count occurs
+    counts = ~rates & frame["additive"].astype(bool)
+    small = counts & (frame["numerator"] > 0) & (frame["numerator"] < settings.min_count)
+    if not small.any():
+        return result
+    parent = territories.set_index("id")["parent"] if len(territories) else pd.Series(dtype=float)
+    frame = frame.assign(parent=frame["territory"].map(parent))
+    children_of: dict[int, list[int]] = {}
+    for tid, pid in parent.dropna().items():
+        children_of.setdefault(int(pid), []).append(int(tid))
+    table_key = ["indicator", "year", "target_group", "rest_nosex"]
+    hit = frame.loc[small, table_key].drop_duplicates()
+    tables = frame[counts].merge(hit, on=table_key, how="inner")
+    index_of = frame[counts].reset_index().merge(hit, on=table_key, how="inner")["index"]
+    tables.index = index_of.to_numpy()
+    for _key, table in tables.groupby(table_key, sort=False):
+        cells = {
+            (int(row.territory), row.sex): (row.Index, row.numerator)
+            for row in table[["territory", "sex", "numerator"]].itertuples()
+        }
+        hidden = _protect_table(cells, children_of)
+        for cell, kind in hidden.items():
+            result[cells[cell][0]] = kind
+    return result
+
+
+def _protect_table(
+    cells: dict[tuple[int, str], tuple[int, float]], children_of: dict[int, list[int]]
+) -> dict[tuple[int, str], str]:
+    """Suppression on one table of territories × sex; families handled until nothing changes."""
+    values = {cell: (None if np.isnan(v) else float(v)) for cell, (_i, v) in cells.items()}
+    equations = []
+    territories = {t for t, _s in cells}
+    sexes = {s for _t, s in cells}
+    for t in territories:
+        parts = [s for s in ("f", "m", "d") if (t, s) in cells]
+        if (t, "") in cells and len(parts) >= 2:
+            equations.append(((t, ""), [(t, s) for s in parts]))
+    for parent_id, kids in children_of.items():
+        if parent_id not in territories:
+            continue
+        for sex in sexes:
+            if (parent_id, sex) in cells and all((k, sex) in cells for k in kids):
+                equations.append(((parent_id, sex), [(k, sex) for k in kids]))
+    first, second = suppression.protect(values, equations)
+    hidden = {cell: "primary" for cell in first}
+    hidden.update({cell: "secondary" for cell in second})
+    return hidden

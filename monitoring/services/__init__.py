@@ -1,0 +1,29 @@
+"""Writes of the monitoring app (see the submodules); import from here."""
+
+from .catalogue import (  # noqa: F401
+    process_territory,
+    standard_indicators_load,
+    standard_set,
+    target_delete,
+    target_save,
+    territories_load,
+    territory_scope,
+)
+from .computation import indicators_compute  # noqa: F401
+from .imports import (  # noqa: F401
+    ImportFile,
+    ImportReport,
+    column_mapping_save,
+    files_from_paths,
+    parse_file,
+    stored_mapping,
+    values_import,
+)
+from .requests import (  # noqa: F401
+    data_request_create,
+    data_request_deliver_file,
+    data_request_deliver_form,
+    data_request_remind,
+    data_requests_remind_due,
+    raw_view_log,
+)

@@ -1,0 +1,739 @@
+"""Importing raw figures: all or nothing, idempotent, newer deliveries replace and keep history.
+
+``values_import`` reads every file, resolves series, territories, periods and target groups, and
+compares each row with what is stored: new cells are created, changed cells are updated (the old
+value goes to ``ValueHistory``) and identical cells are left alone. When any row is invalid
+nothing is written, unless the caller explicitly asks to skip invalid rows. On PostgreSQL the
+rows travel by ``COPY``; elsewhere by batched ORM writes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from django.db import connection, transaction
+from django.utils import timezone
+
+from participation.models import Process, TargetGroup
+
+from .. import parsing
+from ..models import Area, ColumnMapping, ImportRun, Indicator, Period, Series, Territory, Value
+
+FLAG_COLUMNS = ["suppressed", "rounded_to", "provisional", "series_break", "limited_validity"]
+COMPARE_COLUMNS = ["value", "symbol", *FLAG_COLUMNS, "comment"]
+PERCENT_UNITS = {"%", "prozent", "percent", "anteil", "quote", "‰", "je 1000", "je 1.000"}
+
+
+@dataclass
+class ImportFile:
+    name: str
+    data: bytes
+    metadata: dict | None = None
+
+
+@dataclass
+class ImportReport:
+    rows_read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[dict] = field(default_factory=list)
+    runs: list[int] = field(default_factory=list)
+    dry_run: bool = False
+    applied: bool = False
+
+    def as_dict(self) -> dict:
+        return {
+            "rows_read": self.rows_read,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "dry_run": self.dry_run,
+            "applied": self.applied,
+            "imports": self.runs,
+        }
+
+
+class _Rollback(Exception):
+    pass
+
+
+def files_from_paths(paths: list[str]) -> list[ImportFile]:
+    """Files and directories → import files; ``meta_<id>.md`` travels with its data file."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.is_file()))
+        else:
+            found.append(path)
+    metas = {
+        parsing.opensdg_id(p.name): p for p in found if p.suffix == ".md" and p.name != "README.md"
+    }
+    files = []
+    for path in found:
+        if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm", ".txt"):
+            continue
+        meta_path = metas.get(parsing.opensdg_id(path.name))
+        metadata = None
+        if meta_path is not None:
+            try:
+                metadata = parsing.read_metadata(meta_path.read_text(encoding="utf-8-sig"))
+            except parsing.ParseError:
+                metadata = None
+        files.append(ImportFile(name=path.name, data=path.read_bytes(), metadata=metadata))
+    return files
+
+
+def mapping_source(fmt: str, name: str, columns: list[str]) -> str:
+    if fmt == "opensdg":
+        return f"opensdg:{parsing.opensdg_id(name)}"
+    return f"{fmt}:" + "|".join(sorted(columns))[:190]
+
+
+def stored_mapping(source: str) -> dict[str, dict] | None:
+    rows = ColumnMapping.objects.filter(source=source)
+    if not rows:
+        return None
+    return {row.column: {"role": row.role, "values": row.values} for row in rows}
+
+
+@transaction.atomic
+def column_mapping_save(*, source: str, mapping: dict[str, dict]) -> None:
+    """Store the confirmed mapping of a source's dimension columns for the next import."""
+    for column, spec in mapping.items():
+        ColumnMapping.objects.update_or_create(
+            source=source,
+            column=column,
+            defaults={"role": spec.get("role", "named"), "values": spec.get("values") or {}},
+        )
+
+
+def parse_file(
+    file: ImportFile, *, fmt: str, known_series: set[str], mapping: dict | None = None
+) -> tuple[str, parsing.Parsed, str]:
+    """Parse with the stored mapping of this source, if there is one. Returns (fmt, parsed, src)."""
+    if fmt == "auto":
+        fmt = parsing.sniff_format(file.name, file.data)
+
+    def run(current):
+        if fmt == "opensdg":
+            return parsing.parse_opensdg(
+                file.data, name=file.name, mapping=current, metadata=file.metadata
+            )
+        if fmt == "xlsx":
+            return parsing.parse_xlsx(file.data, known_series=known_series, mapping=current)
+        return parsing.parse_official(file.data, known_series=known_series, mapping=current)
+
+    parsed = run(mapping)
+    source = mapping_source(fmt, file.name, parsed.dimension_columns)
+    if mapping is None:
+        stored = stored_mapping(source)
+        if stored:
+            parsed = run({**parsing.guess_roles(parsed.dimension_columns, {}), **stored})
+    return fmt, parsed, source
+
+
+def _level_for(key: str) -> str:
+    digits = re.sub(r"\D", "", key)
+    return {2: "land", 3: "regbez", 5: "kreis", 8: "gemeinde"}.get(len(digits), "other")
+
+
+def _territories(frame: pd.DataFrame, *, default: str | None, create: bool) -> pd.Series:
+    keys = frame["territory"].where(frame["territory"] != "", default or "")
+    frame["territory"] = keys
+    wanted = set(keys.unique()) - {""}
+    known = dict(Territory.objects.filter(key__in=wanted).values_list("key", "id"))
+    missing = sorted(wanted - set(known))
+    if missing and create:
+        names = frame.drop_duplicates("territory").set_index("territory")["territory_name"]
+        for key in sorted(missing, key=len):
+            parent = None
+            for cut in range(len(key) - 1, 1, -1):
+                parent = Territory.objects.filter(key=key[:cut]).first()
+                if parent:
+                    break
+            obj = Territory.objects.create(
+                key=key, name=(names.get(key) or key)[:200], level=_level_for(key), parent=parent
+            )
+            known[key] = obj.pk
+    return keys.map(known)
+
+
+def _series_for(
+    codes: list[str], parsed: parsing.Parsed, fmt: str, file: ImportFile
+) -> dict[str, int]:
+    known = dict(Series.objects.filter(code__in=codes).values_list("code", "id"))
+    if fmt != "opensdg":
+        return known
+    units = parsed.frame.drop_duplicates("series").set_index("series")["unit"]
+    meta = file.metadata or {}
+    for code in codes:
+        if code in known:
+            continue
+        unit = str(units.get(code, "") or "")
+        number = str(meta.get("indicator_number") or parsing.opensdg_id(file.name))
+        series = Series.objects.create(
+            code=code,
+            name=f"Open SDG {number}" + (f" ({unit})" if unit and len(units) > 1 else ""),
+            unit=unit[:50],
+            additive=unit.strip().lower() not in PERCENT_UNITS,
+            source=str(meta.get("data_source") or "")[:300],
+        )
+        known[code] = series.pk
+        if meta:
+            _indicator_from_metadata(series, meta, unit, several=len(units) > 1)
+    return known
+
+
+def _plain_text(text) -> str:
+    return re.sub(r"<[^>]+>", "", str(text or "")).strip()
+
+
+def _indicator_from_metadata(series: Series, meta: dict, unit: str, *, several: bool) -> None:
+    number = str(meta.get("indicator_number") or series.code)
+    code = f"{number} ({unit})" if several and unit else number
+    if Indicator.objects.filter(code=code[:50]).exists():
+        return
+    area = Area.objects.filter(code=str(meta.get("area", ""))).first() or Area.objects.first()
+    if area is None:
+        area = Area.objects.create(code="demography", name="Demografie", name_en="Demography")
+    name = str(meta.get("indicator_name") or meta.get("graph_title") or "")
+    if not name or "global_indicators" in name or name == "Untitled":
+        name = f"Indikator {number}"
+    precision = meta.get("precision")
+    decimals = precision if isinstance(precision, int) else 1
+    Indicator.objects.create(
+        code=code[:50],
+        name=name[:200],
+        area=area,
+        definition=_plain_text(meta.get("national_indicator_description")),
+        numerator=series,
+        numerator_description=series.name,
+        kind=Indicator.Kind.COUNT,
+        unit=unit[:50],
+        decimals=decimals,
+        source=str(meta.get("data_source") or "")[:300],
+        method_notes="\n\n".join(
+            _plain_text(meta.get(k))
+            for k in ("computation_calculations", "other_info")
+            if meta.get(k)
+        ),
+        target_group_breakdown=False,
+    )
+
+
+def _periods(frame: pd.DataFrame) -> pd.Series:
+    uniques = frame.drop_duplicates("period")[["period", "year", "reference_date", "period_label"]]
+    known = dict(Period.objects.filter(code__in=list(uniques["period"])).values_list("code", "id"))
+    new = [
+        Period(
+            code=row.period,
+            year=int(row.year),
+            reference_date=row.reference_date,
+            label=row.period_label or row.period,
+        )
+        for row in uniques.itertuples()
+        if row.period not in known
+    ]
+    if new:
+        Period.objects.bulk_create(new, ignore_conflicts=True)
+        known = dict(
+            Period.objects.filter(code__in=list(uniques["period"])).values_list("code", "id")
+        )
+    return frame["period"].map(known)
+
+
+def _target_groups(frame: pd.DataFrame) -> tuple[pd.Series, list[int]]:
+    codes = set(frame["target_group"].unique()) - {""}
+    known = dict(TargetGroup.objects.filter(code__in=codes).values_list("code", "id"))
+    ids = frame["target_group"].map(lambda c: known.get(c) if c else 0)
+    bad = list(frame.index[ids.isna()])
+    return ids.fillna(0).astype(int), bad
+
+
+def _existing(series_ids, period_ids, territory_ids) -> pd.DataFrame:
+    columns = [
+        "id",
+        "series",
+        "territory",
+        "period",
+        "cell",
+        *COMPARE_COLUMNS,
+        "source",
+        "import_run",
+    ]
+    rows = Value.objects.filter(
+        series_id__in=series_ids, period_id__in=period_ids, territory_id__in=territory_ids
+    ).values_list(
+        "id",
+        "series_id",
+        "territory_id",
+        "period_id",
+        "cell",
+        "value",
+        "symbol",
+        "suppressed",
+        "rounded_to",
+        "provisional",
+        "series_break",
+        "limited_validity",
+        "comment",
+        "source",
+        "import_run_id",
+    )
+    if connection.vendor == "postgresql":
+        sql, params = rows.query.sql_with_params()
+        with connection.cursor() as cursor:
+            query = cursor.cursor.mogrify(sql, params)
+            buffer = io.BytesIO()
+            with cursor.cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)") as copy:
+                for chunk in copy:
+                    buffer.write(chunk)
+        buffer.seek(0)
+        if not buffer.getbuffer().nbytes:
+            return pd.DataFrame(columns=columns)
+        frame = pd.read_csv(
+            buffer,
+            header=None,
+            names=columns,
+            keep_default_na=False,
+            dtype={"cell": str, "symbol": str, "comment": str, "source": str},
+            na_values={"value": [""], "import_run": [""]},
+        )
+        for column in ("suppressed", "provisional", "series_break", "limited_validity"):
+            frame[column] = frame[column].astype(str).eq("t")
+        return frame
+    return pd.DataFrame(list(rows), columns=columns)
+
+
+def _same(a: pd.Series, b: pd.Series) -> pd.Series:
+    if a.dtype.kind == "f" or b.dtype.kind == "f":
+        a = pd.to_numeric(a, errors="coerce")
+        b = pd.to_numeric(b, errors="coerce")
+        return (
+            (a == b)
+            | (a.isna() & b.isna())
+            | (np.isclose(a.fillna(0), b.fillna(0)) & a.notna() & b.notna())
+        )
+    return a.astype(str) == b.astype(str)
+
+
+def values_import(
+    *,
+    files: list[ImportFile],
+    fmt: str = "auto",
+    user=None,
+    process: Process | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    mappings: dict[str, dict] | None = None,
+    default_territory: str | None = None,
+    create_territories: bool = False,
+    source: str = "",
+    data_date=None,
+    record: bool = True,
+    compute: bool = True,
+) -> ImportReport:
+    """Import the files as one delivery. See the module docstring for what callers may rely on.
+
+    ``mappings`` maps a file name to its confirmed column mapping (it is stored for next year).
+    """
+    report = ImportReport(dry_run=dry_run)
+    runs: list[dict] = []
+    known_series = set(Series.objects.values_list("code", flat=True))
+    if default_territory is None and process is not None and process.territory_key:
+        default_territory = process.territory_key
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(74210)")
+            prepared = []
+            for file in files:
+                run = {"file": file.name, "format": fmt, "rows_read": 0, "rejected": []}
+                runs.append(run)
+                try:
+                    used_fmt, parsed, src = parse_file(
+                        file,
+                        fmt=fmt,
+                        known_series=known_series,
+                        mapping=(mappings or {}).get(file.name),
+                    )
+                except parsing.ParseError as exc:
+                    run["rejected"].append({"file": file.name, "row": 0, "reason": str(exc)})
+                    continue
+                run["format"] = used_fmt
+                run["rows_read"] = parsed.rows_read
+                if (mappings or {}).get(file.name) is not None:
+                    column_mapping_save(source=src, mapping=mappings[file.name])
+                run["rejected"].extend({"file": file.name, **r} for r in parsed.rejected)
+                frame = parsed.frame
+                if frame.empty:
+                    if not parsed.rejected:
+                        run["rejected"].append(
+                            {"file": file.name, "row": 0, "reason": "The file has no data rows."}
+                        )
+                    continue
+                frame = _resolve(
+                    frame, run, file, used_fmt, parsed, default_territory, create_territories
+                )
+                if frame is not None and not frame.empty:
+                    prepared.append((run, frame))
+            for run in runs:
+                report.rows_read += run["rows_read"]
+                report.rejected.extend(run["rejected"])
+            if report.rejected and not skip_invalid:
+                raise _Rollback
+            now = timezone.now()
+            for run, frame in prepared:
+                run_obj = None
+                if record and not dry_run:
+                    run_obj = _record(run, process, user, source, skip_invalid, "applied")
+                counts = _write(
+                    frame, run_obj, source=source, data_date=data_date, now=now, dry_run=dry_run
+                )
+                run.update(counts)
+                report.created += counts["created"]
+                report.updated += counts["updated"]
+                report.unchanged += counts["unchanged"]
+                if run_obj is not None:
+                    ImportRun.objects.filter(pk=run_obj.pk).update(**counts)
+                    report.runs.append(run_obj.pk)
+            if dry_run:
+                raise _Rollback
+            report.applied = True
+            if compute and report.runs:
+                from ..tasks import compute_indicators
+
+                compute_indicators.delay_on_commit(report.runs[-1])
+    except _Rollback:
+        if record:
+            status = ImportRun.Status.DRY_RUN if dry_run else ImportRun.Status.REJECTED
+            for run in runs:
+                obj = _record(run, process, user, source, skip_invalid, status)
+                report.runs.append(obj.pk)
+    return report
+
+
+def _record(run, process, user, source, skip_invalid, status) -> ImportRun:
+    return ImportRun.objects.create(
+        process=process,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        filename=run["file"][:300],
+        format=run["format"] if run["format"] in ImportRun.Format.values else "official",
+        source=source[:300],
+        status=status,
+        skip_invalid=skip_invalid,
+        rows_read=run["rows_read"],
+        created=run.get("created", 0),
+        updated=run.get("updated", 0),
+        unchanged=run.get("unchanged", 0),
+        rejected=run["rejected"][:1000],
+    )
+
+
+def _resolve(frame, run, file, fmt, parsed, default_territory, create_territories):
+    name = file.name
+    bad_reasons: dict[int, str] = {}
+    series_ids = _series_for(sorted(frame["series"].unique()), parsed, fmt, file)
+    frame["series_id"] = frame["series"].map(series_ids)
+    for idx in frame.index[frame["series_id"].isna()]:
+        bad_reasons[idx] = f"unknown series {frame.at[idx, 'series']!r}"
+    frame["territory_id"] = _territories(
+        frame, default=default_territory, create=create_territories
+    )
+    for idx in frame.index[frame["territory_id"].isna()]:
+        key = frame.at[idx, "territory"]
+        bad_reasons.setdefault(
+            idx, f"unknown territory key {key!r}" if key else "no territory key (GeoCode/AGS)"
+        )
+    tg_ids, bad_tg = _target_groups(frame)
+    frame["target_group_id"] = tg_ids
+    for idx in bad_tg:
+        bad_reasons.setdefault(idx, f"unknown target group {frame.at[idx, 'target_group']!r}")
+    too_long = frame.index[frame["cell"].str.len() > 500]
+    for idx in too_long:
+        bad_reasons.setdefault(
+            idx, "the breakdown (dimension values) is longer than 500 characters"
+        )
+    if bad_reasons:
+        run["rejected"].extend(
+            {"file": name, "row": int(frame.at[i, "row"]), "reason": r}
+            for i, r in sorted(bad_reasons.items())
+        )
+        frame = frame.drop(index=list(bad_reasons))
+    if frame.empty:
+        return frame
+    frame = frame.copy()
+    frame["period_id"] = _periods(frame)
+    frame["series_id"] = frame["series_id"].astype(int)
+    frame["territory_id"] = frame["territory_id"].astype(int)
+    frame["period_id"] = frame["period_id"].astype(int)
+    return frame
+
+
+def _write(frame: pd.DataFrame, run: ImportRun | None, *, source, data_date, now, dry_run):
+    existing = _existing(
+        sorted(frame["series_id"].unique()),
+        sorted(frame["period_id"].unique()),
+        sorted(frame["territory_id"].unique()),
+    )
+    key_new = ["series_id", "territory_id", "period_id", "cell"]
+    if existing.empty:
+        merged = frame.assign(id=np.nan)
+        is_new = pd.Series(True, index=frame.index)
+    else:
+        old = existing.rename(
+            columns={
+                "series": "series_id",
+                "territory": "territory_id",
+                "period": "period_id",
+                **{c: f"old_{c}" for c in [*COMPARE_COLUMNS, "source", "import_run"]},
+            }
+        )
+        merged = frame.merge(old, on=key_new, how="left")
+        is_new = merged["id"].isna()
+    if is_new.all():
+        changed = pd.Series(False, index=merged.index)
+    else:
+        same = pd.Series(True, index=merged.index)
+        for column in COMPARE_COLUMNS:
+            same &= _same(merged[column], merged[f"old_{column}"])
+        changed = ~is_new & ~same
+    counts = {
+        "created": int(is_new.sum()),
+        "updated": int(changed.sum()),
+        "unchanged": int((~is_new & ~changed).sum()),
+    }
+    if dry_run:
+        return counts
+    merged["source"] = source
+    merged["data_date"] = data_date
+    merged["import_run_id"] = run.pk if run else None
+    codes, uniques = pd.factorize(merged["cell"])
+    first = pd.Series(np.arange(len(codes))).groupby(codes).first()
+    dims = merged["dimensions"].to_numpy()
+    as_json = np.array(
+        [json.dumps(dims[first[c]], ensure_ascii=False) for c in range(len(uniques))],
+        dtype=object,
+    )
+    merged["dimensions_json"] = as_json[codes] if len(codes) else []
+    merged["target_group_fk"] = merged["target_group_id"].where(merged["target_group_id"] > 0)
+    if connection.vendor == "postgresql":
+        _write_pg(merged[is_new], merged[changed], run, now)
+    else:
+        _write_orm(merged[is_new], merged[changed], run, now)
+    return counts
+
+
+WRITE_COLUMNS = [
+    ("series_id", "series_id"),
+    ("territory_id", "territory_id"),
+    ("period_id", "period_id"),
+    ("target_group_fk", "target_group_id"),
+    ("sex", "sex"),
+    ("age_group", "age_group"),
+    ("dimensions_json", "dimensions"),
+    ("cell", "cell"),
+    ("value", "value"),
+    ("symbol", "symbol"),
+    ("suppressed", "suppressed"),
+    ("rounded_to", "rounded_to"),
+    ("provisional", "provisional"),
+    ("series_break", "series_break"),
+    ("limited_validity", "limited_validity"),
+    ("comment", "comment"),
+    ("source", "source"),
+    ("data_date", "data_date"),
+    ("import_run_id", "import_run_id"),
+    ("updated_at", "updated_at"),
+]
+TEXT_COLUMNS = ["sex", "age_group", "cell", "symbol", "comment", "source"]
+
+
+def arrow_csv(frame: pd.DataFrame) -> bytes:
+    """CSV for COPY, written by Arrow's C++ writer (pandas' to_csv is the slow part)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    buffer = io.BytesIO()
+    pacsv.write_csv(table, buffer, write_options=pacsv.WriteOptions(include_header=False))
+    return buffer.getvalue()
+
+
+def _csv_block(frame: pd.DataFrame, now, *, with_id: bool = False) -> bytes:
+    out = pd.DataFrame({db: frame[src] for src, db in WRITE_COLUMNS if src != "updated_at"})
+    if with_id:
+        out.insert(0, "id", frame["id"].astype("int64"))
+    out["updated_at"] = now.isoformat()
+    for column in (
+        "target_group_id",
+        "import_run_id",
+        "rounded_to",
+        "series_id",
+        "territory_id",
+        "period_id",
+    ):
+        out[column] = out[column].astype("Int64")
+    out["data_date"] = out["data_date"].astype(object).where(out["data_date"].notna(), None)
+    out["data_date"] = out["data_date"].map(lambda d: d.isoformat() if d else None)
+    for column in TEXT_COLUMNS + ["dimensions"]:
+        out[column] = out[column].astype(str)
+    return arrow_csv(out)
+
+
+def _write_pg(new: pd.DataFrame, changed: pd.DataFrame, run, now) -> None:
+    table = Value._meta.db_table
+    columns = [db for _src, db in WRITE_COLUMNS]
+    force = ", ".join(TEXT_COLUMNS)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        if not new.empty:
+            with raw.copy(
+                f"COPY {table} ({', '.join(columns)}) FROM STDIN "
+                f"WITH (FORMAT csv, FORCE_NOT_NULL ({force}))"
+            ) as copy:
+                data = _csv_block(new, now)
+                step = 8 << 20
+                for start in range(0, len(data), step):
+                    copy.write(data[start : start + step])
+        if changed.empty:
+            return
+        cursor.execute(
+            f"CREATE TEMP TABLE monitoring_incoming (id bigint, "
+            f"{', '.join(c + ' ' + t for c, t in _pg_types())}) ON COMMIT DROP"
+        )
+        with raw.copy(
+            f"COPY monitoring_incoming (id, {', '.join(columns)}) FROM STDIN "
+            f"WITH (FORMAT csv, FORCE_NOT_NULL ({force}))"
+        ) as copy:
+            copy.write(_csv_block(changed, now, with_id=True))
+        history = _history_table()
+        cursor.execute(
+            f"INSERT INTO {history} (value_id, old_value, old_flags, old_source, "
+            f"old_import_run_id, replaced_by_id, replaced_at) "
+            f"SELECT v.id, v.value, json_build_object('symbol', v.symbol, 'suppressed', "
+            f"v.suppressed, 'rounded_to', v.rounded_to, 'provisional', v.provisional, "
+            f"'series_break', v.series_break, 'limited_validity', v.limited_validity, "
+            f"'comment', v.comment), v.source, v.import_run_id, %s, %s "
+            f"FROM {table} v JOIN monitoring_incoming i ON v.id = i.id",
+            [run.pk if run else None, now],
+        )
+        sets = ", ".join(f"{c} = i.{c}" for c in columns)
+        cursor.execute(f"UPDATE {table} v SET {sets} FROM monitoring_incoming i WHERE v.id = i.id")
+        cursor.execute("DROP TABLE monitoring_incoming")
+
+
+def _pg_types():
+    types = {
+        "series_id": "bigint",
+        "territory_id": "bigint",
+        "period_id": "bigint",
+        "target_group_id": "bigint",
+        "value": "double precision",
+        "suppressed": "boolean",
+        "rounded_to": "smallint",
+        "provisional": "boolean",
+        "series_break": "boolean",
+        "limited_validity": "boolean",
+        "dimensions": "jsonb",
+        "data_date": "date",
+        "import_run_id": "bigint",
+        "updated_at": "timestamptz",
+    }
+    return [(db, types.get(db, "text")) for _src, db in WRITE_COLUMNS]
+
+
+def _history_table() -> str:
+    from ..models import ValueHistory
+
+    return ValueHistory._meta.db_table
+
+
+def _values_from(frame: pd.DataFrame, now, with_id: bool) -> list[Value]:
+    objs = []
+    for row in frame.itertuples(index=False):
+        tg = row.target_group_fk
+        objs.append(
+            Value(
+                id=int(row.id) if with_id else None,
+                series_id=int(row.series_id),
+                territory_id=int(row.territory_id),
+                period_id=int(row.period_id),
+                target_group_id=None if tg is None or pd.isna(tg) else int(tg),
+                sex=row.sex,
+                age_group=row.age_group,
+                dimensions=row.dimensions,
+                cell=row.cell,
+                value=None if pd.isna(row.value) else float(row.value),
+                symbol=row.symbol,
+                suppressed=bool(row.suppressed),
+                rounded_to=int(row.rounded_to),
+                provisional=bool(row.provisional),
+                series_break=bool(row.series_break),
+                limited_validity=bool(row.limited_validity),
+                comment=row.comment,
+                source=row.source,
+                data_date=row.data_date,
+                import_run_id=row.import_run_id,
+                updated_at=now,
+            )
+        )
+    return objs
+
+
+def _write_orm(new: pd.DataFrame, changed: pd.DataFrame, run, now) -> None:
+    from ..models import ValueHistory
+
+    if not new.empty:
+        Value.objects.bulk_create(_values_from(new, now, with_id=False), batch_size=2000)
+    if changed.empty:
+        return
+    history = [
+        ValueHistory(
+            value_id=int(row.id),
+            old_value=None if pd.isna(row.old_value) else float(row.old_value),
+            old_flags={
+                "symbol": row.old_symbol,
+                "suppressed": bool(row.old_suppressed),
+                "rounded_to": int(row.old_rounded_to),
+                "provisional": bool(row.old_provisional),
+                "series_break": bool(row.old_series_break),
+                "limited_validity": bool(row.old_limited_validity),
+                "comment": row.old_comment,
+            },
+            old_source=row.old_source or "",
+            old_import_run_id=None if pd.isna(row.old_import_run) else int(row.old_import_run),
+            replaced_by=run,
+        )
+        for row in changed.itertuples(index=False)
+    ]
+    ValueHistory.objects.bulk_create(history, batch_size=2000)
+    Value.objects.bulk_update(
+        _values_from(changed, now, with_id=True),
+        [
+            "value",
+            "symbol",
+            "suppressed",
+            "rounded_to",
+            "provisional",
+            "series_break",
+            "limited_validity",
+            "comment",
+            "source",
+            "data_date",
+            "import_run",
+            "updated_at",
+            "dimensions",
+        ],
+        batch_size=1000,
+    )

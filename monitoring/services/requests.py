@@ -1,0 +1,170 @@
+"""Data requests to local data owners (job centre, school office, registration office)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from participation.models import Process, TargetGroup
+from participation.services import audit_log
+
+from ..models import DataRequest, Series, Territory
+from .imports import ImportFile, ImportReport, values_import
+
+
+def raw_view_log(*, user, process: Process, obj, what: str) -> None:
+    """Every look at unprotected figures is recorded (who, which object, which view)."""
+    audit_log(actor=user, action="monitoring.raw_view", obj=obj, process=process, view=what)
+
+
+@transaction.atomic
+def data_request_create(
+    *,
+    user,
+    process: Process,
+    title: str,
+    owner_name: str,
+    owner_email: str,
+    series: list[Series],
+    year: int,
+    territory: Territory,
+    due_date: date,
+) -> DataRequest:
+    """Create a request and mail the owner a personal link (queued after commit)."""
+    if not user.has_perm("monitoring.manage_monitoring", process):
+        raise PermissionDenied(_("You may not manage the monitoring of this process."))
+    if not series:
+        raise ValidationError({"series": _("Choose at least one figure.")})
+    request = DataRequest(
+        process=process,
+        title=title,
+        owner_name=owner_name,
+        owner_email=owner_email,
+        year=year,
+        territory=territory,
+        due_date=due_date,
+        created_by=user,
+    )
+    request.full_clean()
+    request.save()
+    request.series.set(series)
+    audit_log(actor=user, action="monitoring.data_request_create", obj=request, process=process)
+    from ..tasks import send_data_request
+
+    send_data_request.delay_on_commit(request.pk)
+    return request
+
+
+def _link(request: DataRequest) -> str:
+    base = getattr(settings, "TEILHABE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return base + reverse("monitoring:data_request_deliver", args=[request.token])
+
+
+def data_request_remind(*, request_id: int, first: bool = False) -> bool:
+    """Mail the owner (the first time, or again when the reminder interval has passed)."""
+    with transaction.atomic():
+        request = DataRequest.objects.select_for_update().filter(pk=request_id).first()
+        if request is None or request.status != DataRequest.Status.OPEN:
+            return False
+        now = timezone.now()
+        interval = timedelta(days=settings.MONITORING_REMINDER_DAYS)
+        if not first and request.last_reminded_at and now - request.last_reminded_at < interval:
+            return False
+        if first and request.last_reminded_at:
+            return False
+        subject = (
+            _("Data request: %(title)s") if first else _("Reminder: data request %(title)s")
+        ) % {"title": request.title}
+        body = _(
+            "Hello %(owner)s,\n\nplease deliver the figures for %(year)s (%(territory)s) by "
+            "%(due)s:\n%(series)s\n\nEnter them or upload a file here:\n%(link)s\n"
+        ) % {
+            "owner": request.owner_name,
+            "year": request.year,
+            "territory": request.territory.name,
+            "due": request.due_date.strftime("%d.%m.%Y"),
+            "series": "\n".join(f"- {s.name}" for s in request.series.all()),
+            "link": _link(request),
+        }
+        send_mail(subject, body, None, [request.owner_email])
+        request.last_reminded_at = now
+        if not first:
+            request.reminders_sent += 1
+        request.save(update_fields=["last_reminded_at", "reminders_sent"])
+        return True
+
+
+def data_requests_remind_due() -> int:
+    ids = list(
+        DataRequest.objects.filter(status=DataRequest.Status.OPEN).values_list("pk", flat=True)
+    )
+    return sum(data_request_remind(request_id=pk) for pk in ids)
+
+
+def _delivered(request: DataRequest, report: ImportReport) -> None:
+    if report.applied:
+        DataRequest.objects.filter(pk=request.pk).update(
+            status=DataRequest.Status.DELIVERED,
+            delivered_at=timezone.now(),
+            import_run_id=report.runs[-1] if report.runs else None,
+        )
+
+
+def data_request_deliver_form(
+    *, request: DataRequest, figures: dict[tuple[int, int], Any]
+) -> ImportReport:
+    """Figures typed into the owner's form: ``{(series_id, target_group_id or 0): value}``.
+
+    They travel through the same import as files (validation, history, computation).
+    """
+    if request.status != DataRequest.Status.OPEN:
+        raise ValidationError(_("This request is no longer open."))
+    codes = dict(Series.objects.values_list("id", "code"))
+    groups = dict(TargetGroup.objects.values_list("id", "code"))
+    lines = ["Jahr;AGS;Zielgruppe;Reihe;Wert"]
+    for (series_id, tg), value in sorted(figures.items()):
+        if value in (None, ""):
+            continue
+        text = str(value).replace(".", ",")
+        lines.append(
+            f"{request.year};{request.territory.key};{groups.get(tg, '')};{codes[series_id]};{text}"
+        )
+    if len(lines) == 1:
+        raise ValidationError(_("Enter at least one figure."))
+    mapping = {"Zielgruppe": {"role": "target_group", "values": {c: c for c in groups.values()}}}
+    name = f"request-{request.pk}.csv"
+    report = values_import(
+        files=[ImportFile(name=name, data="\n".join(lines).encode("utf-8"))],
+        fmt="official",
+        process=request.process,
+        mappings={name: mapping},
+        source=f"{request.owner_name} ({request.title})",
+        data_date=timezone.localdate(),
+    )
+    _delivered(request, report)
+    return report
+
+
+def data_request_deliver_file(
+    *, request: DataRequest, name: str, data: bytes, skip_invalid: bool = False
+) -> ImportReport:
+    if request.status != DataRequest.Status.OPEN:
+        raise ValidationError(_("This request is no longer open."))
+    report = values_import(
+        files=[ImportFile(name=name, data=data)],
+        process=request.process,
+        default_territory=request.territory.key,
+        skip_invalid=skip_invalid,
+        source=f"{request.owner_name} ({request.title})",
+        data_date=timezone.localdate(),
+    )
+    _delivered(request, report)
+    return report

@@ -1,0 +1,46 @@
+"""Celery tasks of the monitoring app: thin, idempotent, keyed by id."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(
+    name="monitoring.compute_indicators",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 3},
+    soft_time_limit=1500,
+    time_limit=1800,
+)
+def compute_indicators(import_run_id: int | None = None) -> int:
+    """Recompute all indicator values (after an import). Safe to run twice."""
+    return services.indicators_compute(import_run_id=import_run_id)
+
+
+@shared_task(
+    name="monitoring.send_data_request",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 5},
+    soft_time_limit=60,
+    time_limit=90,
+)
+def send_data_request(request_id: int) -> bool:
+    return services.data_request_remind(request_id=request_id, first=True)
+
+
+@shared_task(
+    name="monitoring.send_data_request_reminders",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 3},
+    soft_time_limit=300,
+    time_limit=360,
+)
+def send_data_request_reminders() -> int:
+    """Remind every owner whose request is still open (each at most once per interval)."""
+    return services.data_requests_remind_due()
