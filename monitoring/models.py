@@ -272,25 +272,17 @@ class ImportRun(models.Model):
 class Value(models.Model):
     """A raw figure of a series for one territory, period and combination of dimensions."""
 
-    # Bulk imports write millions of rows by COPY; the import service resolves every key against
-    # the catalogue inside its transaction, and Django enforces on_delete, so the database does
-    # not check these references row by row (that halved the import speed).
-    series = models.ForeignKey(
-        Series, on_delete=models.CASCADE, related_name="values", db_constraint=False
-    )
-    territory = models.ForeignKey(
-        Territory, on_delete=models.PROTECT, related_name="+", db_constraint=False
-    )
-    period = models.ForeignKey(
-        Period, on_delete=models.PROTECT, related_name="+", db_constraint=False
-    )
+    # The raw figures are the source of truth, so their references are checked by the database
+    # (PostgreSQL checks them deferred, at commit of the COPY import).
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="values")
+    territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
     target_group = models.ForeignKey(
         TargetGroup,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        db_constraint=False,
     )
     sex = models.CharField(max_length=1, choices=Sex.choices, blank=True, default="")
     age_group = models.CharField(max_length=50, blank=True, default="")
