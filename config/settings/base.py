@@ -191,3 +191,9 @@ LOGGING = {
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
 TEILHABE_MIN_CELL_COUNT = env.int("TEILHABE_MIN_CELL_COUNT", default=5)
+
+# Survey results (issue 6): the reconcile task repairs lost incremental updates.
+CELERY_BEAT_SCHEDULE["surveys-reconcile-results"] = {
+    "task": "surveys.reconcile_results",
+    "schedule": 600.0,
+}
