@@ -248,7 +248,8 @@ def _write_cells(survey_id: int, version_id: int, frame: pd.DataFrame) -> None:
         connection.ensure_connection()
         with connection.connection.cursor() as cursor:
             with cursor.copy(
-                f"COPY {qn(table)} ({', '.join(qn(c) for c in cols)}) FROM STDIN WITH (FORMAT csv)"
+                f"COPY {qn(table)} ({', '.join(qn(c) for c in cols)}) FROM STDIN WITH "
+                f"(FORMAT csv, FORCE_NOT_NULL ({', '.join(qn(c) for c in cols[2:-1])}))"
             ) as copy:
                 copy.write(buffer.getvalue())
         return
