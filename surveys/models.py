@@ -478,5 +478,6 @@ from .results.models import (  # noqa: E402,F401
     FreeTextTag,
     ResultCell,
     ResultResponse,
+    ResultsPublication,
     ResultState,
 )

@@ -144,3 +144,16 @@ class FreeTextTag(models.Model):
 
     def __str__(self) -> str:
         return f"tag:{self.answer_id}"
+
+
+class ResultsPublication(models.Model):
+    """Whether a survey's results are on its public results page (small counts suppressed)."""
+
+    survey = models.OneToOneField(
+        "surveys.Survey", on_delete=models.CASCADE, primary_key=True, related_name="publication"
+    )
+    public = models.BooleanField(_("results public"), default=False)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}:{self.public}"
