@@ -197,3 +197,9 @@ CELERY_BEAT_SCHEDULE["surveys-reconcile-results"] = {
     "task": "surveys.reconcile_results",
     "schedule": 600.0,
 }
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "ExportJobStatusEnum": "surveys.results.models.ExportJob.Status",
+        "ExportJobFormatEnum": "surveys.results.models.ExportJob.Format",
+    }
+)
