@@ -2,8 +2,8 @@
 
 The answering pages, the API and the whole-response ingest read the structure on every request;
 loading it costs three queries and parsing every condition, so it is cached per process keyed by
-``(version id, revision)``. ``SurveyVersion.revision`` is bumped by every structure change (see
-``surveys.services.definition``), so a stale entry is never used.
+``(version id, revision, created_at)``. ``SurveyVersion.revision`` is bumped by every
+structure change (see ``surveys.services.definition``), so a stale entry is never used.
 
 ``definition()`` turns a structure into the JSON-friendly dict that the API returns and that
 ``services.definition.survey_create_from_definition`` accepts (the interchange format between
@@ -228,14 +228,15 @@ def build(version: SurveyVersion) -> Structure:
     )
 
 
-_CACHE: OrderedDict[tuple[int, int], Structure] = OrderedDict()
+_CACHE: OrderedDict[tuple, Structure] = OrderedDict()
 _CACHE_SIZE = 64
 _LOCK = Lock()
 
 
 def get(version: SurveyVersion) -> Structure:
     """The cached structure of ``version`` (rebuilt when its revision changed)."""
-    key = (version.pk, version.revision)
+    # created_at guards against a reused id (SQLite after a rolled-back transaction).
+    key = (version.pk, version.revision, version.created_at)
     with _LOCK:
         hit = _CACHE.get(key)
         if hit is not None:

@@ -192,6 +192,15 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 
 TEILHABE_MIN_CELL_COUNT = env.int("TEILHABE_MIN_CELL_COUNT", default=5)
 
+# Surveys: absolute links in emails, email sending rate, per-IP limits of public surveys.
+TEILHABE_BASE_URL = env("TEILHABE_BASE_URL", default="http://127.0.0.1:8000")
+SURVEY_EMAIL_RATE_LIMIT = env("SURVEY_EMAIL_RATE_LIMIT", default="60/m")
+SURVEY_PUBLIC_STARTS_PER_HOUR = env.int("SURVEY_PUBLIC_STARTS_PER_HOUR", default=30)
+SURVEY_PUBLIC_POSTS_PER_MINUTE = env.int("SURVEY_PUBLIC_POSTS_PER_MINUTE", default=120)
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["survey_submit"] = env(
+    "SURVEY_API_SUBMIT_RATE", default="120/minute"
+)
+
 # Survey results (issue 6): the reconcile task repairs lost incremental updates.
 CELERY_BEAT_SCHEDULE["surveys-reconcile-results"] = {
     "task": "surveys.reconcile_results",

@@ -40,6 +40,8 @@ from ..i18n import SURVEY_LANGUAGES
 from ..models import Choice, Question, Response, Section, Survey, SurveyVersion
 
 CODE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$")
+# Choice codes may start with a digit (XLSForm and LimeSurvey often use 1, 2, 3 …).
+CHOICE_CODE_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}$")
 TEXT_FIELDS_SURVEY = ("title", "description", "privacy_notice", "thank_you", "invitation_text")
 SURVEY_FIELDS = (
     *TEXT_FIELDS_SURVEY,
@@ -109,9 +111,9 @@ def texts(value: Any, field: str, default_language: str = "de") -> dict:
     return {k: v.strip() for k, v in value.items() if v and v.strip()}
 
 
-def _check_code(code: Any, field: str = "code") -> str:
+def _check_code(code: Any, field: str = "code", pattern: re.Pattern = CODE_RE) -> str:
     code = (code or "").strip() if isinstance(code, str) else code
-    if not isinstance(code, str) or not CODE_RE.match(code):
+    if not isinstance(code, str) or not pattern.match(code):
         raise ValidationError(
             {
                 field: [
@@ -743,7 +745,7 @@ def _write_choices(question: Question, items: list[dict], kind: str, language: s
     objs = []
     seen = set()
     for order, item in enumerate(items, start=1):
-        code = _check_code(str(item.get("code", "")), "choices")
+        code = _check_code(str(item.get("code", "")), "choices", CHOICE_CODE_RE)
         if code in seen:
             raise ValidationError(
                 {"choices": [_("The choice code %(c)s is used twice.") % {"c": code}]}
@@ -778,7 +780,7 @@ def choice_create(
     _require_change(user, survey)
     version = writable_version(survey=survey)
     question = _question_in(version, question)
-    code = _check_code(code)
+    code = _check_code(code, "code", CHOICE_CODE_RE)
     if question.choices.filter(kind=kind, code=code).exists():
         raise ValidationError({"code": [_("Another choice of this question has this code.")]})
     choice = Choice(
@@ -806,7 +808,7 @@ def choice_update(
     version = writable_version(survey=survey)
     choice = _choice_in(version, choice)
     if code is not None and code != choice.code:
-        code = _check_code(code)
+        code = _check_code(code, "code", CHOICE_CODE_RE)
         if choice.question.choices.filter(kind=choice.kind, code=code).exists():
             raise ValidationError({"code": [_("Another choice of this question has this code.")]})
         choice.code = code

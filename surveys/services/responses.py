@@ -269,7 +269,25 @@ def _clean_questions(
     return cleaned, errors
 
 
-def _answer_rows(
+def validate_answers(
+    structure: Structure, answers: dict, *, language: str, require: bool = True
+) -> tuple[dict[str, Cleaned], dict[str, AnswerError], ResponseState]:
+    """Validate a whole response in memory (visibility in question order, required, types)."""
+    state = ResponseState(structure=structure)
+    cleaned: dict[str, Cleaned] = {}
+    errors: dict[str, AnswerError] = {}
+    for sdef in structure.sections:
+        if sdef.relevant_tree is not None and not expressions.evaluate(
+            sdef.relevant_tree, state.values
+        ):
+            continue
+        c, e = _clean_questions(state, sdef.questions, answers, language=language, require=require)
+        cleaned.update(c)
+        errors.update(e)
+    return cleaned, errors, state
+
+
+def answer_rows(
     response_id: int, structure: Structure, cleaned: dict[str, Cleaned]
 ) -> list[Answer]:
     rows = []
@@ -336,7 +354,7 @@ def response_save_page(
     )
     ids = [q.id for q in section.questions]
     Answer.objects.filter(response=response, question_id__in=ids).delete()
-    Answer.objects.bulk_create(_answer_rows(response.pk, state.structure, cleaned))
+    Answer.objects.bulk_create(answer_rows(response.pk, state.structure, cleaned))
     _remove_hidden(response, state)
     newly_shown = []
     if shown is not None:
@@ -553,7 +571,7 @@ def response_submit(
             else:
                 response.current_section = next_section or ""
             response.save(force_insert=True)
-            Answer.objects.bulk_create(_answer_rows(response.pk, structure, cleaned))
+            Answer.objects.bulk_create(answer_rows(response.pk, structure, cleaned))
     except IntegrityError:
         # A concurrent retry with the same client id won the race: return what it stored.
         existing = Response.objects.filter(client_id=client_id).first()

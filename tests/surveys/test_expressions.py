@@ -21,8 +21,8 @@ def test_evaluates_table(source, expected):
 def test_malformed_expressions_raise_clear_errors(source):
     with pytest.raises(ExpressionError) as info:
         parse(source)
-    assert info.value.message
-    assert "character" in info.value.message or "empty" in info.value.message
+    assert info.value.message and info.value.position is not None
+    assert "Zeichen" in info.value.message or "leer" in info.value.message
 
 
 def test_error_names_position():

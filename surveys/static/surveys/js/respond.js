@@ -1,0 +1,64 @@
+/* Live show/hide of questions on an answering page. Progressive enhancement: without this
+   script the server shows newly relevant questions after the page is submitted. */
+(function () {
+  "use strict";
+  var form = document.getElementById("page-form");
+  if (!form || !window.SurveyExpr) { return; }
+  var earlier = {};
+  var data = document.getElementById("survey-values");
+  if (data) { try { earlier = JSON.parse(data.textContent) || {}; } catch (e) { earlier = {}; } }
+  var questions = Array.prototype.slice.call(form.querySelectorAll("[data-code]"));
+
+  function numberOrText(text) {
+    var t = String(text).trim().replace(",", ".");
+    return /^-?(\d+(\.\d+)?|\.\d+)$/.test(t) ? parseFloat(t) : String(text).trim();
+  }
+  function checked(el, selector) {
+    return Array.prototype.slice.call(el.querySelectorAll(selector)).filter(function (i) { return i.checked; })
+      .map(function (i) { return i.value; });
+  }
+  function valueOf(el) {
+    var type = el.getAttribute("data-type");
+    var code = el.getAttribute("data-code");
+    if (type === "display") { return ""; }
+    if (type === "multiple") { return checked(el, "input[type=checkbox][name='" + code + "']"); }
+    if (type === "matrix") { return checked(el, "input[type=radio]"); }
+    if (type === "ranking") {
+      var items = Array.prototype.slice.call(el.querySelectorAll("select")).filter(function (s) { return s.value; });
+      items.sort(function (a, b) { return parseInt(a.value, 10) - parseInt(b.value, 10); });
+      return items.map(function (s) { return s.name.split("__")[1]; });
+    }
+    if (type === "single" || type === "yes_no" || type === "rating") {
+      var select = el.querySelector("select[name='" + code + "']");
+      var v = select ? select.value : (checked(el, "input[type=radio][name='" + code + "']")[0] || "");
+      return type === "rating" ? numberOrText(v) : v;
+    }
+    var input = el.querySelector("[name='" + code + "']");
+    if (!input) { return ""; }
+    return (type === "integer" || type === "decimal") ? numberOrText(input.value) : input.value.trim();
+  }
+  function update() {
+    var values = {};
+    Object.keys(earlier).forEach(function (k) { values[k] = earlier[k]; });
+    var shown = [];
+    questions.forEach(function (el) {
+      var code = el.getAttribute("data-code");
+      var condition = el.getAttribute("data-relevant");
+      var visible = true;
+      if (condition) {
+        try { visible = window.SurveyExpr.evaluate(condition, values); } catch (e) { visible = true; }
+      }
+      el.hidden = !visible;
+      if (visible) {
+        var v = valueOf(el);
+        if (v !== "" && !(Array.isArray(v) && v.length === 0)) { values[code] = v; }
+        if (el.getAttribute("data-type") !== "display") { shown.push(code); }
+      }
+    });
+    var field = document.getElementById("shown-codes");
+    if (field) { field.value = shown.join(" "); }
+  }
+  form.addEventListener("change", update);
+  form.addEventListener("input", update);
+  update();
+})();

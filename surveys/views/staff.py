@@ -1,0 +1,163 @@
+"""Staff pages: surveys of a process, their status, responses and invitations.
+
+(Creating and editing the questionnaire is the designer's job: ``surveys/views/designer.py``.)
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from participation.views import add_validation_error, require_perm
+
+from .. import selectors
+from ..forms import InvitationImportForm, InvitationPeopleForm
+from ..models import Survey
+from ..services import definition as defs
+from ..services import invitations as inv_services
+
+
+def _survey(pk: int) -> Survey:
+    return get_object_or_404(
+        Survey.objects.select_related("process", "phase", "current_version"), pk=pk
+    )
+
+
+@login_required
+def survey_index(request):
+    surveys = selectors.survey_list(user=request.user)
+    return render(
+        request,
+        "surveys/staff/survey_index.html",
+        {
+            "surveys": surveys,
+            "my_invitations": inv_services.invitations_for_user(request.user),
+            "title": _("Surveys"),
+        },
+    )
+
+
+@login_required
+def survey_detail(request, pk: int):
+    survey = _survey(pk)
+    require_perm(request.user, "surveys.view_survey", survey)
+    public_url = request.build_absolute_uri(
+        reverse("surveys:respond_public", args=[survey.public_id])
+    )
+    return render(
+        request,
+        "surveys/staff/survey_detail.html",
+        {
+            "survey": survey,
+            "title": str(survey),
+            "responses": selectors.response_counts(survey),
+            "invitations": selectors.invitation_counts(survey),
+            "versions": survey.versions.all(),
+            "public_url": public_url,
+            "can_change": request.user.has_perm("surveys.change_survey", survey),
+            "transitions": defs.ALLOWED_TRANSITIONS.get(survey.status, set()),
+            "status_labels": dict(Survey.Status.choices),
+        },
+    )
+
+
+@login_required
+@require_POST
+def survey_transition(request, pk: int):
+    survey = _survey(pk)
+    require_perm(request.user, "surveys.change_survey", survey)
+    try:
+        defs.survey_transition(survey=survey, user=request.user, to=request.POST.get("to", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The status was changed."))
+    return redirect("surveys:survey_detail", pk=survey.pk)
+
+
+def _invitation_page(request, survey, *, import_form=None, people_form=None, status=200):
+    page = Paginator(
+        survey.invitations.select_related("person", "target_group").order_by("id"), 50
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "surveys/staff/invitation_list.html",
+        {
+            "survey": survey,
+            "title": _("Invitations: %(survey)s") % {"survey": survey},
+            "page": page,
+            "counts": selectors.invitation_counts(survey),
+            "import_form": import_form or InvitationImportForm(),
+            "people_form": people_form or InvitationPeopleForm(process=survey.process),
+        },
+        status=status,
+    )
+
+
+@login_required
+def invitation_list(request, pk: int):
+    survey = _survey(pk)
+    require_perm(request.user, "surveys.manage_invitations", survey)
+    return _invitation_page(request, survey)
+
+
+def _report(request, report) -> None:
+    messages.success(request, _("%(n)s invitation(s) created.") % {"n": report.created})
+    for reason in report.skipped[:20]:
+        messages.warning(request, reason)
+
+
+@login_required
+@require_POST
+def invitation_import(request, pk: int):
+    survey = _survey(pk)
+    require_perm(request.user, "surveys.manage_invitations", survey)
+    form = InvitationImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            rows = inv_services.read_invitee_file(form.cleaned_data["file"])
+            report = inv_services.invitations_import(survey=survey, user=request.user, rows=rows)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            _report(request, report)
+            return redirect("surveys:invitation_list", pk=survey.pk)
+    return _invitation_page(request, survey, import_form=form, status=400)
+
+
+@login_required
+@require_POST
+def invitation_people(request, pk: int):
+    survey = _survey(pk)
+    require_perm(request.user, "surveys.manage_invitations", survey)
+    form = InvitationPeopleForm(request.POST, process=survey.process)
+    if form.is_valid():
+        report = inv_services.invitations_from_people(
+            survey=survey, user=request.user, people=form.cleaned_data["people"]
+        )
+        _report(request, report)
+        return redirect("surveys:invitation_list", pk=survey.pk)
+    return _invitation_page(request, survey, people_form=form, status=400)
+
+
+@login_required
+@require_POST
+def invitation_send(request, pk: int):
+    survey = _survey(pk)
+    require_perm(request.user, "surveys.manage_invitations", survey)
+    reminder = request.POST.get("kind") == "reminder"
+    try:
+        count = inv_services.invitations_send(survey=survey, user=request.user, reminder=reminder)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            (_("%(n)s reminder(s) queued.") if reminder else _("%(n)s invitation(s) queued."))
+            % {"n": count},
+        )
+    return redirect("surveys:invitation_list", pk=survey.pk)
