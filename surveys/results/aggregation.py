@@ -23,7 +23,7 @@ from collections import Counter
 import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from ..models import Answer, Invitation, Response, Survey, SurveyVersion
@@ -33,6 +33,7 @@ from .models import ResultCell, ResultResponse, ResultState
 
 FUNNEL_METRICS = ("f", "inv")
 CHUNK = 20000
+COMPACT_AFTER_ROWS = 200_000
 
 
 def spec_for(version: SurveyVersion) -> C.Spec:
@@ -67,27 +68,56 @@ def _lock(version_id: int) -> ResultState:
     return ResultState.objects.select_for_update().get(version_id=version_id)
 
 
-def _increment(survey_id: int, version_id: int, counts: Counter) -> None:
+def _append(survey_id: int, version_id: int, counts: Counter) -> int:
+    """Append one row per cell (insert only). Returns the number of rows."""
     if not counts:
-        return
-    table = ResultCell._meta.db_table
-    qn = connection.ops.quote_name
-    cols = ["survey_id", "version_id", "question", "breakdown", "group", "metric", "row", "key"]
-    conflict = ", ".join(qn(c) for c in cols[1:])
+        return 0
     items = list(counts.items())
-    for start in range(0, len(items), 500):
-        part = items[start : start + 500]
-        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(part))
-        params: list = []
-        for key, n in part:
-            params.extend((survey_id, version_id, *key, n))
+    if _is_postgres():
+        # One statement with array parameters: the cost is the rows, not the SQL parsing.
+        table = ResultCell._meta.db_table
+        qn = connection.ops.quote_name
+        cols = [
+            "survey_id",
+            "version_id",
+            "question",
+            "breakdown",
+            "group",
+            "metric",
+            "row",
+            "key",
+            "count",
+        ]
+        columns = list(zip(*(key for key, _n in items), strict=True))
         sql = (
-            f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in cols)}, {qn('count')}) "
-            f"VALUES {values} ON CONFLICT ({conflict}) DO UPDATE SET "
-            f"{qn('count')} = {qn(table)}.{qn('count')} + EXCLUDED.{qn('count')}"
+            f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in cols)}) "
+            f"SELECT %s, %s, * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], "
+            f"%s::text[], %s::text[], %s::bigint[])"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(
+                sql,
+                [survey_id, version_id, *[list(c) for c in columns], [n for _k, n in items]],
+            )
+        return len(items)
+    ResultCell.objects.bulk_create(
+        [
+            ResultCell(
+                survey_id=survey_id,
+                version_id=version_id,
+                question=key[0],
+                breakdown=key[1],
+                group=key[2],
+                metric=key[3],
+                row=key[4],
+                key=key[5],
+                count=n,
+            )
+            for key, n in items
+        ],
+        batch_size=500,
+    )
+    return len(items)
 
 
 def _answer_rows(response_id: int, id_to_code: dict[int, str]) -> list[C.AnswerRow]:
@@ -128,9 +158,18 @@ def results_add_response(*, response_id: int) -> bool:
             day=local_day(response.completed_at),
             invitation_tg=response.target_group.code if response.target_group_id else "",
         )
-        _increment(response.survey_id, response.version_id, counts)
+        appended = _append(response.survey_id, response.version_id, counts)
         ResultResponse.objects.create(response_id=response_id, version_id=response.version_id)
-        ResultState.objects.filter(version_id=response.version_id).update(updated_at=timezone.now())
+        ResultState.objects.filter(version_id=response.version_id).update(
+            updated_at=timezone.now(), pending_rows=F("pending_rows") + appended
+        )
+        pending = ResultState.objects.values_list("pending_rows", flat=True).get(
+            version_id=response.version_id
+        )
+        if pending >= COMPACT_AFTER_ROWS:
+            from .tasks import compact_results
+
+            compact_results.delay_on_commit(response.version_id)
     return True
 
 
@@ -301,19 +340,21 @@ def results_rebuild(*, version_id: int) -> int:
             question="", metric__in=FUNNEL_METRICS
         ).delete()
         ResultResponse.objects.filter(version_id=version_id).delete()
-        ids = Response.objects.filter(
-            version_id=version_id, status=Response.Status.COMPLETE, is_test=False
-        ).values_list("id", flat=True)
-        ResultResponse.objects.bulk_create(
-            (ResultResponse(response_id=i, version_id=version_id) for i in ids.iterator()),
-            batch_size=5000,
-        )
+        # The snapshot: exactly the responses marked here are counted by this rebuild.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {ResultResponse._meta.db_table} (response_id, version_id) "
+                f"SELECT id, version_id FROM {Response._meta.db_table} "
+                f"WHERE version_id = %s AND status = %s AND NOT is_test",
+                [version_id, Response.Status.COMPLETE],
+            )
         frame = rebuild_frame(version)
         _write_cells(version.survey_id, version_id, frame)
         now = timezone.now()
         state.rebuilt_at = now
         state.updated_at = now
-        state.save(update_fields=["rebuilt_at", "updated_at"])
+        state.pending_rows = 0
+        state.save(update_fields=["rebuilt_at", "updated_at", "pending_rows"])
         return ResultResponse.objects.filter(version_id=version_id).count()
 
 
@@ -368,9 +409,53 @@ def results_refresh_funnel(*, version_id: int) -> None:
         ResultCell.objects.filter(
             version_id=version_id, question="", metric__in=FUNNEL_METRICS
         ).delete()
-        _increment(version.survey_id, version_id, cells)
+        _append(version.survey_id, version_id, cells)
         state.funnel_at = timezone.now()
         state.save(update_fields=["funnel_at"])
+
+
+def results_compact(*, version_id: int) -> int:
+    """Fold the appended rows of a version into one row per key. Returns the rows kept.
+
+    The published figures do not change (readers sum the rows of a key either way).
+    """
+    table = ResultCell._meta.db_table
+    qn = connection.ops.quote_name
+    keys = ", ".join(
+        qn(c)
+        for c in (
+            "survey_id",
+            "version_id",
+            "question",
+            "breakdown",
+            "group",
+            "metric",
+            "row",
+            "key",
+        )
+    )
+    with transaction.atomic():
+        state = _lock(version_id)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE result_compact AS SELECT {keys}, SUM({qn('count')}) AS n "
+                f"FROM {qn(table)} WHERE version_id = %s GROUP BY {keys}",
+                [version_id],
+            )
+            cursor.execute(f"DELETE FROM {qn(table)} WHERE version_id = %s", [version_id])
+            cursor.execute(
+                f"INSERT INTO {qn(table)} ({keys}, {qn('count')}) SELECT {keys}, n "
+                f"FROM result_compact"
+            )
+            kept = cursor.rowcount
+            cursor.execute("DROP TABLE result_compact")
+        state.pending_rows = 0
+        state.save(update_fields=["pending_rows"])
+    return kept
+
+
+def versions_to_compact() -> list[int]:
+    return list(ResultState.objects.filter(pending_rows__gt=0).values_list("version_id", flat=True))
 
 
 def versions_out_of_step() -> list[int]:

@@ -140,151 +140,154 @@ ANSWER_COLUMNS = ["response_id", "question", "row", "choice", "number", "date"]
 CELL_COLUMNS = ["question", "breakdown", "group", "metric", "row", "key", "count"]
 
 
-def _base_frame(spec: Spec, answers: pd.DataFrame) -> pd.DataFrame:
-    """Per answer row: (response_id, question, metric, row, key), one row per counted cell."""
-    a = answers[answers["question"].isin(spec.types.keys())]
-    qtype = a["question"].map(spec.types)
-    parts = []
-
-    def add(mask, metric, row, key):
-        sub = a.loc[mask]
-        parts.append(
-            pd.DataFrame(
-                {
-                    "response_id": sub["response_id"].to_numpy(),
-                    "question": sub["question"].to_numpy(),
-                    "metric": metric,
-                    "row": row(sub) if callable(row) else row,
-                    "key": key(sub) if callable(key) else key,
-                }
-            )
-        )
-
-    answered = a[["response_id", "question"]].drop_duplicates()
-    parts.append(
-        pd.DataFrame(
-            {
-                "response_id": answered["response_id"].to_numpy(),
-                "question": answered["question"].to_numpy(),
-                "metric": "n",
-                "row": "",
-                "key": "",
-            }
-        )
-    )
-    numbers = a["number"]
-    is_choice = qtype.isin(CHOICE_METRIC_TYPES) | (qtype.isin(NUMBER_TYPES) & numbers.isna())
-    add(is_choice, "c", "", lambda s: s["choice"].to_numpy())
-    is_value = qtype.isin(NUMBER_TYPES) & numbers.notna()
-    add(is_value, "v", "", lambda s: _num_keys(s["number"]))
-    is_matrix = qtype == "matrix"
-    matrix = a.loc[is_matrix, ["response_id", "question", "row"]].drop_duplicates()
-    parts.append(
-        pd.DataFrame(
-            {
-                "response_id": matrix["response_id"].to_numpy(),
-                "question": matrix["question"].to_numpy(),
-                "metric": "n",
-                "row": matrix["row"].to_numpy(),
-                "key": "",
-            }
-        )
-    )
-    add(is_matrix, "c", lambda s: s["row"].to_numpy(), lambda s: s["choice"].to_numpy())
-    is_rank = qtype == "ranking"
-    add(is_rank, "r", lambda s: s["choice"].to_numpy(), lambda s: _num_keys(s["number"].fillna(0)))
-    is_date = (qtype == "date") & (a["date"].fillna("") != "")
-    add(is_date, "m", "", lambda s: s["date"].astype(str).str.slice(0, 7).to_numpy())
-    return pd.concat(parts, ignore_index=True)
-
-
-def _num_keys(values: pd.Series) -> np.ndarray:
-    uniques = pd.unique(values.to_numpy(dtype=float))
-    mapping = {v: num_key(v) for v in uniques}
-    return values.astype(float).map(mapping).to_numpy()
-
-
 def frame_groups(spec: Spec, answers: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
-    """Per response (index ``response_id``): one column per breakdown with its group."""
-    out = pd.DataFrame(index=pd.Index(responses["response_id"].to_numpy(), name="response_id"))
-    single = answers[answers["question"].map(spec.types).isin(BREAKDOWN_TYPES)]
+    """Per response (in ``responses`` order): one column per breakdown with its group."""
+    index = pd.Index(responses["response_id"].to_numpy(), name="response_id")
+    out = pd.DataFrame(index=index)
+    codes = {c for c in spec.breakdowns.values() if c is not None}
+    if spec.tg_question:
+        codes.add(spec.tg_question)
+    single = answers[answers["question"].isin(list(codes))]
     by_q = {q: g.set_index("response_id")["choice"] for q, g in single.groupby("question")}
     for name, code in spec.breakdowns.items():
         if code is None:
-            inv = responses.set_index("response_id")["invitation_tg"].reindex(out.index)
-            col = pd.Series("", index=out.index, dtype=object)
+            inv = responses["invitation_tg"].fillna("").to_numpy()
+            col = np.full(len(index), "", dtype=object)
             if spec.tg_question and spec.tg_question in by_q:
-                mapped = by_q[spec.tg_question].map(spec.tg_choices).reindex(out.index)
-                col = mapped.fillna("")
-            col = col.where(col != "", inv.fillna(""))
-            out[name] = col.to_numpy()
+                mapped = by_q[spec.tg_question].map(spec.tg_choices).reindex(index)
+                col = mapped.fillna("").to_numpy(dtype=object)
+            out[name] = np.where(col != "", col, inv)
         else:
             series = by_q.get(code)
-            out[name] = "" if series is None else series.reindex(out.index).fillna("").to_numpy()
+            out[name] = (
+                "" if series is None else series.reindex(index).fillna("").to_numpy(dtype=object)
+            )
     return out
+
+
+class _Cells:
+    """Accumulates (response position, cell id) pairs with a vocabulary of cell tuples."""
+
+    def __init__(self):
+        self.positions: list[np.ndarray] = []
+        self.ids: list[np.ndarray] = []
+        self.vocab: list[tuple[str, str, str, str]] = []
+
+    def add(self, positions, questions, metric, rows, keys) -> None:
+        """``questions``/``rows``/``keys``: (codes array, vocabulary list) pairs."""
+        if len(positions) == 0:
+            return
+        (qc, qv), (rc, rv), (kc, kv) = questions, rows, keys
+        n_r, n_k = max(len(rv), 1), max(len(kv), 1)
+        combined = (qc.astype(np.int64) * n_r + rc) * n_k + kc
+        uniques, inverse = np.unique(combined, return_inverse=True)
+        offset = len(self.vocab)
+        for value in uniques.tolist():
+            q, rest = divmod(value, n_r * n_k)
+            r, k = divmod(rest, n_k)
+            self.vocab.append((qv[q], metric, rv[r] if rv else "", kv[k] if kv else ""))
+        self.positions.append(np.asarray(positions, dtype=np.int64))
+        self.ids.append(inverse.astype(np.int64) + offset)
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    codes, uniques = pd.factorize(values, sort=False)
+    return codes.astype(np.int64), [str(u) for u in uniques]
+
+
+def _const(n: int, value: str = "") -> tuple[np.ndarray, list[str]]:
+    return np.zeros(n, dtype=np.int64), [value]
+
+
+def _mapped(values: pd.Series, fn) -> tuple[np.ndarray, list[str]]:
+    codes, uniques = pd.factorize(values, sort=False)
+    return codes.astype(np.int64), [fn(u) for u in uniques]
 
 
 def frame_cells(spec: Spec, answers: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
     """All cells of a set of complete responses (one chunk) as a DataFrame of ``CELL_COLUMNS``.
 
     ``answers``: ``ANSWER_COLUMNS``; ``responses``: ``response_id``, ``day`` and
-    ``invitation_tg`` of every response in the chunk.
+    ``invitation_tg`` of every response in the chunk. Vectorised: strings are factorised
+    once, cells are integer ids, counting is ``np.bincount``.
     """
-    base = _base_frame(spec, answers)
-    survey_level = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "response_id": responses["response_id"].to_numpy(),
-                    "question": "",
-                    "metric": "resp",
-                    "row": "",
-                    "key": "",
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "response_id": responses["response_id"].to_numpy(),
-                    "question": "",
-                    "metric": "day",
-                    "row": "",
-                    "key": responses["day"].to_numpy(),
-                }
-            ),
-        ],
-        ignore_index=True,
+    rids = responses["response_id"].to_numpy(dtype=np.int64)
+    order = np.argsort(rids, kind="stable")
+    sorted_rids = rids[order]
+    a = answers[answers["question"].isin(list(spec.types))]
+    pos_all = order[np.searchsorted(sorted_rids, a["response_id"].to_numpy(dtype=np.int64))]
+    qtype = a["question"].map(spec.types).to_numpy()
+    numbers = a["number"].to_numpy(dtype=float)
+    has_number = ~np.isnan(numbers)
+    acc = _Cells()
+
+    def sub(mask):
+        return a[mask], pos_all[mask]
+
+    # answered questions (n)
+    first = ~a.duplicated(["response_id", "question"]).to_numpy()
+    s, p = sub(first)
+    acc.add(p, _codes(s["question"]), "n", _const(len(s)), _const(len(s)))
+    is_choice = np.isin(qtype, list(CHOICE_METRIC_TYPES)) | (
+        np.isin(qtype, list(NUMBER_TYPES)) & ~has_number
     )
-    base = pd.concat([base, survey_level], ignore_index=True)
-    keys = ["question", "metric", "row", "key"]
-    for column in keys:
-        base[column] = base[column].astype("category")
-    results = []
-    total = base.groupby(keys, observed=True, sort=False).size().rename("count").reset_index()
-    total["breakdown"] = ""
-    total["group"] = ""
-    results.append(total)
+    s, p = sub(is_choice)
+    acc.add(p, _codes(s["question"]), "c", _const(len(s)), _codes(s["choice"]))
+    is_value = np.isin(qtype, list(NUMBER_TYPES)) & has_number
+    s, p = sub(is_value)
+    acc.add(p, _codes(s["question"]), "v", _const(len(s)), _mapped(s["number"], num_key))
+    is_matrix = qtype == "matrix"
+    matrix_first = is_matrix & ~a.duplicated(["response_id", "question", "row"]).to_numpy()
+    s, p = sub(matrix_first)
+    acc.add(p, _codes(s["question"]), "n", _codes(s["row"]), _const(len(s)))
+    s, p = sub(is_matrix)
+    acc.add(p, _codes(s["question"]), "c", _codes(s["row"]), _codes(s["choice"]))
+    is_rank = qtype == "ranking"
+    s, p = sub(is_rank)
+    acc.add(
+        p, _codes(s["question"]), "r", _codes(s["choice"]), _mapped(s["number"].fillna(0), num_key)
+    )
+    is_date = (qtype == "date") & (a["date"].fillna("").to_numpy() != "")
+    s, p = sub(is_date)
+    acc.add(
+        p,
+        _codes(s["question"]),
+        "m",
+        _const(len(s)),
+        _mapped(s["date"].astype(str), lambda d: d[:7]),
+    )
+    n_resp = len(rids)
+    everyone = np.arange(n_resp, dtype=np.int64)
+    acc.add(everyone, _const(n_resp), "resp", _const(n_resp), _const(n_resp))
+    acc.add(everyone, _const(n_resp), "day", _const(n_resp), _codes(responses["day"]))
+
+    if not acc.ids:
+        return pd.DataFrame(columns=CELL_COLUMNS)
+    positions = np.concatenate(acc.positions)
+    ids = np.concatenate(acc.ids)
+    n_cells = len(acc.vocab)
+    vocab = acc.vocab
+    out_rows: list[tuple] = []
+    totals = np.bincount(ids, minlength=n_cells)
+    for cell in np.flatnonzero(totals).tolist():
+        q, metric, row, key = vocab[cell]
+        out_rows.append((q, "", "", metric, row, key, int(totals[cell])))
     if spec.breakdowns:
         groups = frame_groups(spec, answers, responses)
-        rid = base["response_id"].to_numpy()
+        cell_question = np.array([v[0] for v in vocab], dtype=object)
         for name, code in spec.breakdowns.items():
-            group = pd.Series(groups[name]).astype("category")
-            codes = groups.index.get_indexer(rid)
-            frame = base[keys].copy()
-            frame["group"] = group.to_numpy()[codes]
+            gcodes, gvocab = _codes(pd.Series(groups[name].to_numpy()))
+            n_groups = len(gvocab)
+            combined = ids * n_groups + gcodes[positions]
             if code is not None:
-                frame = frame[frame["question"] != code]
-            counted = (
-                frame.groupby(keys + ["group"], observed=True, sort=False)
-                .size()
-                .rename("count")
-                .reset_index()
-            )
-            counted["breakdown"] = name
-            results.append(counted)
-    out = pd.concat(results, ignore_index=True)
-    for column in CELL_COLUMNS[:-1]:
-        out[column] = out[column].astype(str)
-    return out[CELL_COLUMNS]
+                keep = cell_question[ids] != code
+                combined = combined[keep]
+            counts = np.bincount(combined, minlength=n_cells * n_groups)
+            for value in np.flatnonzero(counts).tolist():
+                cell, g = divmod(value, n_groups)
+                q, metric, row, key = vocab[cell]
+                out_rows.append((q, name, gvocab[g], metric, row, key, int(counts[value])))
+    return pd.DataFrame(out_rows, columns=CELL_COLUMNS)
 
 
 def add_cells(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -6,6 +6,9 @@ quartiles and standard deviations are derived from the value counts when read, s
 incremental path (one response adds 1 to its cells) and the full rebuild (pandas group-bys)
 produce exactly the same rows.
 
+Rows are appended by the incremental update and folded together by compaction; readers sum
+the rows of a key.
+
 ``ResultResponse`` marks a response as counted: the incremental update inserts it in the same
 transaction as its increments, so a retried task never counts a response twice, and the
 reconcile task finds responses whose update was lost.
@@ -34,11 +37,11 @@ class ResultCell(models.Model):
     class Meta:
         verbose_name = _("result figure")
         verbose_name_plural = _("result figures")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["version", "question", "breakdown", "group", "metric", "row", "key"],
-                name="result_cell_unique",
-            ),
+        # Not unique on purpose: the incremental update appends rows (an insert costs the
+        # same at any size; updating hot counter rows does not), readers add them up, and
+        # compaction (``aggregation.results_compact``) folds them into one row per key.
+        indexes = [
+            models.Index(fields=["version", "question", "breakdown"], name="result_cell_read_idx")
         ]
 
     def __str__(self) -> str:
@@ -69,6 +72,8 @@ class ResultState(models.Model):
     rebuilt_at = models.DateTimeField(null=True, blank=True)
     funnel_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(null=True, blank=True)
+    # Rows appended since the last rebuild or compaction.
+    pending_rows = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return str(self.version_id)

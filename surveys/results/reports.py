@@ -100,8 +100,9 @@ def _load(version_id: int, question: str, breakdown: str):
     rows = ResultCell.objects.filter(
         version_id=version_id, question=question, breakdown__in={"", breakdown}
     ).values_list("breakdown", "group", "metric", "row", "key", "count")
-    for b, g, metric, row, key, count in rows:
-        out[(b, g)][(metric, row, key)] = count
+    for b, g, metric, row, key, count in rows:  # appended rows of a key add up
+        cell = out[(b, g)]
+        cell[(metric, row, key)] = cell.get((metric, row, key), 0) + count
     return out
 
 
@@ -358,7 +359,7 @@ def survey_overview(version: SurveyVersion, *, suppress: bool) -> dict:
     for metric, row, key, count in ResultCell.objects.filter(
         version=version, question="", breakdown=""
     ).values_list("metric", "row", "key", "count"):
-        cells[metric][(row, key)] = count
+        cells[metric][(row, key)] = cells[metric].get((row, key), 0) + count
     structure = get_structure(version)
     responses = cells["resp"].get(("", ""), 0)
     days = sorted((k, c) for (_r, k), c in cells["day"].items())

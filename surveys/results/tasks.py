@@ -32,10 +32,16 @@ def refresh_funnel(version_id: int) -> None:
     aggregation.results_refresh_funnel(version_id=version_id)
 
 
+@shared_task(name="surveys.compact_results", soft_time_limit=600, time_limit=660, **RETRY)
+def compact_results(version_id: int) -> int:
+    """Fold the rows appended by incremental updates into one row per figure."""
+    return aggregation.results_compact(version_id=version_id)
+
+
 @shared_task(name="surveys.reconcile_results", soft_time_limit=300, time_limit=360, **RETRY)
 def reconcile_results() -> list[int]:
-    """Periodic (beat): rebuild every version whose counts are off (a lost update) and refresh
-    the funnels of open surveys. Returns the versions queued for a rebuild."""
+    """Periodic (beat): rebuild every version whose counts are off (a lost update), refresh
+    the funnels of open surveys and compact appended rows. Returns the versions rebuilt."""
     from ..models import Survey, SurveyVersion
 
     stale = aggregation.versions_out_of_step()
@@ -49,6 +55,9 @@ def reconcile_results() -> list[int]:
     )
     for version_id in open_versions:
         refresh_funnel.delay(version_id)
+    for version_id in aggregation.versions_to_compact():
+        if version_id not in stale:
+            compact_results.delay(version_id)
     return stale
 
 
