@@ -194,7 +194,7 @@ def read_frame(sql: str, columns: list[str], dtypes: dict | None = None) -> pd.D
                 for data in copy:
                     buffer.write(data)
         buffer.seek(0)
-        text_columns = [c for c, t in (dtypes or {}).items() if t is str]
+        text_columns = [c for c, t in (dtypes or {}).items() if t in (str, "category")]
         return pd.read_csv(
             buffer,
             names=columns,
@@ -207,8 +207,10 @@ def read_frame(sql: str, columns: list[str], dtypes: dict | None = None) -> pd.D
         cursor.execute(sql)
         frame = pd.DataFrame(cursor.fetchall(), columns=columns)
     for column, dtype in (dtypes or {}).items():
-        if dtype is str:
+        if dtype in (str, "category"):
             frame[column] = frame[column].fillna("").astype(str)
+        if dtype == "category":
+            frame[column] = frame[column].astype("category")
     return frame
 
 
@@ -226,7 +228,7 @@ def answers_sql(version_id: int, lo: int, hi: int, joined: bool = True) -> str:
     )
 
 
-ANSWER_DTYPES = {"row": str, "choice": str, "date": str}
+ANSWER_DTYPES = {"row": "category", "choice": "category", "date": "category"}
 
 
 def read_answers(version_id: int, lo: int, hi: int, id_to_code: dict[int, str]) -> pd.DataFrame:
@@ -235,10 +237,21 @@ def read_answers(version_id: int, lo: int, hi: int, id_to_code: dict[int, str]) 
         ["response_id", "question_id", "row", "choice", "number", "date"],
         ANSWER_DTYPES,
     )
-    frame["question"] = frame["question_id"].map(id_to_code)
-    frame = frame[frame["question"].notna()]
-    frame["date"] = frame["date"].fillna("").astype(str)
+    frame["question"] = question_categories(frame["question_id"], id_to_code)
     return frame[C.ANSWER_COLUMNS]
+
+
+def question_categories(question_ids: pd.Series, id_to_code: dict[int, str]) -> pd.Categorical:
+    """Question ids as a categorical of codes (unknown ids become NaN), without string work."""
+    import numpy as np
+
+    codes = sorted(set(id_to_code.values()))
+    lut = np.full(max(id_to_code, default=0) + 2, -1, dtype=np.int64)
+    for qid, code in id_to_code.items():
+        lut[qid] = codes.index(code)
+    ids = question_ids.to_numpy(dtype=np.int64)
+    ids = np.where((ids >= 0) & (ids < len(lut) - 1), ids, len(lut) - 1)
+    return pd.Categorical.from_codes(lut[ids], categories=codes)
 
 
 def _read_responses(version_id: int, lo: int, hi: int) -> pd.DataFrame:
@@ -348,6 +361,9 @@ def results_rebuild(*, version_id: int) -> int:
                 f"WHERE version_id = %s AND status = %s AND NOT is_test",
                 [version_id, Response.Status.COMPLETE],
             )
+            if _is_postgres():
+                # Fresh statistics, or the planner joins the new markers row by row.
+                cursor.execute(f"ANALYZE {ResultResponse._meta.db_table}")
         frame = rebuild_frame(version)
         _write_cells(version.survey_id, version_id, frame)
         now = timezone.now()

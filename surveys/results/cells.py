@@ -148,7 +148,10 @@ def frame_groups(spec: Spec, answers: pd.DataFrame, responses: pd.DataFrame) -> 
     if spec.tg_question:
         codes.add(spec.tg_question)
     single = answers[answers["question"].isin(list(codes))]
-    by_q = {q: g.set_index("response_id")["choice"] for q, g in single.groupby("question")}
+    by_q = {
+        str(q): g.set_index("response_id")["choice"].astype(str)
+        for q, g in single.groupby("question", observed=True)
+    }
     for name, code in spec.breakdowns.items():
         if code is None:
             inv = responses["invitation_tg"].fillna("").to_numpy()
@@ -204,58 +207,73 @@ def _mapped(values: pd.Series, fn) -> tuple[np.ndarray, list[str]]:
     return codes.astype(np.int64), [fn(u) for u in uniques]
 
 
+def _cat(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Integer codes and vocabulary of a column (categorical columns cost nothing here)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(dtype=np.int64), [str(c) for c in values.cat.categories]
+    codes, uniques = pd.factorize(values.fillna(""), sort=False)
+    return codes.astype(np.int64), [str(u) for u in uniques]
+
+
 def frame_cells(spec: Spec, answers: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
     """All cells of a set of complete responses (one chunk) as a DataFrame of ``CELL_COLUMNS``.
 
     ``answers``: ``ANSWER_COLUMNS``; ``responses``: ``response_id``, ``day`` and
-    ``invitation_tg`` of every response in the chunk. Vectorised: strings are factorised
-    once, cells are integer ids, counting is ``np.bincount``.
+    ``invitation_tg`` of every response in the chunk. Vectorised: every string column becomes
+    integer codes once (categoricals are used as they are), cells are integer ids, and
+    counting is ``np.bincount``.
     """
     rids = responses["response_id"].to_numpy(dtype=np.int64)
     order = np.argsort(rids, kind="stable")
     sorted_rids = rids[order]
-    a = answers[answers["question"].isin(list(spec.types))]
-    pos_all = order[np.searchsorted(sorted_rids, a["response_id"].to_numpy(dtype=np.int64))]
-    qtype = a["question"].map(spec.types).to_numpy()
-    numbers = a["number"].to_numpy(dtype=float)
+    qc, qv = _cat(answers["question"])
+    type_names = sorted(set(spec.types.values()))
+    type_lut = np.array(
+        [type_names.index(spec.types[q]) if q in spec.types else -1 for q in qv] + [-1],
+        dtype=np.int64,
+    )
+    qt = type_lut[qc]  # -1 (NaN codes index the sentinel) = not counted
+    keep = qt >= 0
+    qc, qt = qc[keep], qt[keep]
+    rid = answers["response_id"].to_numpy(dtype=np.int64)[keep]
+    rc, rv = _cat(answers["row"])
+    cc, cv = _cat(answers["choice"])
+    dc, dv = _cat(answers["date"])
+    rc, cc, dc = rc[keep], cc[keep], dc[keep]
+    numbers = answers["number"].to_numpy(dtype=float)[keep]
     has_number = ~np.isnan(numbers)
+    pos_all = order[np.searchsorted(sorted_rids, rid)]
     acc = _Cells()
 
-    def sub(mask):
-        return a[mask], pos_all[mask]
+    def is_type(*names):
+        ids = [type_names.index(n) for n in names if n in type_names]
+        return np.isin(qt, ids) if ids else np.zeros(len(qt), dtype=bool)
+
+    def zeros(mask):
+        return _const(int(mask.sum()))
 
     # answered questions (n)
-    first = ~a.duplicated(["response_id", "question"]).to_numpy()
-    s, p = sub(first)
-    acc.add(p, _codes(s["question"]), "n", _const(len(s)), _const(len(s)))
-    is_choice = np.isin(qtype, list(CHOICE_METRIC_TYPES)) | (
-        np.isin(qtype, list(NUMBER_TYPES)) & ~has_number
-    )
-    s, p = sub(is_choice)
-    acc.add(p, _codes(s["question"]), "c", _const(len(s)), _codes(s["choice"]))
-    is_value = np.isin(qtype, list(NUMBER_TYPES)) & has_number
-    s, p = sub(is_value)
-    acc.add(p, _codes(s["question"]), "v", _const(len(s)), _mapped(s["number"], num_key))
-    is_matrix = qtype == "matrix"
-    matrix_first = is_matrix & ~a.duplicated(["response_id", "question", "row"]).to_numpy()
-    s, p = sub(matrix_first)
-    acc.add(p, _codes(s["question"]), "n", _codes(s["row"]), _const(len(s)))
-    s, p = sub(is_matrix)
-    acc.add(p, _codes(s["question"]), "c", _codes(s["row"]), _codes(s["choice"]))
-    is_rank = qtype == "ranking"
-    s, p = sub(is_rank)
-    acc.add(
-        p, _codes(s["question"]), "r", _codes(s["choice"]), _mapped(s["number"].fillna(0), num_key)
-    )
-    is_date = (qtype == "date") & (a["date"].fillna("").to_numpy() != "")
-    s, p = sub(is_date)
-    acc.add(
-        p,
-        _codes(s["question"]),
-        "m",
-        _const(len(s)),
-        _mapped(s["date"].astype(str), lambda d: d[:7]),
-    )
+    key = rid * (len(qv) + 1) + qc
+    first = ~pd.Series(key).duplicated().to_numpy()
+    acc.add(pos_all[first], (qc[first], qv), "n", zeros(first), zeros(first))
+    numeric = is_type(*NUMBER_TYPES)
+    m = is_type(*CHOICE_METRIC_TYPES) | (numeric & ~has_number)
+    acc.add(pos_all[m], (qc[m], qv), "c", zeros(m), (cc[m], cv))
+    m = numeric & has_number
+    acc.add(pos_all[m], (qc[m], qv), "v", zeros(m), _mapped(pd.Series(numbers[m]), num_key))
+    matrix = is_type("matrix")
+    mkey = key * (len(rv) + 1) + rc
+    m = matrix & ~pd.Series(np.where(matrix, mkey, -1)).duplicated().to_numpy()
+    acc.add(pos_all[m], (qc[m], qv), "n", (rc[m], rv), zeros(m))
+    m = matrix
+    acc.add(pos_all[m], (qc[m], qv), "c", (rc[m], rv), (cc[m], cv))
+    m = is_type("ranking")
+    ranks = pd.Series(np.nan_to_num(numbers[m], nan=0.0))
+    acc.add(pos_all[m], (qc[m], qv), "r", (cc[m], cv), _mapped(ranks, num_key))
+    month_codes, month_vocab = pd.factorize(pd.Series([d[:7] for d in dv] + [""]), sort=False)
+    month_codes = month_codes.astype(np.int64)
+    m = is_type("date") & (month_codes[dc] != month_codes[-1])
+    acc.add(pos_all[m], (qc[m], qv), "m", zeros(m), (month_codes[dc[m]], list(month_vocab)))
     n_resp = len(rids)
     everyone = np.arange(n_resp, dtype=np.int64)
     acc.add(everyone, _const(n_resp), "resp", _const(n_resp), _const(n_resp))
