@@ -375,11 +375,20 @@ class Response(models.Model):
         IN_PROGRESS = "in_progress", _("In progress")
         COMPLETE = "complete", _("Complete")
 
+    # Indexed through the composite indexes below (fewer indexes to write per response).
     survey = models.ForeignKey(
-        Survey, on_delete=models.CASCADE, related_name="responses", verbose_name=_("survey")
+        Survey,
+        on_delete=models.CASCADE,
+        related_name="responses",
+        verbose_name=_("survey"),
+        db_index=False,
     )
     version = models.ForeignKey(
-        SurveyVersion, on_delete=models.PROTECT, related_name="responses", verbose_name=_("version")
+        SurveyVersion,
+        on_delete=models.PROTECT,
+        related_name="responses",
+        verbose_name=_("version"),
+        db_index=False,
     )
     client_id = models.UUIDField(_("client id"), unique=True, default=uuid.uuid4)
     language = models.CharField(_("language"), max_length=10)
@@ -404,9 +413,11 @@ class Response(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("target group"),
+        db_index=False,
     )
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
-    resume_code_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # Unique among responses in progress (partial index below); completed ones hold NULL.
+    resume_code_hash = models.CharField(max_length=64, null=True, blank=True)
     current_section = models.CharField(max_length=64, blank=True)
     consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
     started_at = models.DateTimeField(_("started"))
@@ -430,6 +441,11 @@ class Response(models.Model):
                 condition=Q(status="in_progress") | Q(completed_at__isnull=False),
                 name="response_complete_has_time",
             ),
+            models.UniqueConstraint(
+                fields=["resume_code_hash"],
+                condition=Q(resume_code_hash__isnull=False),
+                name="response_resume_code_unique",
+            ),
         ]
         indexes = [
             models.Index(fields=["survey", "status", "is_test"]),
@@ -450,8 +466,14 @@ class Answer(models.Model):
     text: ``value_text``; date: ``value_date``.
     """
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    # Indexed by the unique constraint (response first) and answer_question_idx below; the
+    # foreign keys' own indexes would only duplicate them and slow down ingest.
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="answers", db_index=False
+    )
     row = models.CharField(max_length=64, blank=True, default="")
     choice = models.CharField(max_length=64, blank=True, default="")
     value_text = models.TextField(blank=True, default="")

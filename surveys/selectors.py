@@ -1,5 +1,7 @@
 """Reads of the surveys app that more than one caller needs."""
 
+import time
+
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -91,3 +93,27 @@ def phase_figures(phase) -> list[tuple[str, int]]:
         (_("Responses in progress"), own.get("in_progress", 0)),
         (_("Invitations sent"), own.get("sent", 0)),
     ]
+
+
+# Respondent-facing lookups by public key happen on every submission; the survey row changes
+# rarely (status, dates), so each process keeps it a few seconds. A change made in this process
+# clears the entry at once (signals.py); other processes see it within SURVEY_CACHE_SECONDS.
+SURVEY_CACHE_SECONDS = 5.0
+_by_public_id: dict[str, tuple[float, Survey]] = {}
+
+
+def survey_by_public_id(public_id: str) -> Survey | None:
+    now = time.monotonic()
+    hit = _by_public_id.get(public_id)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    survey = Survey.objects.select_related("current_version").filter(public_id=public_id).first()
+    if survey is not None:
+        if len(_by_public_id) > 1000:
+            _by_public_id.clear()
+        _by_public_id[public_id] = (now + SURVEY_CACHE_SECONDS, survey)
+    return survey
+
+
+def forget_survey(public_id: str) -> None:
+    _by_public_id.pop(public_id, None)

@@ -12,3 +12,10 @@ def person_erased(sender, instance: Person, **kwargs) -> None:
         from .services.invitations import erase_for_person
 
         erase_for_person(instance)
+
+
+@receiver(post_save, sender="surveys.Survey", dispatch_uid="surveys.survey_saved")
+def survey_saved(sender, instance, **kwargs) -> None:
+    from .selectors import forget_survey
+
+    forget_survey(instance.public_id)

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from participation.api.permissions import RulesMixin
 from participation.permissions import roles_of
 
+from .. import selectors
 from ..models import Invitation, Response, Survey
 from ..services import invitations as inv_services
 from ..services import responses as resp_services
@@ -183,11 +184,7 @@ class ResponseViewSet(
         serializer = ResponseSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        survey = (
-            Survey.objects.select_related("current_version")
-            .filter(public_id=data["survey"])
-            .first()
-        )
+        survey = selectors.survey_by_public_id(data["survey"])
         if survey is None:
             raise ApiValidationError({"survey": [_("There is no survey with this key.")]})
         invitation = None

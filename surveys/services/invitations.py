@@ -304,7 +304,7 @@ def invitation_send(*, invitation_id: int, reminder_number: int = 0) -> bool:
     the row is locked and ``sent_at`` / ``reminder_count`` record what went out."""
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("survey", "person")
             .filter(pk=invitation_id)
             .first()
