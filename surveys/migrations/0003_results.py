@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('participation', '0002_seed_catalogues'),
-        ('surveys', '0001_initial'),
+        ('surveys', '0002_leaner_response_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
