@@ -14,3 +14,8 @@ class SurveysConfig(AppConfig):
         from .selectors import phase_figures
 
         register_phase_counter(Phase.Kind.SURVEY, phase_figures)
+
+        # Results (issue 6): permissions, the completion hook and the tasks.
+        from .results import permissions as results_permissions  # noqa: F401
+        from .results import signals as results_signals  # noqa: F401
+        from .results import tasks as results_tasks  # noqa: F401

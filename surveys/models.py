@@ -492,3 +492,14 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}:{self.row}:{self.choice}"
+
+
+# Results (issue 6): stored result cells, export jobs, free-text tags.
+from .results.models import (  # noqa: E402,F401
+    ExportJob,
+    FreeTextTag,
+    ResultCell,
+    ResultResponse,
+    ResultsPublication,
+    ResultState,
+)

@@ -227,3 +227,15 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
         "SexEnum": "monitoring.models.Sex",
     }
 )
+
+# Survey results (issue 6): the reconcile task repairs lost incremental updates.
+CELERY_BEAT_SCHEDULE["surveys-reconcile-results"] = {
+    "task": "surveys.reconcile_results",
+    "schedule": 600.0,
+}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "ExportJobStatusEnum": "surveys.results.models.ExportJob.Status",
+        "ExportJobFormatEnum": "surveys.results.models.ExportJob.Format",
+    }
+)

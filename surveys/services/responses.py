@@ -24,6 +24,7 @@ from datetime import datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models.signals import post_save  # results hook, see _insert_with_answers
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -683,6 +684,16 @@ def _insert_with_answers(response: Response, rows: list[tuple]) -> None:
         cursor.execute(sql, params)
         response.pk = cursor.fetchone()[0]
     response._state.adding = False
+    # Results (issue 6): the ORM's post_save receivers (the incremental results update) see
+    # this insert as they see ``save()``.
+    post_save.send(
+        sender=Response,
+        instance=response,
+        created=True,
+        update_fields=None,
+        raw=False,
+        using=connection.alias,
+    )
 
 
 def _check_keys(structure: Structure, answers: dict) -> None:

@@ -1,0 +1,492 @@
+"""Writes of the stored results: the incremental update, the full rebuild, the funnel, and the
+reconcile check. Called by the Celery tasks in ``surveys.results.tasks``.
+
+What callers may rely on:
+
+* Each complete, non-test response is counted exactly once: ``results_add_response`` inserts
+  the response's marker (``ResultResponse``) in the same transaction as its increments and does
+  nothing when the marker exists, so a retried or duplicated task changes nothing.
+* Updates of one survey version are serialised by locking its ``ResultState`` row, so a
+  rebuild and incremental updates arriving meanwhile never interleave: the rebuild first marks
+  the responses it counts; a response completed after that is added by its own task when the
+  rebuild has committed.
+* ``results_rebuild`` gives exactly the same cells as adding every response one by one.
+* A lost update (killed worker) shows as a difference between complete responses and markers;
+  ``results_reconcile`` finds it and queues a rebuild of that version.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+import pandas as pd
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from ..models import Answer, Invitation, Response, Survey, SurveyVersion
+from ..structure import get as get_structure
+from . import cells as C
+from .models import ResultCell, ResultResponse, ResultState
+
+FUNNEL_METRICS = ("f", "inv")
+CHUNK = 20000
+COMPACT_AFTER_ROWS = 200_000
+
+
+def spec_for(version: SurveyVersion) -> C.Spec:
+    structure = get_structure(version)
+    types = {code: q.type for code, q in structure.questions.items() if q.type != "display"}
+    breakdowns: dict[str, str | None] = {}
+    tg_question = structure.target_group_question
+    survey = version.survey
+    if tg_question is not None or (
+        survey.access_mode == Survey.AccessMode.INVITATION and not survey.anonymised
+    ):
+        breakdowns[C.TARGET_GROUP] = None
+    for code, q in structure.questions.items():
+        if q.type in C.BREAKDOWN_TYPES:
+            breakdowns[f"q:{code}"] = code
+    return C.Spec(
+        types=types,
+        breakdowns=breakdowns,
+        tg_question=tg_question.code if tg_question else None,
+        tg_choices={c.code: c.target_group_code for c in tg_question.choices if c.target_group_code}
+        if tg_question
+        else {},
+    )
+
+
+def local_day(moment) -> str:
+    return timezone.localtime(moment).date().isoformat()
+
+
+def _lock(version_id: int) -> ResultState:
+    ResultState.objects.get_or_create(version_id=version_id)
+    return ResultState.objects.select_for_update().get(version_id=version_id)
+
+
+def _append(survey_id: int, version_id: int, counts: Counter) -> int:
+    """Append one row per cell (insert only). Returns the number of rows."""
+    if not counts:
+        return 0
+    items = list(counts.items())
+    if _is_postgres():
+        # One statement with array parameters: the cost is the rows, not the SQL parsing.
+        table = ResultCell._meta.db_table
+        qn = connection.ops.quote_name
+        cols = [
+            "survey_id",
+            "version_id",
+            "question",
+            "breakdown",
+            "group",
+            "metric",
+            "row",
+            "key",
+            "count",
+        ]
+        columns = list(zip(*(key for key, _n in items), strict=True))
+        sql = (
+            f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in cols)}) "
+            f"SELECT %s, %s, * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], "
+            f"%s::text[], %s::text[], %s::bigint[])"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql,
+                [survey_id, version_id, *[list(c) for c in columns], [n for _k, n in items]],
+            )
+        return len(items)
+    ResultCell.objects.bulk_create(
+        [
+            ResultCell(
+                survey_id=survey_id,
+                version_id=version_id,
+                question=key[0],
+                breakdown=key[1],
+                group=key[2],
+                metric=key[3],
+                row=key[4],
+                key=key[5],
+                count=n,
+            )
+            for key, n in items
+        ],
+        batch_size=500,
+    )
+    return len(items)
+
+
+def _answer_rows(response_id: int, id_to_code: dict[int, str]) -> list[C.AnswerRow]:
+    rows = []
+    for qid, row, choice, number, value_date in Answer.objects.filter(
+        response_id=response_id
+    ).values_list("question_id", "row", "choice", "value_number", "value_date"):
+        code = id_to_code.get(qid)
+        if code is not None:
+            rows.append(
+                C.AnswerRow(code, row, choice, number, value_date.isoformat() if value_date else "")
+            )
+    return rows
+
+
+def results_add_response(*, response_id: int) -> bool:
+    """Count one complete response (the incremental update). Returns whether it was counted now.
+
+    Its cost depends on the response's own answers, not on how many responses exist.
+    """
+    response = (
+        Response.objects.select_related("survey", "version", "target_group")
+        .filter(pk=response_id)
+        .first()
+    )
+    if response is None or response.status != Response.Status.COMPLETE or response.is_test:
+        return False
+    with transaction.atomic():
+        _lock(response.version_id)
+        if ResultResponse.objects.filter(response_id=response_id).exists():
+            return False
+        spec = spec_for(response.version)
+        structure = get_structure(response.version)
+        id_to_code = {q.id: code for code, q in structure.questions.items()}
+        counts = C.response_cells(
+            spec,
+            _answer_rows(response_id, id_to_code),
+            day=local_day(response.completed_at),
+            invitation_tg=response.target_group.code if response.target_group_id else "",
+        )
+        appended = _append(response.survey_id, response.version_id, counts)
+        ResultResponse.objects.create(response_id=response_id, version_id=response.version_id)
+        ResultState.objects.filter(version_id=response.version_id).update(
+            updated_at=timezone.now(), pending_rows=F("pending_rows") + appended
+        )
+        pending = ResultState.objects.values_list("pending_rows", flat=True).get(
+            version_id=response.version_id
+        )
+        if pending >= COMPACT_AFTER_ROWS:
+            from .tasks import compact_results
+
+            compact_results.delay_on_commit(response.version_id)
+    return True
+
+
+# --- the rebuild ---------------------------------------------------------------------------
+
+
+def _is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def read_frame(sql: str, columns: list[str], dtypes: dict | None = None) -> pd.DataFrame:
+    """Run ``sql`` (no parameters: callers inline only integers) into a DataFrame.
+
+    On PostgreSQL the rows stream through ``COPY … TO STDOUT`` (CSV), the fastest way into
+    pandas; elsewhere through the cursor.
+    """
+    if _is_postgres():
+        buffer = io.BytesIO()
+        connection.ensure_connection()
+        with connection.connection.cursor() as cursor:
+            with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
+                for data in copy:
+                    buffer.write(data)
+        buffer.seek(0)
+        text_columns = [c for c, t in (dtypes or {}).items() if t in (str, "category")]
+        return pd.read_csv(
+            buffer,
+            names=columns,
+            header=None,
+            dtype=dtypes,
+            keep_default_na=False,
+            na_values={c: [""] for c in columns if c not in text_columns},
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        frame = pd.DataFrame(cursor.fetchall(), columns=columns)
+    for column, dtype in (dtypes or {}).items():
+        if dtype in (str, "category"):
+            frame[column] = frame[column].fillna("").astype(str)
+        if dtype == "category":
+            frame[column] = frame[column].astype("category")
+    return frame
+
+
+def answers_sql(version_id: int, lo: int, hi: int, joined: bool = True) -> str:
+    a = Answer._meta.db_table
+    m = ResultResponse._meta.db_table
+    join = (
+        f" JOIN {m} m ON m.response_id = a.response_id AND m.version_id = {int(version_id)}"
+        if joined
+        else ""
+    )
+    return (
+        f'SELECT a.response_id, a.question_id, a."row", a."choice", a.value_number, a.value_date '
+        f"FROM {a} a{join} WHERE a.response_id >= {int(lo)} AND a.response_id < {int(hi)}"
+    )
+
+
+ANSWER_DTYPES = {"row": "category", "choice": "category", "date": "category"}
+
+
+def read_answers(version_id: int, lo: int, hi: int, id_to_code: dict[int, str]) -> pd.DataFrame:
+    frame = read_frame(
+        answers_sql(version_id, lo, hi),
+        ["response_id", "question_id", "row", "choice", "number", "date"],
+        ANSWER_DTYPES,
+    )
+    frame["question"] = question_categories(frame["question_id"], id_to_code)
+    return frame[C.ANSWER_COLUMNS]
+
+
+def question_categories(question_ids: pd.Series, id_to_code: dict[int, str]) -> pd.Categorical:
+    """Question ids as a categorical of codes (unknown ids become NaN), without string work."""
+    import numpy as np
+
+    codes = sorted(set(id_to_code.values()))
+    lut = np.full(max(id_to_code, default=0) + 2, -1, dtype=np.int64)
+    for qid, code in id_to_code.items():
+        lut[qid] = codes.index(code)
+    ids = question_ids.to_numpy(dtype=np.int64)
+    ids = np.where((ids >= 0) & (ids < len(lut) - 1), ids, len(lut) - 1)
+    return pd.Categorical.from_codes(lut[ids], categories=codes)
+
+
+def _read_responses(version_id: int, lo: int, hi: int) -> pd.DataFrame:
+    r = Response._meta.db_table
+    m = ResultResponse._meta.db_table
+    from participation.models import TargetGroup
+
+    tg = TargetGroup._meta.db_table
+    sql = (
+        f"SELECT r.id, r.completed_at, tg.code FROM {r} r "
+        f"JOIN {m} m ON m.response_id = r.id AND m.version_id = {int(version_id)} "
+        f"LEFT JOIN {tg} tg ON tg.id = r.target_group_id "
+        f"WHERE r.id >= {int(lo)} AND r.id < {int(hi)}"
+    )
+    frame = read_frame(
+        sql, ["response_id", "completed_at", "invitation_tg"], {"invitation_tg": str}
+    )
+    moments = pd.to_datetime(frame["completed_at"], utc=True, format="mixed")
+    frame["day"] = moments.dt.tz_convert(settings.TIME_ZONE).dt.strftime("%Y-%m-%d")
+    frame["invitation_tg"] = frame["invitation_tg"].fillna("").astype(str)
+    return frame
+
+
+def _write_cells(survey_id: int, version_id: int, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    if _is_postgres():
+        table = ResultCell._meta.db_table
+        qn = connection.ops.quote_name
+        cols = [
+            "survey_id",
+            "version_id",
+            "question",
+            "breakdown",
+            "group",
+            "metric",
+            "row",
+            "key",
+            "count",
+        ]
+        out = frame.copy()
+        out.insert(0, "version_id", version_id)
+        out.insert(0, "survey_id", survey_id)
+        buffer = io.StringIO()
+        out[cols].to_csv(buffer, index=False, header=False)
+        connection.ensure_connection()
+        with connection.connection.cursor() as cursor:
+            with cursor.copy(
+                f"COPY {qn(table)} ({', '.join(qn(c) for c in cols)}) FROM STDIN WITH "
+                f"(FORMAT csv, FORCE_NOT_NULL ({', '.join(qn(c) for c in cols[2:-1])}))"
+            ) as copy:
+                copy.write(buffer.getvalue())
+        return
+    ResultCell.objects.bulk_create(
+        (
+            ResultCell(
+                survey_id=survey_id,
+                version_id=version_id,
+                question=t.question,
+                breakdown=t.breakdown,
+                group=t.group,
+                metric=t.metric,
+                row=t.row,
+                key=t.key,
+                count=int(t.count),
+            )
+            for t in frame.itertuples(index=False)
+        ),
+        batch_size=2000,
+    )
+
+
+def rebuild_frame(version: SurveyVersion, spec: C.Spec | None = None) -> pd.DataFrame:
+    """The cells of every marked response of ``version``, read in chunks of response ids."""
+    spec = spec or spec_for(version)
+    structure = get_structure(version)
+    id_to_code = {q.id: code for code, q in structure.questions.items()}
+    bounds = ResultResponse.objects.filter(version=version).order_by("response_id")
+    ids = list(bounds.values_list("response_id", flat=True))
+    frames = []
+    for start in range(0, len(ids), CHUNK):
+        lo = ids[start]
+        hi = ids[min(start + CHUNK, len(ids)) - 1] + 1
+        answers = read_answers(version.pk, lo, hi, id_to_code)
+        responses = _read_responses(version.pk, lo, hi)
+        frames.append(C.frame_cells(spec, answers, responses))
+    return C.add_cells(frames)
+
+
+def results_rebuild(*, version_id: int) -> int:
+    """Recount every complete, non-test response of a version from scratch. Idempotent.
+
+    Returns the number of responses counted.
+    """
+    version = SurveyVersion.objects.select_related("survey").get(pk=version_id)
+    with transaction.atomic():
+        state = _lock(version_id)
+        ResultCell.objects.filter(version_id=version_id).exclude(
+            question="", metric__in=FUNNEL_METRICS
+        ).delete()
+        ResultResponse.objects.filter(version_id=version_id).delete()
+        # The snapshot: exactly the responses marked here are counted by this rebuild.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {ResultResponse._meta.db_table} (response_id, version_id) "
+                f"SELECT id, version_id FROM {Response._meta.db_table} "
+                f"WHERE version_id = %s AND status = %s AND NOT is_test",
+                [version_id, Response.Status.COMPLETE],
+            )
+            if _is_postgres():
+                # Fresh statistics, or the planner joins the new markers row by row.
+                cursor.execute(f"ANALYZE {ResultResponse._meta.db_table}")
+        frame = rebuild_frame(version)
+        _write_cells(version.survey_id, version_id, frame)
+        now = timezone.now()
+        state.rebuilt_at = now
+        state.updated_at = now
+        state.pending_rows = 0
+        state.save(update_fields=["rebuilt_at", "updated_at", "pending_rows"])
+        return ResultResponse.objects.filter(version_id=version_id).count()
+
+
+def results_refresh_funnel(*, version_id: int) -> None:
+    """Store how many responses (complete or not, no tests) reached each section, and the
+    invitation figures of the survey (for its response rate)."""
+    version = SurveyVersion.objects.select_related("survey").get(pk=version_id)
+    structure = get_structure(version)
+    order = {s.code: i for i, s in enumerate(structure.sections)}
+    section_of = {q.id: q.section_code for q in structure.questions.values()}
+    reached = Counter()
+    started = 0
+    complete = 0
+    per_response: dict[int, int] = {}
+    responses = Response.objects.filter(version=version, is_test=False).values_list(
+        "id", "status", "current_section"
+    )
+    status_of = {}
+    for rid, status, current in responses.iterator():
+        started += 1
+        status_of[rid] = status
+        per_response[rid] = order.get(current, -1)
+        if status == Response.Status.COMPLETE:
+            complete += 1
+    seen = (
+        Answer.objects.filter(response__version=version, response__is_test=False)
+        .values_list("response_id", "question_id")
+        .distinct()
+    )
+    for rid, qid in seen.iterator():
+        index = order.get(section_of.get(qid, ""), -1)
+        if index > per_response.get(rid, -1):
+            per_response[rid] = index
+    for index in per_response.values():
+        # Reached = the page it is on now, or any page up to the last one it answered.
+        for i in range(index + 1):
+            reached[structure.sections[i].code] += 1
+    cells = Counter({("", "", "", "f", "", "started"): started})
+    cells[("", "", "", "f", "", "complete")] = complete
+    for code, n in reached.items():
+        cells[("", "", "", "f", "section", code)] = n
+    if version.survey.access_mode == Survey.AccessMode.INVITATION:
+        inv = Invitation.objects.filter(survey=version.survey).aggregate(
+            total=Count("id"),
+            sent=Count("id", filter=Q(sent_at__isnull=False)),
+            completed=Count("id", filter=Q(completed_at__isnull=False)),
+        )
+        for key, n in inv.items():
+            cells[("", "", "", "inv", "", key)] = n
+    with transaction.atomic():
+        state = _lock(version_id)
+        ResultCell.objects.filter(
+            version_id=version_id, question="", metric__in=FUNNEL_METRICS
+        ).delete()
+        _append(version.survey_id, version_id, cells)
+        state.funnel_at = timezone.now()
+        state.save(update_fields=["funnel_at"])
+
+
+def results_compact(*, version_id: int) -> int:
+    """Fold the appended rows of a version into one row per key. Returns the rows kept.
+
+    The published figures do not change (readers sum the rows of a key either way).
+    """
+    table = ResultCell._meta.db_table
+    qn = connection.ops.quote_name
+    keys = ", ".join(
+        qn(c)
+        for c in (
+            "survey_id",
+            "version_id",
+            "question",
+            "breakdown",
+            "group",
+            "metric",
+            "row",
+            "key",
+        )
+    )
+    with transaction.atomic():
+        state = _lock(version_id)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE result_compact AS SELECT {keys}, SUM({qn('count')}) AS n "
+                f"FROM {qn(table)} WHERE version_id = %s GROUP BY {keys}",
+                [version_id],
+            )
+            cursor.execute(f"DELETE FROM {qn(table)} WHERE version_id = %s", [version_id])
+            cursor.execute(
+                f"INSERT INTO {qn(table)} ({keys}, {qn('count')}) SELECT {keys}, n "
+                f"FROM result_compact"
+            )
+            kept = cursor.rowcount
+            cursor.execute("DROP TABLE result_compact")
+        state.pending_rows = 0
+        state.save(update_fields=["pending_rows"])
+    return kept
+
+
+def versions_to_compact() -> list[int]:
+    return list(ResultState.objects.filter(pending_rows__gt=0).values_list("version_id", flat=True))
+
+
+def versions_out_of_step() -> list[int]:
+    """Versions whose counted responses differ from their complete, non-test responses."""
+    complete = dict(
+        Response.objects.filter(status=Response.Status.COMPLETE, is_test=False)
+        .values("version_id")
+        .annotate(n=Count("id"))
+        .values_list("version_id", "n")
+    )
+    counted = dict(
+        ResultResponse.objects.values("version_id")
+        .annotate(n=Count("response_id"))
+        .values_list("version_id", "n")
+    )
+    return sorted(
+        v for v in set(complete) | set(counted) if complete.get(v, 0) != counted.get(v, 0)
+    )

@@ -1,0 +1,531 @@
+"""Exports of a survey's responses and results, built by the Celery task ``build_export``.
+
+Responses go out in wide format (one row per complete response, one column per question, per
+choice of a multiple-choice question, per matrix row or per ranked item), codes or labels as
+chosen. They are read in chunks of response ids and written row by row (CSV, XLSX in openpyxl's
+write-only mode), so memory does not grow with the number of responses. The SPSS file is the
+exception: pyreadstat writes a whole DataFrame, so it holds one compact numeric frame (value
+labels carry the texts).
+
+Anonymised surveys: no invitation data at all (no target group from the invitation, no
+attributes, no response id — rows are numbered — and only the day of completion).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pandas as pd
+from django.conf import settings
+from django.core.files import File
+from django.db import DatabaseError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from ..models import Answer, Response, Survey
+from ..structure import Structure
+from ..structure import get as get_structure
+from . import reports
+from .aggregation import read_frame
+from .models import ExportJob
+
+CHUNK = 5000
+
+
+@dataclass
+class Column:
+    name: str
+    label: str
+    kind: str  # "text" | "number"
+    value_labels: dict = field(default_factory=dict)  # code -> label (choices)
+
+
+@dataclass
+class Layout:
+    columns: list[Column]
+    index: dict[str, int]
+    # question id -> (type, code)
+    questions: dict[int, tuple[str, str]]
+    multiple: dict[str, list[str]]  # code -> its choice column names
+
+
+def _meta_columns(survey: Survey) -> list[Column]:
+    cols = [Column("nr", _("Number"), "number")]
+    if not survey.anonymised:
+        cols += [
+            Column("response_id", _("Response id"), "number"),
+            Column("target_group", _("Target group (invitation)"), "text"),
+            Column("organisation", _("Organisation (invitation)"), "text"),
+        ]
+    cols += [
+        Column("version", _("Version"), "number"),
+        Column("language", _("Language"), "text"),
+        Column("completed", _("Completed on"), "text"),
+    ]
+    return cols
+
+
+def layout(survey: Survey, structure: Structure) -> Layout:
+    columns = _meta_columns(survey)
+    multiple: dict[str, list[str]] = {}
+    for q in reports.answered_questions(structure):
+        text = reports.question_label(q)
+        labels = reports.choice_labels(q)
+        codes = reports.choice_codes(q)
+        vlabels = {c: labels.get(c, c) for c in codes}
+        if q.type in ("single", "yes_no"):
+            columns.append(Column(q.code, text, "text", vlabels))
+            if q.allow_other:
+                columns.append(Column(f"{q.code}_other", f"{text}: {_('Other')}", "text"))
+        elif q.type == "multiple":
+            names = []
+            for c in q.choices:
+                name = f"{q.code}_{c.code}"
+                names.append(name)
+                columns.append(Column(name, f"{text}: {labels[c.code]}", "number"))
+            if q.allow_other:
+                names.append(f"{q.code}_other_selected")
+                columns.append(
+                    Column(f"{q.code}_other_selected", f"{text}: {_('Other')}", "number")
+                )
+                columns.append(Column(f"{q.code}_other", f"{text}: {_('Other')}", "text"))
+            multiple[q.code] = names
+        elif q.type == "matrix":
+            for r in q.rows:
+                columns.append(
+                    Column(
+                        f"{q.code}_{r.code}", f"{text}: {reports._label(r.label)}", "text", vlabels
+                    )
+                )
+        elif q.type == "ranking":
+            for c in q.choices:
+                columns.append(
+                    Column(
+                        f"{q.code}_{c.code}", f"{text}: {labels[c.code]} ({_('rank')})", "number"
+                    )
+                )
+        elif q.type in ("rating", "integer", "decimal"):
+            extra = {"dont_know": labels["dont_know"]} if q.allow_dont_know else {}
+            columns.append(Column(q.code, text, "number", extra))
+        else:
+            columns.append(Column(q.code, text, "text"))
+    questions = {}
+    for version in survey.versions.all():
+        for q in get_structure(version).questions.values():
+            questions[q.id] = (q.type, q.code)
+    return Layout(
+        columns=columns,
+        index={c.name: i for i, c in enumerate(columns)},
+        questions=questions,
+        multiple=multiple,
+    )
+
+
+def _responses_sql(survey_id: int, after: int) -> str:
+    r = Response._meta.db_table
+    from participation.models import TargetGroup
+
+    tg = TargetGroup._meta.db_table
+    return (
+        f"SELECT r.id, v.number, r.language, r.completed_at, tg.code, r.attributes "
+        f"FROM {r} r JOIN surveys_surveyversion v ON v.id = r.version_id "
+        f"LEFT JOIN {tg} tg ON tg.id = r.target_group_id "
+        f"WHERE r.survey_id = {int(survey_id)} AND r.status = 'complete' AND NOT r.is_test "
+        f"AND r.id > {int(after)} ORDER BY r.id LIMIT {CHUNK}"
+    )
+
+
+def _answers_sql(lo: int, hi: int, survey_id: int) -> str:
+    a, r = Answer._meta.db_table, Response._meta.db_table
+    return (
+        f'SELECT a.response_id, a.question_id, a."row", a."choice", a.value_text, '
+        f"a.value_number, a.value_date FROM {a} a JOIN {r} r ON r.id = a.response_id "
+        f"WHERE a.response_id >= {int(lo)} AND a.response_id <= {int(hi)} "
+        f"AND r.survey_id = {int(survey_id)} AND r.status = 'complete' AND NOT r.is_test"
+    )
+
+
+def _number(value):
+    if value is None or value != value:  # NaN
+        return None
+    value = float(value)
+    return int(value) if value.is_integer() else value
+
+
+def iter_rows(survey: Survey, lay: Layout, *, labels: bool, progress=None) -> Iterator[list]:
+    """The data rows (no header), chunk by chunk."""
+    import json
+
+    total = Response.objects.filter(survey=survey, status="complete", is_test=False).count() or 1
+    done = 0
+    number = 0
+    after = 0
+    idx = lay.index
+    value_labels = {c.name: c.value_labels for c in lay.columns if c.value_labels}
+    while True:
+        responses = read_frame(
+            _responses_sql(survey.pk, after),
+            ["id", "version", "language", "completed_at", "tg", "attributes"],
+            {"language": str, "tg": str, "attributes": str, "completed_at": str},
+        )
+        if responses.empty:
+            break
+        ids = responses["id"].tolist()
+        days = (
+            pd.to_datetime(responses["completed_at"], utc=True, format="mixed")
+            .dt.tz_convert(settings.TIME_ZONE)
+            .dt.strftime("%Y-%m-%d")
+            .tolist()
+        )
+        lo, hi = ids[0], ids[-1]
+        answers = read_frame(
+            _answers_sql(lo, hi, survey.pk),
+            ["response_id", "question_id", "row", "choice", "text", "number", "date"],
+            {"row": str, "choice": str, "text": str, "date": str},
+        )
+        rows: dict[int, list] = {}
+        for rid, version, language, completed, tg, attributes in zip(
+            ids,
+            responses["version"].tolist(),
+            responses["language"].tolist(),
+            days,
+            responses["tg"].tolist(),
+            responses["attributes"].tolist(),
+            strict=True,
+        ):
+            number += 1
+            row = [None] * len(lay.columns)
+            row[idx["nr"]] = number
+            if not survey.anonymised:
+                row[idx["response_id"]] = rid
+                row[idx["target_group"]] = tg or None
+                attrs = (
+                    attributes if isinstance(attributes, dict) else json.loads(attributes or "{}")
+                )
+                row[idx["organisation"]] = attrs.get("organisation") or None
+            row[idx["version"]] = int(version)
+            row[idx["language"]] = language
+            row[idx["completed"]] = completed
+            rows[rid] = row
+        answered_multiple: dict[int, set[str]] = {}
+        for rid, qid, arow, choice, text, num, date in zip(
+            answers["response_id"].tolist(),
+            answers["question_id"].tolist(),
+            answers["row"].tolist(),
+            answers["choice"].tolist(),
+            answers["text"].tolist(),
+            answers["number"].tolist(),
+            answers["date"].tolist(),
+            strict=True,
+        ):
+            row = rows.get(rid)
+            meta = lay.questions.get(qid)
+            if row is None or meta is None:
+                continue
+            qtype, code = meta
+            if qtype in ("single", "yes_no"):
+                name = code
+                if name in idx:
+                    row[idx[name]] = (
+                        value_labels.get(name, {}).get(choice, choice) if labels else choice
+                    )
+                if choice == "other" and text and f"{code}_other" in idx:
+                    row[idx[f"{code}_other"]] = text
+            elif qtype == "multiple":
+                answered_multiple.setdefault(rid, set()).add(code)
+                name = f"{code}_{choice}" if choice != "other" else f"{code}_other_selected"
+                if name in idx:
+                    row[idx[name]] = 1
+                if choice == "other" and text and f"{code}_other" in idx:
+                    row[idx[f"{code}_other"]] = text
+            elif qtype == "matrix":
+                name = f"{code}_{arow}"
+                if name in idx:
+                    row[idx[name]] = (
+                        value_labels.get(name, {}).get(choice, choice) if labels else choice
+                    )
+            elif qtype == "ranking":
+                name = f"{code}_{choice}"
+                if name in idx:
+                    row[idx[name]] = _number(num)
+            elif qtype in ("rating", "integer", "decimal"):
+                if code in idx:
+                    value = _number(num)
+                    if value is None and choice:
+                        value = value_labels.get(code, {}).get(choice, choice) if labels else choice
+                    row[idx[code]] = value
+            elif qtype == "date":
+                if code in idx:
+                    row[idx[code]] = date or None
+            elif code in idx:
+                row[idx[code]] = text
+        for rid, codes in answered_multiple.items():
+            row = rows[rid]
+            for code in codes:
+                for name in lay.multiple.get(code, []):
+                    if row[idx[name]] is None:
+                        row[idx[name]] = 0
+        yield from rows.values()
+        after = hi
+        done += len(ids)
+        if progress:
+            progress(min(99, int(100 * done / total)))
+
+
+def header(lay: Layout, labels: bool) -> list[str]:
+    return [c.label if labels else c.name for c in lay.columns]
+
+
+# --- writers --------------------------------------------------------------------------------
+
+
+def write_csv(survey: Survey, out, *, labels: bool, progress=None) -> None:
+    structure = get_structure(survey.current_version)
+    lay = layout(survey, structure)
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(header(lay, labels))
+    for row in iter_rows(survey, lay, labels=labels, progress=progress):
+        writer.writerow(["" if v is None else v for v in row])
+
+
+def write_xlsx(survey: Survey, path: str, *, labels: bool, progress=None) -> None:
+    from openpyxl import Workbook
+
+    structure = get_structure(survey.current_version)
+    lay = layout(survey, structure)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Responses")[:31])
+    ws.append(header(lay, labels))
+    for row in iter_rows(survey, lay, labels=labels, progress=progress):
+        ws.append(row)
+    wb.save(path)
+
+
+def write_codebook(survey: Survey, path: str) -> None:
+    from openpyxl import Workbook
+
+    structure = get_structure(survey.current_version)
+    lay = layout(survey, structure)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Codebook")[:31])
+    ws.append([_("Variable"), _("Label"), _("Type"), _("Value"), _("Value label")])
+    for c in lay.columns:
+        ws.append([c.name, c.label, c.kind, None, None])
+        for code, label in c.value_labels.items():
+            ws.append([None, None, None, code, label])
+    wb.save(path)
+
+
+def write_sav(survey: Survey, path: str, *, progress=None) -> None:
+    """SPSS: choices as numbers 1..k with value labels; text columns as strings."""
+    import pyreadstat
+
+    structure = get_structure(survey.current_version)
+    lay = layout(survey, structure)
+    numeric_maps: dict[str, dict[str, int]] = {}
+    value_labels: dict[str, dict[int, str]] = {}
+    for c in lay.columns:
+        if c.value_labels:
+            mapping = {code: i + 1 for i, code in enumerate(c.value_labels)}
+            if c.kind == "number":  # rating "don't know": a code outside the scale
+                mapping = {code: -1 - i for i, code in enumerate(c.value_labels)}
+            numeric_maps[c.name] = mapping
+            value_labels[_sav_name(c.name)] = {
+                n: c.value_labels[code] for code, n in mapping.items()
+            }
+    data: dict[str, list] = {c.name: [] for c in lay.columns}
+    for row in iter_rows(survey, lay, labels=False, progress=progress):
+        for c, value in zip(lay.columns, row, strict=True):
+            if c.name in numeric_maps and isinstance(value, str):
+                value = numeric_maps[c.name].get(value)
+            data[c.name].append(value)
+    frame = pd.DataFrame(
+        {
+            _sav_name(c.name): pd.to_numeric(pd.Series(data[c.name], dtype=object))
+            if c.kind == "number" or c.name in numeric_maps
+            else pd.Series(data[c.name], dtype=object).fillna("").astype(str)
+            for c in lay.columns
+        }
+    )
+    pyreadstat.write_sav(
+        frame,
+        path,
+        column_labels={_sav_name(c.name): c.label[:250] for c in lay.columns},
+        variable_value_labels=value_labels,
+    )
+
+
+def _sav_name(name: str) -> str:
+    return name[:64]
+
+
+def write_report(survey: Survey, path: str, *, fmt: str, suppressed: bool) -> None:
+    from django.template.loader import render_to_string
+
+    from ..views.results import question_chart
+
+    version = survey.current_version
+    structure = get_structure(version)
+    results = []
+    for q in reports.answered_questions(structure):
+        result = reports.question_result(version, q.code, suppress=suppressed)
+        result["chart"] = question_chart(result)
+        results.append(result)
+    overview = reports.survey_overview(version, suppress=suppressed)
+    context = {
+        "survey": survey,
+        "version": version,
+        "results": results,
+        "overview": overview,
+        "suppress": suppressed,
+        "min_count": reports.min_count(),
+        "now": timezone.now(),
+    }
+    if fmt == ExportJob.Format.PDF:
+        from weasyprint import HTML
+
+        html = render_to_string("surveys/results/report_pdf.html", context)
+        HTML(string=html).write_pdf(path)
+        return
+    _write_docx(path, context)
+
+
+def _docx_value(value, places=1) -> str:
+    from django.utils.formats import number_format
+
+    if value is None:
+        return "–"
+    value = float(value)
+    if value.is_integer():
+        return number_format(int(value), 0, force_grouping=True)
+    return number_format(round(value, places), places, force_grouping=True)
+
+
+def _write_docx(path: str, context: dict) -> None:
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading(f"{_('Results')}: {context['survey']}", 0)
+    overview = context["overview"]
+    doc.add_paragraph(f"{_('Complete responses')}: {_docx_value(overview['responses'])}")
+    if context["suppress"]:
+        doc.add_paragraph(
+            _("Figures below %(n)s respondents are hidden.") % {"n": context["min_count"]}
+        )
+    hidden = f"< {context['min_count']}"
+    for result in context["results"]:
+        doc.add_heading(f"{result['text']} ({result['question']})", 1)
+        doc.add_paragraph(f"n = {_docx_value(result['n'])}")
+        if result.get("choices"):
+            table = doc.add_table(rows=1, cols=3)
+            table.style = "Table Grid"
+            cells = table.rows[0].cells
+            cells[0].text, cells[1].text, cells[2].text = _("Answer"), _("Count"), "%"
+            for c in result["choices"]:
+                cells = table.add_row().cells
+                cells[0].text = c["label"]
+                cells[1].text = hidden if c["suppressed"] else _docx_value(c["count"])
+                cells[2].text = "" if c["suppressed"] else _docx_value(c["pct_respondents"])
+        if result.get("summary"):
+            s = result["summary"]
+            doc.add_paragraph(
+                f"{_('Mean')}: {_docx_value(s['mean'], 2)} · {_('Median')}: "
+                f"{_docx_value(s['median'], 2)} · {_('Std. deviation')}: {_docx_value(s['sd'], 2)}"
+            )
+        for row in result.get("rows", []):
+            doc.add_paragraph(
+                f"{row['label']}: "
+                + "; ".join(
+                    f"{c['label']} {hidden if c['suppressed'] else _docx_value(c['count'])}"
+                    for c in row["choices"]
+                )
+            )
+        for r in result.get("ranking", []):
+            doc.add_paragraph(
+                f"{r['label']}: {_('Mean rank')} {_docx_value(r['mean_rank'], 2)}, "
+                f"{_('First place')} {hidden if r['suppressed'] else _docx_value(r['first_place'])}"
+            )
+    doc.save(path)
+
+
+EXTENSIONS = {
+    "csv": "csv",
+    "xlsx": "xlsx",
+    "sav": "sav",
+    "codebook": "xlsx",
+    "pdf": "pdf",
+    "docx": "docx",
+}
+
+
+def export_build(*, job_id: int) -> None:
+    """Build the file of an export job; records progress, the file, or the error."""
+    job = ExportJob.objects.select_related("survey", "created_by").get(pk=job_id)
+    if job.status == ExportJob.Status.DONE:
+        return
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, progress=0)
+    survey = job.survey
+
+    def progress(value: int) -> None:
+        ExportJob.objects.filter(pk=job.pk).update(progress=value)
+
+    suffix = EXTENSIONS[job.format]
+    fd, path = tempfile.mkstemp(suffix=f".{suffix}")
+    os.close(fd)
+    language = getattr(job.created_by, "language", None) or "de"
+    try:
+        with override(language if language in ("de", "en") else "de"):
+            _build(job, survey, path, progress)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        name = f"survey-{survey.pk}-{job.format}-{stamp}.{suffix}"
+        with open(path, "rb") as handle:
+            job.file.save(name, File(handle), save=False)
+        job.status = ExportJob.Status.DONE
+        job.progress = 100
+        job.error = ""
+    except (DatabaseError, OSError):
+        job.status = ExportJob.Status.PENDING  # the task retries these
+        raise
+    except Exception as exc:  # recorded for the user; retrying would fail the same way
+        job.status = ExportJob.Status.FAILED
+        job.error = str(exc)[:500]
+    finally:
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "progress", "error", "file", "finished_at"])
+        os.unlink(path)
+
+
+def _build(job: ExportJob, survey: Survey, path: str, progress: Callable[[int], None]) -> None:
+    if job.format == ExportJob.Format.CSV:
+        with open(path, "w", newline="", encoding="utf-8-sig") as out:
+            write_csv(survey, out, labels=job.labels, progress=progress)
+    elif job.format == ExportJob.Format.XLSX:
+        write_xlsx(survey, path, labels=job.labels, progress=progress)
+    elif job.format == ExportJob.Format.SAV:
+        write_sav(survey, path, progress=progress)
+    elif job.format == ExportJob.Format.CODEBOOK:
+        write_codebook(survey, path)
+    else:
+        write_report(survey, path, fmt=job.format, suppressed=job.suppressed)
+
+
+def csv_stream(survey: Survey, *, labels: bool) -> Iterator[str]:
+    """The CSV export as a stream of text pieces (for a streaming HTTP response)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    structure = get_structure(survey.current_version)
+    lay = layout(survey, structure)
+    writer.writerow(header(lay, labels))
+    for i, row in enumerate(iter_rows(survey, lay, labels=labels)):
+        writer.writerow(["" if v is None else v for v in row])
+        if i % 500 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()

@@ -1,0 +1,130 @@
+"""Writes of the survey results that views and the API call: export jobs, free-text tagging,
+free text into the input pool, publication, rebuild requests."""
+
+from __future__ import annotations
+
+import inspect
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from participation.models import FieldOfAction, TargetGroup
+
+from ..models import Answer, Question, Survey
+from .models import ExportJob, FreeTextTag, ResultsPublication
+
+FREE_TEXT_TYPES = (Question.Type.TEXT, Question.Type.LONG_TEXT)
+
+
+def _require(user, perm: str, survey: Survey) -> None:
+    if user is not None and not user.has_perm(perm, survey):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+@transaction.atomic
+def export_job_create(
+    *, survey: Survey, user, format: str, labels: bool = False, suppressed: bool = False
+) -> ExportJob:
+    """Queue an export; the file is built by a Celery task (``surveys.build_export``)."""
+    _require(user, "surveys.export_results", survey)
+    if format not in ExportJob.Format.values:
+        raise ValidationError(
+            {"format": [_("Unknown format %(format)s.") % {"format": format}]}, code="invalid"
+        )
+    if survey.current_version_id is None:
+        raise ValidationError({"format": [_("The survey has no questions yet.")]})
+    job = ExportJob.objects.create(
+        survey=survey,
+        format=format,
+        labels=bool(labels),
+        suppressed=bool(suppressed),
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    from .tasks import build_export
+
+    build_export.delay_on_commit(job.pk)
+    return job
+
+
+def free_text_answers(survey: Survey):
+    """Answers that are free text: text questions and "other, please specify" texts."""
+    return Answer.objects.filter(
+        response__survey=survey, response__is_test=False, response__status="complete"
+    ).exclude(value_text="")
+
+
+@transaction.atomic
+def free_text_tag(
+    *,
+    answer: Answer,
+    user,
+    fields_of_action: list[FieldOfAction],
+    target_groups: list[TargetGroup],
+) -> FreeTextTag:
+    """Set the fields of action and target groups of one free-text answer (replaces them)."""
+    survey = answer.response.survey
+    _require(user, "surveys.tag_free_text", survey)
+    if not answer.value_text:
+        raise ValidationError({"answer": [_("Only free-text answers can be tagged.")]})
+    tag, _created = FreeTextTag.objects.get_or_create(answer=answer)
+    tag.tagged_by = user if getattr(user, "is_authenticated", False) else None
+    tag.save()
+    tag.fields_of_action.set(fields_of_action)
+    tag.target_groups.set(target_groups)
+    return tag
+
+
+def free_text_to_statement(*, answer: Answer, user):
+    """Turn a tagged free-text answer into a Statement of the input pool (issue 4), keeping the
+    link both ways: the Statement's generic source is the answer, the tag stores the Statement.
+
+    Calls ``participation.services.statement_create``; raises ``ValidationError`` when that
+    service is not available in this installation. Doing it twice returns the same Statement.
+    """
+    survey = answer.response.survey
+    _require(user, "surveys.tag_free_text", survey)
+    try:
+        from participation.services import statement_create
+    except ImportError as exc:
+        raise ValidationError(
+            {"answer": [_("The input pool is not available in this installation.")]}
+        ) from exc
+    with transaction.atomic():
+        tag, _created = FreeTextTag.objects.select_for_update().get_or_create(answer=answer)
+        if tag.statement_id:
+            return tag.statement_id
+        candidates = {
+            "process": survey.process,
+            "user": user,
+            "text": answer.value_text,
+            "fields_of_action": list(tag.fields_of_action.all()),
+            "field_of_action": tag.fields_of_action.first(),
+            "target_groups": list(tag.target_groups.all()),
+            "source": answer,
+        }
+        # Pass what the input pool's service accepts (its keyword set is its own business).
+        accepted = inspect.signature(statement_create).parameters
+        statement = statement_create(**{k: v for k, v in candidates.items() if k in accepted})
+        tag.statement_id = statement.pk
+        tag.tagged_by = user if getattr(user, "is_authenticated", False) else None
+        tag.save()
+        return statement.pk
+
+
+@transaction.atomic
+def results_publication_set(*, survey: Survey, user, public: bool) -> ResultsPublication:
+    _require(user, "surveys.export_results", survey)
+    publication, _created = ResultsPublication.objects.get_or_create(survey=survey)
+    publication.public = bool(public)
+    publication.save()
+    return publication
+
+
+def results_rebuild_request(*, survey: Survey, user) -> None:
+    """Queue a rebuild of the survey's current version (staff)."""
+    _require(user, "surveys.export_results", survey)
+    from .tasks import rebuild_results
+
+    for version_id in survey.versions.values_list("pk", flat=True):
+        rebuild_results.delay_on_commit(version_id)
