@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participation', '0002_seed_catalogues'),
+        ('participation', '0003_interviews_conference_statements'),
         ('surveys', '0002_leaner_response_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
             name='FreeTextTag',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('statement_id', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='statement')),
+                ('statement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='participation.statement', verbose_name='statement')),
                 ('tagged_at', models.DateTimeField(auto_now=True)),
                 ('answer', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='free_text_tag', to='surveys.answer')),
                 ('fields_of_action', models.ManyToManyField(blank=True, related_name='+', to='participation.fieldofaction', verbose_name='fields of action')),

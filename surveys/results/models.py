@@ -123,7 +123,7 @@ class ExportJob(models.Model):
 
 
 class FreeTextTag(models.Model):
-    """Staff's tagging of one free-text answer; ``statement_id`` links the Statement made of it."""
+    """Staff's tagging of one free-text answer; ``statement`` is the Statement made of it."""
 
     answer = models.OneToOneField(
         "surveys.Answer", on_delete=models.CASCADE, related_name="free_text_tag"
@@ -137,7 +137,14 @@ class FreeTextTag(models.Model):
     target_groups = models.ManyToManyField(
         "participation.TargetGroup", blank=True, related_name="+", verbose_name=_("target groups")
     )
-    statement_id = models.PositiveBigIntegerField(_("statement"), null=True, blank=True)
+    statement = models.ForeignKey(
+        "participation.Statement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("statement"),
+    )
     tagged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

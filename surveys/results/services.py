@@ -3,13 +3,12 @@ free text into the input pool, publication, rebuild requests."""
 
 from __future__ import annotations
 
-import inspect
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from participation.models import FieldOfAction, TargetGroup
+from participation.services import statement_create
 
 from ..models import Answer, Question, Survey
 from .models import ExportJob, FreeTextTag, ResultsPublication
@@ -75,38 +74,31 @@ def free_text_tag(
     return tag
 
 
-def free_text_to_statement(*, answer: Answer, user):
+def free_text_to_statement(*, answer: Answer, user, kind: str = "other"):
     """Turn a tagged free-text answer into a Statement of the input pool (issue 4), keeping the
     link both ways: the Statement's generic source is the answer, the tag stores the Statement.
 
-    Calls ``participation.services.statement_create``; raises ``ValidationError`` when that
-    service is not available in this installation. Doing it twice returns the same Statement.
+    Goes through ``participation.services.statement_create`` (the one door into the pool).
+    Doing it twice returns the same Statement.
     """
     survey = answer.response.survey
     _require(user, "surveys.tag_free_text", survey)
-    try:
-        from participation.services import statement_create
-    except ImportError as exc:
-        raise ValidationError(
-            {"answer": [_("The input pool is not available in this installation.")]}
-        ) from exc
     with transaction.atomic():
         tag, _created = FreeTextTag.objects.select_for_update().get_or_create(answer=answer)
         if tag.statement_id:
             return tag.statement_id
-        candidates = {
-            "process": survey.process,
-            "user": user,
-            "text": answer.value_text,
-            "fields_of_action": list(tag.fields_of_action.all()),
-            "field_of_action": tag.fields_of_action.first(),
-            "target_groups": list(tag.target_groups.all()),
-            "source": answer,
-        }
-        # Pass what the input pool's service accepts (its keyword set is its own business).
-        accepted = inspect.signature(statement_create).parameters
-        statement = statement_create(**{k: v for k, v in candidates.items() if k in accepted})
-        tag.statement_id = statement.pk
+        statement = statement_create(
+            process=survey.process,
+            text=answer.value_text,
+            kind=kind,
+            source=answer,
+            source_label=_("Survey “%(survey)s”, question %(code)s")
+            % {"survey": survey, "code": answer.question.code},
+            fields_of_action=list(tag.fields_of_action.all()),
+            target_groups=list(tag.target_groups.all()),
+            author=user,
+        )
+        tag.statement = statement
         tag.tagged_by = user if getattr(user, "is_authenticated", False) else None
         tag.save()
         return statement.pk

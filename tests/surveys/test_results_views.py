@@ -136,12 +136,14 @@ def test_free_texts_of_small_groups_are_never_shown(client, counted, staff_user)
 
 @pytest.mark.django_db
 def test_free_text_to_statement(counted, staff_user):
-    participation_services = pytest.importorskip("participation.services")
-    if not hasattr(participation_services, "statement_create"):
-        pytest.skip("participation.services.statement_create (issue 4) is not merged yet")
+    from participation.models import Statement
     from surveys.results.services import free_text_to_statement
 
     answer = Answer.objects.filter(question__code="comment").first()
-    statement_id = free_text_to_statement(answer=answer, user=staff_user)
+    statement_id = free_text_to_statement(answer=answer, user=staff_user, kind="need")
     assert FreeTextTag.objects.get(answer=answer).statement_id == statement_id
     assert free_text_to_statement(answer=answer, user=staff_user) == statement_id
+    statement = Statement.objects.get(pk=statement_id)
+    assert statement.kind == "need" and statement.text == answer.value_text
+    assert statement.source == answer and answer.question.code in statement.source_label
+    assert statement.author == staff_user
