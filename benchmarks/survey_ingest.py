@@ -41,6 +41,14 @@ def parse_args():
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
+    parser.add_argument(
+        "--redis-url",
+        default="redis://127.0.0.1:6379/15",
+        help="broker the web processes queue their Celery tasks to, as in a deployment (the "
+        "aggregation of each completed response then runs in workers, measured by "
+        "survey_aggregation.py, not in the request); the queue is emptied afterwards. "
+        "Pass '' to run tasks eagerly inside the request instead.",
+    )
     return parser.parse_args()
 
 
@@ -196,7 +204,7 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
         "DJANGO_CONN_MAX_AGE": "600",
         "SURVEY_API_SUBMIT_RATE": "100000000/minute",
-        "REDIS_URL": "",
+        "REDIS_URL": args.redis_url,
         "DJANGO_DEBUG": "false",
     }
     os.environ.update(env)
@@ -284,6 +292,10 @@ def main() -> None:
 
         connections.close_all()
         drop_database(args.database_url)
+        if args.redis_url:
+            import redis
+
+            redis.Redis.from_url(args.redis_url).flushdb()  # the queued tasks of the run
     ratio = responses["per_s"] / trivial["per_s"] if trivial["per_s"] else 0.0
     print(f"ratio responses/trivial: {ratio:.2f}")
     print(
