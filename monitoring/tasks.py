@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from config.celery import EMAIL_TASK_OPTIONS
+
 from . import services
 
 
@@ -21,12 +23,7 @@ def compute_indicators(import_run_id: int | None = None) -> int:
 
 @shared_task(
     name="monitoring.send_data_request",
-    acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    retry_kwargs={"max_retries": 5},
-    soft_time_limit=60,
-    time_limit=90,
+    **EMAIL_TASK_OPTIONS,
 )
 def send_data_request(request_id: int) -> bool:
     return services.data_request_remind(request_id=request_id, first=True)

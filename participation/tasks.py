@@ -2,17 +2,14 @@
 
 from celery import shared_task
 
+from config.celery import EMAIL_TASK_OPTIONS
+
 from . import services
 
 
 @shared_task(
     name="participation.send_membership_notice",
-    acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    retry_kwargs={"max_retries": 5},
-    soft_time_limit=60,
-    time_limit=90,
+    **EMAIL_TASK_OPTIONS,
 )
 def send_membership_notice(membership_id: int) -> bool:
     """Tell a user by email about their role in a process. Sends at most once."""
@@ -21,12 +18,7 @@ def send_membership_notice(membership_id: int) -> bool:
 
 @shared_task(
     name="participation.send_registration_confirmation",
-    acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    retry_kwargs={"max_retries": 5},
-    soft_time_limit=60,
-    time_limit=90,
+    **EMAIL_TASK_OPTIONS,
 )
 def send_registration_confirmation(registration_id: int) -> bool:
     """Confirm a conference registration (or waiting-list place) by email. Sends at most once."""

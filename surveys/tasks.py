@@ -1,21 +1,16 @@
 """Celery tasks of the surveys app: thin, idempotent, keyed by id."""
 
-from smtplib import SMTPException
-
 from celery import shared_task
 from django.conf import settings
+
+from config.celery import EMAIL_TASK_OPTIONS
 
 from .services import invitations
 
 
 @shared_task(
     name="surveys.send_invitation",
-    acks_late=True,
-    autoretry_for=(OSError, SMTPException),
-    retry_backoff=True,
-    retry_kwargs={"max_retries": 5},
-    soft_time_limit=60,
-    time_limit=90,
+    **EMAIL_TASK_OPTIONS,
     rate_limit=settings.SURVEY_EMAIL_RATE_LIMIT,
 )
 def send_invitation(invitation_id: int, reminder_number: int = 0) -> bool:
