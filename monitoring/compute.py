@@ -139,6 +139,32 @@ def _trend(frame: pd.DataFrame, targets: pd.DataFrame, settings: Settings) -> pd
     return trend
 
 
+# The columns of the computed indicator values, in this order.
+RESULT_COLUMNS = [
+    "indicator",
+    "territory",
+    "year",
+    "target_group",
+    "cell",
+    "sex",
+    "numerator",
+    "denominator",
+    "value",
+    "change_previous",
+    "change_base",
+    "cagr",
+    "gap_total",
+    "gap_land",
+    "gap_bund",
+    "trend",
+    "provisional",
+    "series_break",
+    "limited_validity",
+    "suppression",
+    "published_value",
+]
+
+
 def compute(
     values: pd.DataFrame,
     indicators: pd.DataFrame,
@@ -278,31 +304,7 @@ def compute(
     frame["trend"] = _trend(frame, targets_frame, settings)
     frame["suppression"] = _suppress(frame, territories, settings)
     frame["published_value"] = frame["value"].where(frame["suppression"].eq(""))
-    return frame[
-        [
-            "indicator",
-            "territory",
-            "year",
-            "target_group",
-            "cell",
-            "sex",
-            "numerator",
-            "denominator",
-            "value",
-            "change_previous",
-            "change_base",
-            "cagr",
-            "gap_total",
-            "gap_land",
-            "gap_bund",
-            "trend",
-            "provisional",
-            "series_break",
-            "limited_validity",
-            "suppression",
-            "published_value",
-        ]
-    ]
+    return frame[RESULT_COLUMNS]
 
 
 def _suppress(frame: pd.DataFrame, territories: pd.DataFrame, settings: Settings) -> pd.Series:

@@ -185,31 +185,13 @@ def _cell_parts(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     )
 
 
-OUT_COLUMNS = [
-    "indicator_id",
-    "territory_id",
-    "year",
-    "target_group_id",
-    "sex",
-    "age_group",
-    "dimensions",
-    "cell",
-    "numerator",
-    "denominator",
-    "value",
-    "change_previous",
-    "change_base",
-    "cagr",
-    "gap_total",
-    "gap_land",
-    "gap_bund",
-    "trend",
-    "provisional",
-    "series_break",
-    "limited_validity",
-    "suppression",
-    "published_value",
-]
+# The result columns under the names of IndicatorValue's fields, plus the parts of ``cell``.
+_FIELD_NAMES = {
+    "indicator": "indicator_id",
+    "territory": "territory_id",
+    "target_group": "target_group_id",
+}
+OUT_COLUMNS = [_FIELD_NAMES.get(c, c) for c in compute.RESULT_COLUMNS] + ["age_group", "dimensions"]
 
 
 def results_frame(result: pd.DataFrame) -> pd.DataFrame:
