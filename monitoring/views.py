@@ -16,8 +16,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.views import add_validation_error, form_page, paginate, require_perm
 from participation.models import Process
-from participation.views import add_validation_error, form_page, paginate, require_perm
 
 from . import charts, exports, parsing, selectors, services
 from .forms import DataRequestForm, DeliverForm, MappingForm, TargetForm, UploadForm

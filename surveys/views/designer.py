@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django.views.decorators.http import require_POST
 
+from core.views import require_perm
 from participation.models import Process
 from participation.permissions import roles_of
-from participation.views import require_perm
 
 from .. import structure
 from ..answering import values as answer_values

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from participation.views import require_perm
+from core.views import require_perm
 
 from ..designer.forms import ImportForm
 from ..interchange import NotASurvey

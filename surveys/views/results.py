@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.views import require_perm
 from participation.models import FieldOfAction, TargetGroup
-from participation.views import require_perm
 
 from ..models import Answer, Survey, SurveyVersion
 from ..results import charts, reports, services

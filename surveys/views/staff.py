@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from participation.views import add_validation_error, require_perm
+from core.views import add_validation_error, require_perm
 
 from .. import selectors
 from ..forms import InvitationImportForm, InvitationPeopleForm

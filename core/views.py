@@ -1,0 +1,59 @@
+"""View helpers every app's pages use: one permission check, service errors onto forms, the
+standard form page and pagination."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+
+def require_perm(user, perm: str, obj=None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def add_validation_error(form, error: ValidationError) -> None:
+    """Attach a service's ValidationError to the form, field by field where the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for item in errors:
+                form.add_error(target, item)
+    else:
+        form.add_error(None, error)
+
+
+def form_page(
+    request,
+    *,
+    form,
+    title: str,
+    save: Callable[[dict], object],
+    success: Callable[[object], str],
+    cancel_url: str,
+    success_message: str,
+    template: str = "participation/form.html",
+    context: dict | None = None,
+):
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save(form.cleaned_data)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, success_message)
+            return redirect(success(obj))
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        template,
+        {"form": form, "title": title, "cancel_url": cancel_url, **(context or {})},
+        status=status,
+    )
+
+
+def paginate(request, queryset, per_page: int = 50):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
