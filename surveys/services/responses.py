@@ -24,7 +24,6 @@ from datetime import datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models.signals import post_save  # results hook, see _insert_with_answers
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +36,7 @@ from ..answering.values import (
     raw_from_rows,
 )
 from ..models import Answer, Invitation, Response, Survey
+from ..results.services import results_response_completed
 from ..structure import Structure
 from ..structure import get as get_structure
 
@@ -462,6 +462,7 @@ def response_complete(
             "resume_code_hash",
         ]
     )
+    results_response_completed(response=response)
     return response
 
 
@@ -578,6 +579,7 @@ def response_submit(
                 _insert_with_answers(response, rows)
             if complete:
                 resume_code = None
+                results_response_completed(response=response)
         else:
             with transaction.atomic():
                 if invitation is not None:
@@ -602,6 +604,7 @@ def response_submit(
                 _finish_new(response, complete, next_section, now)
                 response.save(force_insert=True)
                 Answer.objects.bulk_create(answer_rows(response.pk, structure, cleaned))
+                results_response_completed(response=response)
     except IntegrityError:
         # The client id exists: a retry, or a concurrent retry that won the race.
         existing = Response.objects.filter(client_id=client_id).first()
@@ -684,16 +687,6 @@ def _insert_with_answers(response: Response, rows: list[tuple]) -> None:
         cursor.execute(sql, params)
         response.pk = cursor.fetchone()[0]
     response._state.adding = False
-    # Results (issue 6): the ORM's post_save receivers (the incremental results update) see
-    # this insert as they see ``save()``.
-    post_save.send(
-        sender=Response,
-        instance=response,
-        created=True,
-        update_fields=None,
-        raw=False,
-        using=connection.alias,
-    )
 
 
 def _check_keys(structure: Structure, answers: dict) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -256,6 +257,7 @@ def respond_public(request, public_id: str):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@transaction.atomic  # the invitation is marked opened together with the response it starts
 def respond_invitation(request, token: str):
     invitation = inv_services.invitation_by_token(token)
     if invitation is None:
@@ -399,6 +401,15 @@ def respond_page(request, public_id: str, section: str):
         request, survey, "post", settings.SURVEY_PUBLIC_POSTS_PER_MINUTE, 60
     ):
         return _too_many(request, survey, language)
+    return _post_page(request, survey, response, structure, sdef, language)
+
+
+@transaction.atomic
+def _post_page(request, survey, response, structure, sdef, language):
+    """Save the page and, after the last one, complete the response: one transaction. A
+    completion refused for a missing answer rolls back only itself (the service is atomic), so
+    the answers of this page stay saved."""
+    public_id = survey.public_id
     nav = request.POST.get("nav", "next")
     data = data_from_post(sdef, request.POST)
     shown = set(request.POST.get("shown", "").split()) if "shown" in request.POST else None

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -268,14 +269,16 @@ def free_text_tag(request, pk: int, answer_id: int):
         )
         return redirect(back)
     try:
-        services.free_text_tag(
-            answer=answer,
-            user=request.user,
-            fields_of_action=list(form.cleaned_data["fields_of_action"]),
-            target_groups=list(form.cleaned_data["target_groups"]),
-        )
+        with transaction.atomic():  # tagged and pooled together, or neither
+            services.free_text_tag(
+                answer=answer,
+                user=request.user,
+                fields_of_action=list(form.cleaned_data["fields_of_action"]),
+                target_groups=list(form.cleaned_data["target_groups"]),
+            )
+            if form.cleaned_data["to_statement"]:
+                services.free_text_to_statement(answer=answer, user=request.user)
         if form.cleaned_data["to_statement"]:
-            services.free_text_to_statement(answer=answer, user=request.user)
             messages.success(request, _("The answer is now a statement in the input pool."))
         else:
             messages.success(request, _("The tags were saved."))

@@ -569,3 +569,43 @@ def test_question_moves_to_another_page(staff_client, draft):
         "comment",
     ]
     assert "comment" not in codes(Section.objects.get(version=draft.current_version, code="p2"))
+
+
+def test_edit_and_move_are_saved_together_or_not_at_all(staff_client, draft):
+    """Moving "lang" behind the page whose condition asks it is refused: the text edited in
+    the same form is not saved either, and nothing else changed."""
+    question = q(draft, "lang")
+    draft.current_version.refresh_from_db()
+    before = (question.text, question.section.code, draft.current_version.revision)
+    data = {
+        "code": "lang",
+        "type": "single",
+        "section": "p3",
+        "widget": "dropdown",
+        "required": "on",
+        "allow_other": "on",
+        "text__de": "Welche Sprache sprechen Sie?",
+        "relevant": "",
+        "constraint": "",
+    }
+    url = reverse("surveys:question_edit", args=[draft.pk, question.pk])
+    response = staff_client.post(url, data)
+    assert response.status_code == 400
+    assert "error-summary" in response.content.decode()
+    assert "Welche Sprache sprechen Sie?" in response.content.decode()  # the input is kept
+    question = q(draft, "lang")
+    draft.current_version.refresh_from_db()
+    assert (question.text, question.section.code, draft.current_version.revision) == before
+
+
+def test_choice_edits_and_action_are_saved_together_or_not_at_all(staff_client, draft):
+    question = q(draft, "topics")
+    first, *_rest = list(question.choices.order_by("order", "id"))
+    url = reverse("surveys:question_choices", args=[draft.pk, question.pk])
+    # A renamed choice and an unknown choice to delete: neither is saved.
+    response = staff_client.post(
+        url, {f"c{first.pk}-code": "renamed", "action": "delete:999999999"}
+    )
+    assert response.status_code == 404
+    assert question.choices.filter(code=first.code).exists()
+    assert not question.choices.filter(code="renamed").exists()

@@ -134,6 +134,30 @@ def test_free_texts_of_small_groups_are_never_shown(client, counted, staff_user)
     assert list(response.context["page"]) == []
 
 
+def test_tag_and_statement_are_saved_together_or_not_at_all(
+    client, counted, staff_user, monkeypatch
+):
+    from django.core.exceptions import ValidationError
+
+    from surveys.results import services as results_services
+
+    def refuse(**kwargs):
+        raise ValidationError("The input pool refuses this text.")
+
+    monkeypatch.setattr(results_services, "statement_create", refuse)
+    client.force_login(staff_user)
+    field = FieldOfAction.objects.create(code="test-results-field", name="Testfeld")
+    answer = Answer.objects.filter(question__code="comment").first()
+    tag_url = reverse("surveys:results_tag", args=[counted.pk, answer.pk])
+    response = client.post(
+        tag_url,
+        {f"a{answer.pk}-fields_of_action": [field.pk], f"a{answer.pk}-to_statement": "on"},
+        follow=True,
+    )
+    assert "The input pool refuses this text." in response.content.decode()
+    assert not FreeTextTag.objects.filter(answer=answer).exists()
+
+
 @pytest.mark.django_db
 def test_free_text_to_statement(counted, staff_user):
     from participation.models import Statement
