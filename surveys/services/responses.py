@@ -27,6 +27,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.permissions import require_perm
+
 from .. import expressions
 from ..answering.values import (
     AnswerError,
@@ -73,6 +75,35 @@ def survey_availability(survey: Survey, *, now: datetime | None = None) -> None:
             _("This survey opens on %(date)s.")
             % {"date": timezone.localtime(survey.opens_at).strftime("%d.%m.%Y %H:%M")},
             "not_open",
+        )
+
+
+def response_admission(
+    *, survey: Survey, user, invitation: Invitation | None = None, test: bool = False
+) -> None:
+    """Who may answer ``survey`` with which credential: the one rule for the respondent pages
+    and the API.
+
+    - A test answer needs the right ``surveys.test_survey`` (``PermissionDenied``).
+    - An invitation answers only its own survey (``ValidationError`` on ``token``, ``invalid``).
+    - A survey by invitation takes no answer without one, except a test (``ValidationError`` on
+      ``token``, code ``invitation_required``). A public survey takes anyone's answer.
+    """
+    if test:
+        require_perm(user, "surveys.test_survey", survey)
+    if invitation is not None:
+        if invitation.survey_id != survey.pk:
+            raise ValidationError(
+                {"token": ValidationError(_("This invitation token is not valid."), "invalid")}
+            )
+        return
+    if survey.access_mode == Survey.AccessMode.INVITATION and not test:
+        raise ValidationError(
+            {
+                "token": ValidationError(
+                    _("This survey needs a personal invitation token."), "invitation_required"
+                )
+            }
         )
 
 

@@ -230,7 +230,9 @@ def respond_public(request, public_id: str):
     test = _test_mode(request, survey)
     if test:
         _store(request, survey, test=True)
-    if survey.access_mode != Survey.AccessMode.PUBLIC and not test:
+    try:
+        services.response_admission(survey=survey, user=request.user, test=test)
+    except ValidationError:
         return _message(
             request,
             survey,
@@ -263,6 +265,7 @@ def respond_invitation(request, token: str):
     if invitation is None:
         raise Http404(_("This link is not valid."))
     survey = invitation.survey
+    services.response_admission(survey=survey, user=request.user, invitation=invitation)
     if not _slot(request, survey).get("lang") and invitation.language in survey.languages:
         _store(request, survey, lang=invitation.language)
     language = _language(request, survey)
