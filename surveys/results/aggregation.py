@@ -385,19 +385,7 @@ def results_compact(*, version_id: int) -> int:
     """
     table = ResultCell._meta.db_table
     qn = connection.ops.quote_name
-    keys = ", ".join(
-        qn(c)
-        for c in (
-            "survey_id",
-            "version_id",
-            "question",
-            "breakdown",
-            "group",
-            "metric",
-            "row",
-            "key",
-        )
-    )
+    keys = ", ".join(qn(c) for c in CELL_COLUMNS if c != "count")
     with transaction.atomic():
         state = _lock(version_id)
         with connection.cursor() as cursor:
