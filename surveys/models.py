@@ -499,6 +499,7 @@ from .results.models import (  # noqa: E402,F401
     ExportJob,
     FreeTextTag,
     ResultCell,
+    ResultPending,
     ResultResponse,
     ResultsPublication,
     ResultState,

@@ -130,6 +130,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
+# A web process must not hang on an unreachable broker: a publish gives up after about a
+# second (the results outbox and its relay keep the work) instead of retrying for ever.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
 
 if REDIS_URL:
     CACHES = {
@@ -235,6 +245,12 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
 CELERY_BEAT_SCHEDULE["surveys-reconcile-results"] = {
     "task": "surveys.reconcile_results",
     "schedule": 600.0,
+}
+# The relay of the results outbox: counts what the immediate request after a completion did
+# not reach (broker unreachable, worker killed).
+CELERY_BEAT_SCHEDULE["surveys-relay-results"] = {
+    "task": "surveys.relay_results",
+    "schedule": env.float("SURVEY_RESULTS_RELAY_SECONDS", default=5.0),
 }
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {
