@@ -143,7 +143,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Falls back to a per-process cache while Redis is unreachable (see core.cache).
+        "default": {"BACKEND": "core.cache.FailSafeRedisCache", "LOCATION": REDIS_URL}
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
