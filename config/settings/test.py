@@ -12,3 +12,5 @@ STORAGES = {
 # Tests run tasks in-process unless a test starts a real worker on purpose.
 CELERY_TASK_ALWAYS_EAGER = True
 LANGUAGE_CODE = "de"
+# Integration tests start workers (and their beat) on a private queue.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")  # noqa: F405

@@ -399,7 +399,7 @@ def test_rejects_an_invalid_survey_with_nothing_written(process):
         ),
         (workbook([("question", "label"), ("q1", "Q1")]), "'type' and 'name'"),
         (workbook([("type", "name", "label")]), "no questions"),
-        (b"PK\x03\x04 not really a zip", "could not be read"),
+        (b"PK\x03\x04 not really a zip", "damaged"),
     ],
 )
 def test_not_a_survey_gives_a_clear_error_and_writes_nothing(process, data, reason):
