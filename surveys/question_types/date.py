@@ -1,0 +1,60 @@
+"""Dates: stored as dates, counted per month."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from .base import AnswerError, Cleaned, QuestionType
+
+
+class Date(QuestionType):
+    kind = "date"
+    xlsform_types = ("date",)
+    limesurvey_types = ("D",)
+
+    def clean(self, q, raw, other_text, language):
+        try:
+            value = raw if isinstance(raw, date) else date.fromisoformat(str(raw).strip())
+        except ValueError:
+            raise AnswerError(_("Enter a date as YYYY-MM-DD."), "date") from None
+        return Cleaned(value.isoformat(), [("", "", "", None, value)])
+
+    def raw_from_rows(self, q, rows):
+        return (rows[0][4].isoformat() if rows[0][4] else None), ""
+
+    def is_group(self, q):
+        return False
+
+    def field_template(self, q):
+        return "surveys/respond/fields/input.html"
+
+    def fill_view(self, view, q, value, *, label, seed):
+        view.value = "" if value is None else str(value)
+        view.input_type = "date"
+
+    def response_cells(self, answer, seen):
+        return [("m", "", answer.date[:7])] if answer.date else []
+
+    def frame_cells(self, f, m):
+        f.add_months(m)
+
+    def result(self, q, r):
+        months = r.metric(r.total, "m")
+        keys = sorted(months)
+        hidden = r.line([months[k] for k in keys], sum(months.values()))
+        return {
+            "kind": "months",
+            "months": [
+                {"key": k, "count": None if h else months[k], "suppressed": h}
+                for k, h in zip(keys, hidden, strict=True)
+            ],
+        }
+
+    def export_values(self, code, row, choice, text, number, day, label):
+        return [(code, day or None)]
+
+    def xlsform_rows(self, q, row, extra, w):
+        row["type"] = "date"
+        return [row]
