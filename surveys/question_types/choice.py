@@ -176,7 +176,9 @@ class Multiple(SelectType):
     def clean(self, q, raw, other_text, language):
         items = raw if isinstance(raw, (list, tuple)) else [raw]
         extra = (OTHER,) if q.allow_other else ()
-        codes = list(dict.fromkeys(choice_of(q, item, extra) for item in items if not is_empty(item)))
+        codes = list(
+            dict.fromkeys(choice_of(q, item, extra) for item in items if not is_empty(item))
+        )
         rows = [("", code, self._other_cleaned(q, code, other_text), None, None) for code in codes]
         return Cleaned(codes, rows)
 

@@ -7,8 +7,17 @@ import json
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from .base import DONT_KNOW, AnswerError, Cleaned, Column, Option, QuestionType, RowView
-from .base import choice_of, is_empty
+from .base import (
+    DONT_KNOW,
+    AnswerError,
+    Cleaned,
+    Column,
+    Option,
+    QuestionType,
+    RowView,
+    choice_of,
+    is_empty,
+)
 
 YES_NO_UNCERTAIN = [
     ("Y", gettext_noop("Yes")),

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from .base import AnswerError, Cleaned, Column, QuestionType, RowView
-from .base import choice_of, is_empty, num_key, number_or_none, ordered_choices
+from .base import (
+    AnswerError,
+    Cleaned,
+    Column,
+    QuestionType,
+    RowView,
+    choice_of,
+    is_empty,
+    num_key,
+    number_or_none,
+    ordered_choices,
+)
 
 
 class Ranking(QuestionType):
@@ -74,7 +84,7 @@ class Ranking(QuestionType):
         for (metric, row, key), count in r.total.items():
             if metric == "r":
                 ranks.setdefault(row, {})[int(float(key))] = count
-        rows = r.ranking_rows(ranks, [c.code for c in q.choices])
+        rows = r.ranking_rows(ranks, [c.code for c in q.choices], r.n)
         hidden = r.line([row.first_place for row in rows], r.n)
         return {
             "kind": "ranking",
