@@ -220,6 +220,8 @@ class QuestionType:
     xlsform_select = False
     #: LimeSurvey one-letter question types this type reads
     limesurvey_types: tuple[str, ...] = ()
+    #: LimeSurvey names each choice ``<question>_<choice>`` in equations (ticked or not)
+    limesurvey_option_names = False
 
     def __repr__(self) -> str:
         return f"<question type {self.kind}>"

@@ -172,6 +172,7 @@ class Multiple(SelectType):
     client_value = "checked"
     xlsform_types = ("select_multiple",)
     limesurvey_types = ("M", "P")
+    limesurvey_option_names = True
 
     def clean(self, q, raw, other_text, language):
         items = raw if isinstance(raw, (list, tuple)) else [raw]
