@@ -204,6 +204,8 @@ class QuestionType:
     needs_rows = False
     #: the designer offers editing of its choices
     edits_choices = False
+    #: what the designer says above the choices (lazy translation)
+    choices_help = ""
     #: "other, please specify" is offered as a choice
     offers_other = False
     #: has a widget choice (radio buttons or dropdown)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from .base import (
     DONT_KNOW,
@@ -228,6 +228,10 @@ class Multiple(SelectType):
 class YesNo(ChoiceType):
     kind = "yes_no"
     edits_choices = True
+    choices_help = gettext_lazy(
+        "Yes/no questions need no choices; add them only to word the two answers differently "
+        "(codes yes and no)."
+    )
     breakdown = True
     limesurvey_types = ("Y",)
 
