@@ -403,4 +403,3 @@ def results_rebuild(request, pk: int):
     services.results_rebuild_request(survey=survey, user=request.user)
     messages.success(request, _("The results are being recounted."))
     return redirect("surveys:results", pk=survey.pk)
-
