@@ -335,6 +335,25 @@ class QuestionType:
         return value
 
 
+class OneBox:
+    """Mixin of the types answered in one text box: no fieldset, the value as typed."""
+
+    template = "surveys/respond/fields/input.html"
+    input_type = "text"
+    input_mode = ""  # the keyboard a phone shows
+
+    def is_group(self, q: QuestionDef) -> bool:
+        return False
+
+    def field_template(self, q: QuestionDef) -> str:
+        return self.template
+
+    def fill_view(self, view, q: QuestionDef, value, *, label, seed: str) -> None:
+        view.value = "" if value is None else str(value)
+        view.input_type = self.input_type
+        view.input_mode = self.input_mode
+
+
 def likert_numbers(row: XlsRow) -> list[int] | None:
     """The scale of a select_one with the likert appearance and the codes 1..k (any
     contiguous whole numbers), else None."""

@@ -6,11 +6,12 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from .base import AnswerError, Cleaned, QuestionType
+from .base import AnswerError, Cleaned, OneBox, QuestionType
 
 
-class Date(QuestionType):
+class Date(OneBox, QuestionType):
     kind = "date"
+    input_type = "date"
     xlsform_types = ("date",)
     limesurvey_types = ("D",)
 
@@ -23,16 +24,6 @@ class Date(QuestionType):
 
     def raw_from_rows(self, q, rows):
         return (rows[0][4].isoformat() if rows[0][4] else None), ""
-
-    def is_group(self, q):
-        return False
-
-    def field_template(self, q):
-        return "surveys/respond/fields/input.html"
-
-    def fill_view(self, view, q, value, *, label, seed):
-        view.value = "" if value is None else str(value)
-        view.input_type = "date"
 
     def response_cells(self, answer, seen):
         return [("m", "", answer.date[:7])] if answer.date else []

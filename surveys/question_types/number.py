@@ -11,6 +11,7 @@ from .base import (
     AnswerError,
     Cleaned,
     Column,
+    OneBox,
     Option,
     QuestionType,
     as_int,
@@ -169,7 +170,7 @@ class Rating(NumberType):
         question.update(scale_min=1, scale_max=5)
 
 
-class Typed(NumberType):
+class Typed(OneBox, NumberType):
     """A number typed into a text box, within an optional range."""
 
     whole = False
@@ -210,16 +211,6 @@ class Typed(NumberType):
             raise AnswerError(_("Enter a whole number."))
         return value
 
-    def is_group(self, q):
-        return False
-
-    def field_template(self, q):
-        return "surveys/respond/fields/input.html"
-
-    def fill_view(self, view, q, value, *, label, seed):
-        view.value = "" if value is None else str(value)
-        view.input_mode = "numeric" if self.whole else "decimal"
-
     def xlsform_rows(self, q, row, extra, w):
         row["type"] = self.xlsform_types[0]
         return [row]
@@ -243,6 +234,7 @@ class Typed(NumberType):
 class Integer(Typed):
     kind = "integer"
     whole = True
+    input_mode = "numeric"
     xlsform_types = ("integer", "int", "range")
     limesurvey_types = ("N",)
 
@@ -259,5 +251,6 @@ class Integer(Typed):
 
 class Decimal(Typed):
     kind = "decimal"
+    input_mode = "decimal"
     xlsform_types = ("decimal",)
     limesurvey_types = ("N",)

@@ -9,13 +9,14 @@ from .base import (
     TEXT_MAX,
     AnswerError,
     Cleaned,
+    OneBox,
     QuestionType,
     check_pattern,
     custom_message,
 )
 
 
-class TextType(QuestionType):
+class TextType(OneBox, QuestionType):
     limit = TEXT_MAX
     takes_pattern = True
     xlsform_types = ("text", "string")
@@ -44,11 +45,8 @@ class TextType(QuestionType):
     def raw_from_rows(self, q, rows):
         return rows[0][2], ""
 
-    def is_group(self, q):
-        return False
-
     def fill_view(self, view, q, value, *, label, seed):
-        view.value = "" if value is None else str(value)
+        super().fill_view(view, q, value, label=label, seed=seed)
         view.max_length = q.max_length
 
     def result(self, q, r):
@@ -78,15 +76,10 @@ class Text(TextType):
     kind = "text"
     limesurvey_types = ("S",)
 
-    def field_template(self, q):
-        return "surveys/respond/fields/input.html"
-
 
 class LongText(TextType):
     kind = "long_text"
     limit = LONG_TEXT_MAX
     multiline = True
     limesurvey_types = ("T", "U")
-
-    def field_template(self, q):
-        return "surveys/respond/fields/textarea.html"
+    template = "surveys/respond/fields/textarea.html"

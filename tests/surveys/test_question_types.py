@@ -302,6 +302,7 @@ class Email(Text):
     """A new type as a test would add it: one class, nothing else changed."""
 
     kind = "email"
+    input_type = "email"
     xlsform_types = ("email",)
     limesurvey_types = ()
 
@@ -310,10 +311,6 @@ class Email(Text):
         if "@" not in cleaned.value:
             raise values.AnswerError("Enter an email address.", "email")
         return cleaned
-
-    def fill_view(self, view, q, value, *, label, seed):
-        super().fill_view(view, q, value, label=label, seed=seed)
-        view.input_type = "email"
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from ...i18n import SURVEY_LANGUAGES
-from ...question_types import for_xlsform
+from ...question_types import QuestionType, for_xlsform
 from ...question_types.base import XlsRow
 from .. import NotASurvey, ParsedSurvey, check_conditions, fix_choice_codes, resolve_language
 
@@ -547,6 +547,54 @@ def _finish_matrix(group: dict, choices: dict[str, list], parsed: ParsedSurvey) 
     group["target"]["questions"].append(question)
 
 
+def _question_type(
+    raw_type: str,
+    select,
+    code: str,
+    choices: dict[str, list],
+    appearance: str,
+    params: dict,
+    parsed: ParsedSurvey,
+) -> tuple[QuestionType, XlsRow] | None:
+    """The question type that reads the row (see ``surveys.question_types``), and the row as
+    the types see it; None (reported) if the choice list is missing or no type reads it."""
+    row_view = XlsRow(
+        word=raw_type.lower().replace(" ", "_"),
+        select=bool(select),
+        appearance=appearance,
+        params=params,
+        warn=lambda message: parsed.warn(code, message),
+        number=_number,
+    )
+    if select:
+        list_name = select.group(2)
+        row_view.word = _select_word(select.group(1))
+        row_view.options = [dict(c) for c in choices.get(list_name, [])]
+        row_view.or_other = bool(select.group(3))
+        if not row_view.options:
+            parsed.warn(
+                code,
+                _(
+                    "The choice list %(list)s is missing from the choices sheet; the question "
+                    "was skipped."
+                )
+                % {"list": list_name},
+            )
+            return None
+    qtype = for_xlsform(row_view)
+    if qtype is None and not select:
+        row_view.word, row_view.appearance = _alias(raw_type) or "", ""
+        qtype = for_xlsform(row_view)
+    if qtype is None:
+        parsed.warn(
+            code,
+            _("The question type %(type)s is not supported; the question was skipped.")
+            % {"type": raw_type},
+        )
+        return None
+    return qtype, row_view
+
+
 def _question(
     raw_type: str,
     code: str,
@@ -586,40 +634,10 @@ def _question(
     if message:
         question["validation_message"] = message
     select = _SELECT.match(raw_type)
-    row_view = XlsRow(
-        word=low,
-        select=bool(select),
-        appearance=appearance,
-        params=params,
-        warn=lambda message: parsed.warn(code, message),
-        number=_number,
-    )
-    if select:
-        list_name = select.group(2)
-        row_view.word = _select_word(select.group(1))
-        row_view.options = [dict(c) for c in choices.get(list_name, [])]
-        row_view.or_other = bool(select.group(3))
-        if not row_view.options:
-            parsed.warn(
-                code,
-                _(
-                    "The choice list %(list)s is missing from the choices sheet; the question "
-                    "was skipped."
-                )
-                % {"list": list_name},
-            )
-            return None
-    qtype = for_xlsform(row_view)
-    if qtype is None and not select:
-        row_view.word, row_view.appearance = _alias(raw_type) or "", ""
-        qtype = for_xlsform(row_view)
-    if qtype is None:
-        parsed.warn(
-            code,
-            _("The question type %(type)s is not supported; the question was skipped.")
-            % {"type": raw_type},
-        )
+    found = _question_type(raw_type, select, code, choices, appearance, params, parsed)
+    if found is None:
         return None
+    qtype, row_view = found
     question["type"] = qtype.kind
     qtype.xlsform_read(question, row_view)
     if select:
