@@ -83,6 +83,20 @@ def qdef(kind: str, **fields) -> QuestionDef:
     return QuestionDef(**data)
 
 
+def _views(structure: Structure, raw) -> list[QuestionView]:
+    return question_views(
+        structure.sections[0],
+        structure=structure,
+        raw={"q1": raw},
+        other={},
+        values={},
+        errors={},
+        language="de",
+        default_language="de",
+        seed="s",
+    )
+
+
 @pytest.fixture(autouse=True)
 def german():
     with translation.override("de"):
@@ -154,17 +168,7 @@ def test_every_type_renders_its_field(kind):
     post.setlist("q1", ["a"])
     data = data_from_post(structure.sections[0], post)
     assert ("q1" in data) is qtype.answered
-    (view,) = question_views(
-        structure.sections[0],
-        structure=structure,
-        raw={"q1": SAMPLES[kind][0]},
-        other={},
-        values={},
-        errors={},
-        language="de",
-        default_language="de",
-        seed="s",
-    )
+    (view,) = _views(structure, SAMPLES[kind][0])
     assert isinstance(view, QuestionView)
     assert isinstance(view.is_group, bool)
     assert view.client_value in {
@@ -328,17 +332,7 @@ def test_a_new_type_plugs_into_every_caller(email_type):
     cleaned = values.clean(q, " ana@example.org ")
     assert cleaned.rows == [("", "", "ana@example.org", None, None)]
     structure = Structure(1, 1, (SectionDef("p1", {}, {}, "", None, (q,)),), {q.code: q})
-    (view,) = question_views(
-        structure.sections[0],
-        structure=structure,
-        raw={"q1": "ana@example.org"},
-        other={},
-        values={},
-        errors={},
-        language="de",
-        default_language="de",
-        seed="s",
-    )
+    (view,) = _views(structure, "ana@example.org")
     html = get_template("surveys/respond/question.html").render({"qv": view})
     assert 'type="email"' in html and 'value="ana@example.org"' in html
     counted = C.response_cells(C.Spec(types={"q1": "email"}), [C.AnswerRow("q1")], day="2025-05-01")
