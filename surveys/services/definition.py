@@ -39,6 +39,7 @@ from .. import expressions
 from ..i18n import SURVEY_LANGUAGES
 from ..models import Choice, Question, Response, Section, Survey, SurveyVersion
 from ..question_types import REGISTRY, QuestionType, question_type
+from ..structure import QUESTION_OPTION_FIELDS
 
 CODE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$")
 # Choice codes may start with a digit (XLSForm and LimeSurvey often use 1, 2, 3 …).
@@ -54,29 +55,8 @@ SURVEY_FIELDS = (
     "opens_at",
     "closes_at",
 )
-QUESTION_FIELDS = (
-    "type",
-    "text",
-    "hint",
-    "required",
-    "relevant",
-    "widget",
-    "allow_other",
-    "allow_dont_know",
-    "randomize_choices",
-    "scale_min",
-    "scale_max",
-    "scale_min_label",
-    "scale_max_label",
-    "min_value",
-    "max_value",
-    "min_length",
-    "max_length",
-    "pattern",
-    "constraint",
-    "validation_message",
-    "is_target_group_question",
-)
+# What a question definition may hold besides its code (the structure writes the same).
+QUESTION_FIELDS = ("type", "text", *QUESTION_OPTION_FIELDS)
 QUESTION_TEXT_FIELDS = ("text", "hint", "scale_min_label", "scale_max_label", "validation_message")
 SECTION_FIELDS = ("title", "description", "relevant")
 
