@@ -21,6 +21,13 @@ from ..i18n import pick
 if TYPE_CHECKING:
     from ..structure import QuestionDef
 
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for the catalogues, translated where it is used. Django's own asks the
+    settings, and this package is imported by the pure results code, which runs without."""
+    return message
+
+
 OTHER = "other"
 DONT_KNOW = "dont_know"
 TEXT_MAX = 1000

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy
 
 from .base import (
     DONT_KNOW,
@@ -15,6 +15,7 @@ from .base import (
     QuestionType,
     choice_of,
     code_of,
+    gettext_noop,
     is_empty,
     likert_numbers,
     ordered_choices,

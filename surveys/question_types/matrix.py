@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from .base import (
     DONT_KNOW,
@@ -16,6 +15,7 @@ from .base import (
     QuestionType,
     RowView,
     choice_of,
+    gettext_noop,
     is_empty,
 )
 

@@ -341,3 +341,19 @@ def test_a_new_type_plugs_into_every_caller(email_type):
         email_type
     )
     assert replace(q, type="text").qtype is REGISTRY["text"]
+
+
+def test_the_registry_imports_without_django_settings():
+    """The pure results code (``results.cells``) asks the registry; both import without
+    configured settings, as pure modules should."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    script = "import surveys.results.cells as c; print(sorted(c.BREAKDOWN_TYPES))"
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['single', 'yes_no']"
