@@ -109,6 +109,24 @@ def test_the_registry_holds_exactly_the_model_types():
     assert all(isinstance(t, QuestionType) for t in TYPES)
 
 
+ABSTRACT = ("clean", "raw_from_rows", "field_template", "fill_view", "result", "xlsform_rows")
+
+
+@pytest.mark.parametrize("kind", list(SAMPLES))
+def test_every_type_implements_the_whole_interface(kind):
+    qtype = question_type(kind)
+    for name in ABSTRACT:
+        assert getattr(type(qtype), name) is not getattr(QuestionType, name), name
+    interface = [n for n in vars(QuestionType) if not n.startswith("_")]
+    assert all(hasattr(qtype, name) for name in interface)
+    assert qtype.kind == kind and repr(qtype) == f"<question type {kind}>"
+    assert qtype.xlsform_types or kind in (
+        "yes_no",
+        "matrix",
+    )  # written, read by the teilhabe column
+    assert qtype.limesurvey_types
+
+
 def test_the_choice_types_are_one_registry_attribute():
     assert CHOICE_TYPES == {"single", "multiple", "ranking"}
     assert registry.kinds(needs_rows=True) == {"matrix"}
