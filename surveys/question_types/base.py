@@ -194,6 +194,15 @@ class LsQuestion:
     int_value: Any  # callable(value, default) -> int
 
 
+@dataclass(frozen=True)
+class SampleTexts:
+    """Plausible free texts for generated answers (the demo, benchmarks, tests)."""
+
+    short: tuple[str, ...] = ("Beratung", "Leitung", "Sozialarbeit", "Koordination")
+    long: tuple[str, ...] = ("Mehr Sprachkurse am Abend.",)
+    matching: tuple[str, ...] = ()  # short texts that fit the patterns the questions set
+
+
 class QuestionType:
     """One question type. Subclasses set the attributes and override what differs.
 
@@ -260,6 +269,10 @@ class QuestionType:
         """Set what the field template shows on ``answering.forms.QuestionView``.
 
         ``label(texts)`` picks a per-language text in the page's language."""
+        raise NotImplementedError
+
+    def sample_answer(self, q: QuestionDef, rng, texts: SampleTexts) -> object:
+        """A random raw value that ``clean`` accepts (``rng``: a ``random.Random``)."""
         raise NotImplementedError
 
     # --- design ---------------------------------------------------------------------------

@@ -125,6 +125,9 @@ class Single(SelectType):
         code = choice_of(q, raw, extra)
         return Cleaned(code, [("", code, self._other_cleaned(q, code, other_text), None, None)])
 
+    def sample_answer(self, q, rng, texts):
+        return rng.choice([c.code for c in q.choices] + ([DONT_KNOW] if q.allow_dont_know else []))
+
     def is_group(self, q):
         return q.widget != "dropdown"
 
@@ -184,6 +187,10 @@ class Multiple(SelectType):
         rows = [("", code, self._other_cleaned(q, code, other_text), None, None) for code in codes]
         return Cleaned(codes, rows)
 
+    def sample_answer(self, q, rng, texts):
+        codes = [c.code for c in q.choices]
+        return rng.sample(codes, rng.randint(1, min(3, len(codes))))
+
     def raw_from_rows(self, q, rows):
         other = ""
         for row in rows:
@@ -242,6 +249,9 @@ class YesNo(ChoiceType):
         if code not in ("yes", "no"):
             raise AnswerError(_("Answer yes or no."), "choice")
         return Cleaned(code, [("", code, "", 1.0 if code == "yes" else 0.0, None)])
+
+    def sample_answer(self, q, rng, texts):
+        return rng.choice(["yes", "no"])
 
     def field_template(self, q):
         return "surveys/respond/fields/radio.html"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .base import AnswerError, Cleaned, OneBox, QuestionType
@@ -21,6 +22,9 @@ class Date(OneBox, QuestionType):
         except ValueError:
             raise AnswerError(_("Enter a date as YYYY-MM-DD."), "date") from None
         return Cleaned(value.isoformat(), [("", "", "", None, value)])
+
+    def sample_answer(self, q, rng, texts):
+        return (timezone.localdate() - timedelta(days=rng.randint(200, 4000))).isoformat()
 
     def raw_from_rows(self, q, rows):
         return (rows[0][4].isoformat() if rows[0][4] else None), ""

@@ -20,6 +20,9 @@ class Display(QuestionType):
     def raw_from_rows(self, q, rows):
         return None, ""
 
+    def sample_answer(self, q, rng, texts):
+        return None
+
     def is_group(self, q):
         return False
 

@@ -61,6 +61,10 @@ class Matrix(QuestionType):
     def raw_from_rows(self, q, rows):
         return {row[0]: row[1] for row in rows}, ""
 
+    def sample_answer(self, q, rng, texts):
+        codes = [c.code for c in q.choices]
+        return {row: rng.choice(codes) for row in q.row_codes}
+
     def from_post(self, q, post):
         return {row: post.get(f"{q.code}__{row}", "") for row in q.row_codes}
 

@@ -96,6 +96,11 @@ class Rating(NumberType):
         row = rows[0]
         return (row[1] if row[1] else as_int(row[3])), ""
 
+    def sample_answer(self, q, rng, texts):
+        if q.allow_dont_know and rng.random() < 0.07:
+            return DONT_KNOW
+        return rng.choice(q.scale)
+
     def field_template(self, q):
         return "surveys/respond/fields/scale.html"
 
@@ -241,6 +246,11 @@ class Integer(Typed):
     def raw_from_rows(self, q, rows):
         return as_int(rows[0][3]), ""
 
+    def sample_answer(self, q, rng, texts):
+        low = int(q.min_value or 0)
+        high = int(q.max_value if q.max_value is not None else 100)
+        return rng.randint(low, min(high, low + 60))
+
     def xlsform_read(self, question, row):
         if row.word == "range":
             question["min_value"] = row.number(row.params.get("start"))
@@ -252,5 +262,9 @@ class Integer(Typed):
 class Decimal(Typed):
     kind = "decimal"
     input_mode = "decimal"
+
+    def sample_answer(self, q, rng, texts):
+        return round(rng.uniform(q.min_value or 0, q.max_value or 100), 1)
+
     xlsform_types = ("decimal",)
     limesurvey_types = ("N",)

@@ -54,6 +54,10 @@ class Ranking(QuestionType):
     def raw_from_rows(self, q, rows):
         return [row[1] for row in sorted(rows, key=lambda r: r[3] or 0)], ""
 
+    def sample_answer(self, q, rng, texts):
+        codes = [c.code for c in q.choices]
+        return rng.sample(codes, len(codes))
+
     def from_post(self, q, post):
         return {c.code: post.get(f"{q.code}__{c.code}", "") for c in q.choices}
 

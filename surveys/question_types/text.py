@@ -58,6 +58,9 @@ class TextType(OneBox, QuestionType):
             ]
         return data
 
+    def _sample_pool(self, q, pool, texts):
+        return texts.matching if q.pattern and texts.matching else pool
+
     def reads_xlsform(self, row):
         return super().reads_xlsform(row) and ("multiline" in row.appearance) == self.multiline
 
@@ -76,6 +79,9 @@ class Text(TextType):
     kind = "text"
     limesurvey_types = ("S",)
 
+    def sample_answer(self, q, rng, texts):
+        return rng.choice(self._sample_pool(q, texts.short, texts))
+
 
 class LongText(TextType):
     kind = "long_text"
@@ -83,3 +89,6 @@ class LongText(TextType):
     multiline = True
     limesurvey_types = ("T", "U")
     template = "surveys/respond/fields/textarea.html"
+
+    def sample_answer(self, q, rng, texts):
+        return rng.choice(self._sample_pool(q, texts.long, texts)) if rng.random() < 0.4 else ""

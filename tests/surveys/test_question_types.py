@@ -109,7 +109,15 @@ def test_the_registry_holds_exactly_the_model_types():
     assert all(isinstance(t, QuestionType) for t in TYPES)
 
 
-ABSTRACT = ("clean", "raw_from_rows", "field_template", "fill_view", "result", "xlsform_rows")
+ABSTRACT = (
+    "clean",
+    "raw_from_rows",
+    "field_template",
+    "fill_view",
+    "result",
+    "xlsform_rows",
+    "sample_answer",
+)
 
 
 @pytest.mark.parametrize("kind", list(SAMPLES))
@@ -375,3 +383,23 @@ def test_the_registry_imports_without_django_settings():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['single', 'yes_no']"
+
+
+@pytest.mark.parametrize("kind", list(SAMPLES))
+def test_every_type_generates_answers_it_accepts(kind):
+    import random
+
+    from surveys.question_types.base import SampleTexts
+
+    qtype = question_type(kind)
+    rng = random.Random(kind)
+    for q in (
+        qdef(kind),
+        qdef(kind, allow_dont_know=True, scale_min=0, scale_max=10, min_value=5.0),
+        qdef(kind, pattern=r"\d{5}", max_value=7.0),
+    ):
+        texts = SampleTexts(matching=("33330",))
+        for _ in range(50):
+            raw = qtype.sample_answer(q, rng, texts)
+            cleaned = values.clean(q, raw)
+            assert cleaned.answered is (qtype.answered and not values.is_empty(raw))
