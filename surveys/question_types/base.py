@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -324,12 +325,19 @@ class QuestionType:
         codes, ``label(texts)``: a per-language text in the export's language."""
         return [Column(q.code, text, "text")]
 
-    def export_values(
-        self, code: str, row: str, choice: str, text: str, number, day: str, label
-    ) -> list[tuple[str, Any]]:
-        """(column name, value) pairs one stored answer row fills; ``label(column, code)`` is
-        the code or its value label, as the export asks."""
-        return [(code, text)]
+    def export_writer(self, code: str, index: dict[str, int], label) -> Callable:
+        """``put(values, row, choice, text, number, day)``, which writes one stored answer row
+        of question ``code`` into ``values`` (one export row). ``index``: column name ->
+        position (columns not in it are skipped); ``label(column, code)``: the code or its
+        value label, as the export asks. Called once per question and export, ``put`` once per
+        answer row, so it does the lookups it can up front."""
+        at = index.get(code)
+
+        def put(values, row, choice, text, number, day):
+            if at is not None:
+                values[at] = text
+
+        return put
 
     # --- interchange ------------------------------------------------------------------------
 

@@ -50,11 +50,16 @@ class ChoiceType(QuestionType):
             columns.append(Column(f"{q.code}_other", f"{text}: {_('Other')}", "text"))
         return columns
 
-    def export_values(self, code, row, choice, text, number, day, label):
-        values = [(code, label(code, choice))]
-        if choice == OTHER and text:
-            values.append((f"{code}_other", text))
-        return values
+    def export_writer(self, code, index, label):
+        at, other_at = index.get(code), index.get(f"{code}_other")
+
+        def put(values, row, choice, text, number, day):
+            if at is not None:
+                values[at] = label(code, choice)
+            if choice == OTHER and text and other_at is not None:
+                values[other_at] = text
+
+        return put
 
     def raw_from_rows(self, q, rows):
         row = rows[0]
@@ -219,12 +224,17 @@ class Multiple(SelectType):
             columns.append(Column(f"{q.code}_other", f"{text}: {_('Other')}", "text"))
         return columns
 
-    def export_values(self, code, row, choice, text, number, day, label):
-        name = f"{code}_{choice}" if choice != OTHER else f"{code}_other_selected"
-        values = [(name, 1)]
-        if choice == OTHER and text:
-            values.append((f"{code}_other", text))
-        return values
+    def export_writer(self, code, index, label):
+        other_at, other_ticked = index.get(f"{code}_other"), index.get(f"{code}_other_selected")
+
+        def put(values, row, choice, text, number, day):
+            at = other_ticked if choice == OTHER else index.get(f"{code}_{choice}")
+            if at is not None:
+                values[at] = 1
+            if choice == OTHER and text and other_at is not None:
+                values[other_at] = text
+
+        return put
 
     def limesurvey_read(self, question, ls):
         question["choices"] = ls.sub_list(ls.row["qid"])

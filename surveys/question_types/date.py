@@ -47,8 +47,14 @@ class Date(OneBox, QuestionType):
             ],
         }
 
-    def export_values(self, code, row, choice, text, number, day, label):
-        return [(code, day or None)]
+    def export_writer(self, code, index, label):
+        at = index.get(code)
+
+        def put(values, row, choice, text, number, day):
+            if at is not None:
+                values[at] = day or None
+
+        return put
 
     def xlsform_rows(self, q, row, extra, w):
         row["type"] = "date"

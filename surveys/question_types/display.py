@@ -43,8 +43,11 @@ class Display(QuestionType):
     def export_columns(self, q, text, labels, codes, label):
         return []
 
-    def export_values(self, code, row, choice, text, number, day, label):
-        return []
+    def export_writer(self, code, index, label):
+        def put(values, row, choice, text, number, day):
+            pass
+
+        return put
 
     def xlsform_read(self, question, row):
         question["required"] = False

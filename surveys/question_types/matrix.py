@@ -133,9 +133,14 @@ class Matrix(QuestionType):
             for row in q.rows
         ]
 
-    def export_values(self, code, row, choice, text, number, day, label):
-        name = f"{code}_{row}"
-        return [(name, label(name, choice))]
+    def export_writer(self, code, index, label):
+        def put(values, row, choice, text, number, day):
+            name = f"{code}_{row}"
+            at = index.get(name)
+            if at is not None:
+                values[at] = label(name, choice)
+
+        return put
 
     def xlsform_rows(self, q, row, extra, w):
         code = q["code"]

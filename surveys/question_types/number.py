@@ -60,11 +60,15 @@ class NumberType(QuestionType):
         extra = {DONT_KNOW: labels[DONT_KNOW]} if q.allow_dont_know else {}
         return [Column(q.code, text, "number", extra)]
 
-    def export_values(self, code, row, choice, text, number, day, label):
-        value = number_or_none(number)
-        if value is None and choice:
-            value = label(code, choice)
-        return [(code, value)]
+    def export_writer(self, code, index, label):
+        at = index.get(code)
+
+        def put(values, row, choice, text, number, day):
+            if at is not None:
+                value = number_or_none(number)
+                values[at] = label(code, choice) if value is None and choice else value
+
+        return put
 
     def raw_from_rows(self, q, rows):
         return rows[0][3], ""

@@ -114,8 +114,13 @@ class Ranking(QuestionType):
             for c in q.choices
         ]
 
-    def export_values(self, code, row, choice, text, number, day, label):
-        return [(f"{code}_{choice}", number_or_none(number))]
+    def export_writer(self, code, index, label):
+        def put(values, row, choice, text, number, day):
+            at = index.get(f"{code}_{choice}")
+            if at is not None:
+                values[at] = number_or_none(number)
+
+        return put
 
     def xlsform_read(self, question, row):
         question["choices"] = row.options

@@ -131,6 +131,10 @@ def iter_rows(survey: Survey, lay: Layout, *, labels: bool, progress=None) -> It
     def label(column: str, code: str) -> str:
         return value_labels.get(column, {}).get(code, code) if labels else code
 
+    writers = {
+        qid: (qtype.export_writer(code, idx, label), code)
+        for qid, (qtype, code) in lay.questions.items()
+    }
     while True:
         responses = read_frame(
             _responses_sql(survey.pk, after),
@@ -188,15 +192,13 @@ def iter_rows(survey: Survey, lay: Layout, *, labels: bool, progress=None) -> It
             strict=True,
         ):
             row = rows.get(rid)
-            meta = lay.questions.get(qid)
+            meta = writers.get(qid)
             if row is None or meta is None:
                 continue
-            qtype, code = meta
+            put, code = meta
             if code in lay.zero_when_answered:
                 answered.setdefault(rid, set()).add(code)
-            for name, value in qtype.export_values(code, arow, choice, text, num, date, label):
-                if name in idx:
-                    row[idx[name]] = value
+            put(row, arow, choice, text, num, date)
         for rid, codes in answered.items():
             row = rows[rid]
             for code in codes:

@@ -247,12 +247,18 @@ def test_every_type_names_and_fills_its_export_columns(kind):
     )
     assert all(isinstance(c, Column) and c.kind in ("text", "number") for c in columns)
     assert bool(columns) is qtype.answered
-    names = {c.name for c in columns}
+    index = {c.name: i for i, c in enumerate(columns)}
+    put = qtype.export_writer("q1", index, lambda column, code: f"label of {code}")
+    values_row = [None] * len(columns)
     for row, choice, text, number, date in values.clean(q, SAMPLES[kind][0]).rows:
-        filled = qtype.export_values(
-            "q1", row, choice, text, number, date.isoformat() if date else "", lambda c, v: v
-        )
-        assert filled and {name for name, _value in filled} <= names
+        put(values_row, row, choice, text, number, date.isoformat() if date else "")
+    assert values_row if qtype.answered else values_row == []
+    assert all(v is not None for v in values_row)  # every column of the sample answer is filled
+    if kind == "multiple":  # one column per choice, ticked with 1 (0 is filled in later)
+        assert values_row == [1, 1]
+    if kind == "single":
+        assert values_row == ["label of a"]
+    put(values_row, "", "zz", "", None, "")  # an answer whose column is gone: skipped
 
 
 @pytest.mark.parametrize("kind", list(SAMPLES))
