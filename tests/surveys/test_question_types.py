@@ -409,3 +409,29 @@ def test_every_type_generates_answers_it_accepts(kind):
             raw = qtype.sample_answer(q, rng, texts)
             cleaned = values.clean(q, raw)
             assert cleaned.answered is (qtype.answered and not values.is_empty(raw))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "code, options, rows, help_text",
+    [
+        ("resident", True, False, True),  # yes/no: choices optional, said above them
+        ("lang", True, False, False),  # single choice
+        ("grid", True, True, False),  # matrix: scale and rows
+        ("satisfaction", False, False, False),  # rating: no choices to edit
+        ("uk_since", False, False, False),
+    ],
+)
+def test_the_question_page_offers_what_the_type_edits(
+    client, staff_user, make_survey, code, options, rows, help_text
+):
+    from django.urls import reverse
+
+    survey = make_survey(status="draft")
+    question = Question.objects.get(version=survey.current_version, code=code)
+    client.force_login(staff_user)
+    body = client.get(reverse("surveys:question_edit", args=[survey.pk, question.pk])).content
+    body = body.decode()
+    assert ('id="choices"' in body) is options
+    assert ("Matrixzeilen" in body) is rows
+    assert ("Ja/Nein-Fragen brauchen keine Optionen" in body) is help_text
