@@ -32,8 +32,6 @@ import pandas as pd
 from ..question_types import REGISTRY, kinds
 from ..question_types.base import num_key
 
-__all__ = ["num_key"]
-
 BREAKDOWN_TYPES = kinds(breakdown=True)
 TARGET_GROUP = "tg"
 
