@@ -4,7 +4,9 @@ Both layouts are read: the older one (LimeSurvey 2/3) repeats every group, quest
 row once per language with the text inline; the newer one (LimeSurvey 4 and later) has one row
 per item and the texts in ``group_l10ns``, ``question_l10ns`` and ``answer_l10ns``.
 
-Question types (LimeSurvey's one-letter codes) map as follows; everything else is reported:
+Question types (LimeSurvey's one-letter codes) map as follows (each question type reads its own:
+``limesurvey_types`` and ``limesurvey_read`` in ``surveys.question_types``); everything else is
+reported:
 
 =====================  =====================================================================
 ``L`` ``!`` ``O``      single choice (``!`` as dropdown; ``O``'s comment is not imported)
