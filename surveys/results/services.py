@@ -11,8 +11,9 @@ from core.permissions import require_perm
 from participation.models import FieldOfAction, TargetGroup
 from participation.services import statement_create
 
-from ..models import Answer, Question, Response, Survey
+from ..models import Answer, Response, Survey
 from .models import ExportJob, FreeTextTag, ResultsPublication
+
 
 def _require(user, perm: str, survey: Survey) -> None:
     if user is not None:
