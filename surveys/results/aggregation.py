@@ -63,7 +63,7 @@ CELL_COLUMNS = [
 
 def spec_for(version: SurveyVersion) -> C.Spec:
     structure = get_structure(version)
-    types = {code: q.type for code, q in structure.questions.items() if q.type != "display"}
+    types = {code: q.type for code, q in structure.questions.items() if q.qtype.answered}
     breakdowns: dict[str, str | None] = {}
     tg_question = structure.target_group_question
     survey = version.survey
@@ -72,7 +72,7 @@ def spec_for(version: SurveyVersion) -> C.Spec:
     ):
         breakdowns[C.TARGET_GROUP] = None
     for code, q in structure.questions.items():
-        if q.type in C.BREAKDOWN_TYPES:
+        if q.qtype.breakdown:
             breakdowns[f"q:{code}"] = code
     return C.Spec(
         types=types,

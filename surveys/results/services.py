@@ -13,12 +13,10 @@ from core.permissions import require_perm
 from participation.models import FieldOfAction, TargetGroup
 from participation.services import statement_create
 
-from ..models import Answer, Question, Response, Survey
+from ..models import Answer, Response, Survey
 from .models import ExportJob, FreeTextTag, ResultPending, ResultsPublication
 
 logger = logging.getLogger(__name__)
-
-FREE_TEXT_TYPES = (Question.Type.TEXT, Question.Type.LONG_TEXT)
 
 
 def _require(user, perm: str, survey: Survey) -> None:
