@@ -58,7 +58,7 @@ def parse_survey_file(data: bytes) -> ParsedSurvey:
     if workbook_kind(data):
         _check_workbook(data)
         return xlsform.parse(data)
-    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    head = limesurvey.decode_lss(data[:128])[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<"):
         return limesurvey.parse(data)
     if xlsform.is_csv_xlsform(data):

@@ -297,9 +297,9 @@ def test_import_maps_a_real_world_form_and_reports_the_rest(process):
     assert questions["topics"]["allow_other"] is True
     assert [c["code"] for c in questions["topics"]["choices"]] == ["work", "school"]
     assert questions["level"]["widget"] == "dropdown"
-    # Numeric choice codes are renamed and the condition using them follows.
-    assert [c["code"] for c in questions["level"]["choices"]] == ["c1", "c2"]
-    assert questions["bye"]["relevant"] == "${level} = 'c2'"
+    # Numeric choice codes stay as they are: data collected with the form still matches.
+    assert [c["code"] for c in questions["level"]["choices"]] == ["1", "2"]
+    assert questions["bye"]["relevant"] == "${level} = '2'"
     assert questions["happy"]["type"] == "rating"
     assert (questions["happy"]["scale_min"], questions["happy"]["scale_max"]) == (1, 5)
     assert questions["happy"]["scale_max_label"] == {"de": "sehr", "en": "very"}
