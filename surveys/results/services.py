@@ -62,8 +62,10 @@ def results_response_completed(*, response: Response) -> None:
     """
     if response.is_test or response.status != Response.Status.COMPLETE:
         return
-    ResultPending.objects.get_or_create(
-        response_id=response.pk, defaults={"version_id": response.version_id}
+    # One statement; a second call for the same response changes nothing.
+    ResultPending.objects.bulk_create(
+        [ResultPending(response_id=response.pk, version_id=response.version_id)],
+        ignore_conflicts=True,
     )
     version_id = response.version_id
     transaction.on_commit(lambda: results_drain_request(version_id=version_id))
