@@ -19,15 +19,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.links import new_token
 from participation.models import FieldOfAction, Organisation, Process, Statement, TargetGroup
 
 
-def new_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
 class FieldOfActionArea(models.Model):
-    """Which monitoring areas belong to a field of action (editable; seeded for the standard set)."""
+    """The monitoring areas of a field of action (editable; seeded for the standard set)."""
 
     field_of_action = models.ForeignKey(
         FieldOfAction,
@@ -286,9 +283,7 @@ class StrategicGoal(models.Model):
         ordering = ["field_of_action__order", "order", "id"]
         indexes = [models.Index(fields=["process", "field_of_action"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(weight__lte=100), name="strategic_goal_weight_range"
-            )
+            models.CheckConstraint(condition=Q(weight__lte=100), name="strategic_goal_weight_range")
         ]
 
     def __str__(self) -> str:
@@ -457,9 +452,7 @@ class Measure(models.Model):
                 name="measure_number_unique",
                 violation_error_message=_("Another measure of this process has this number."),
             ),
-            models.CheckConstraint(
-                condition=Q(progress__lte=100), name="measure_progress_percent"
-            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="measure_progress_percent"),
             models.CheckConstraint(condition=Q(weight__lte=100), name="measure_weight_range"),
             models.CheckConstraint(
                 condition=Q(start_date__isnull=True)
@@ -631,9 +624,7 @@ def report_upload_to(instance: ProgressReport, filename: str) -> str:
 class ProgressReport(models.Model):
     """A dated report on a measure's implementation (by its lead organisation or by staff)."""
 
-    measure = models.ForeignKey(
-        Measure, on_delete=models.CASCADE, related_name="progress_reports"
-    )
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="progress_reports")
     reported_on = models.DateField(_("date"))
     progress = models.PositiveSmallIntegerField(
         _("progress (%)"), validators=[MaxValueValidator(100)]
