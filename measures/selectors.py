@@ -38,6 +38,8 @@ from .models import (
 def catalogue_processes(*, user) -> list[Process]:
     """Processes whose catalogue the user may open."""
     qs = Process.objects.order_by("-period_start", "title")
+    if not getattr(user, "is_authenticated", False):
+        return []
     if getattr(user, "is_superuser", False):
         return list(qs)
     return [
