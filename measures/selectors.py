@@ -403,7 +403,7 @@ def evidence_rows(figure: dict) -> list[tuple[str, Any, Any]]:
     """(label, count, percent) rows of a cited survey figure for a small table."""
     rows = []
     for c in figure.get("choices") or []:
-        rows.append((c.get("label", c.get("code")), c.get("count"), c.get("percent")))
+        rows.append((c.get("label", c.get("code")), c.get("count"), c.get("pct_respondents")))
     return rows
 
 
