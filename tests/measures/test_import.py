@@ -134,7 +134,7 @@ def test_export_round_trip(proc, staff, org):
     imports.measure_import_apply(user=staff, job=job)
     header, rows = imports.export_rows(Measure.objects.filter(process=proc))
     assert header[:2] == ["Nummer", "Titel"] and rows[0][0] == "M-001"
-    from participation.exports import xlsx_bytes
+    from core.spreadsheets import xlsx_bytes
 
     wb = load_workbook(io.BytesIO(xlsx_bytes(header, rows)))
     values = [[c.value for c in r] for r in wb.active.iter_rows()]
@@ -142,7 +142,7 @@ def test_export_round_trip(proc, staff, org):
 
 
 def test_export_neutralises_formulas(proc, staff, make_measure):
-    from participation.exports import csv_bytes
+    from core.spreadsheets import csv_bytes
 
     make_measure(title='=HYPERLINK("http://evil")')
     header, rows = imports.export_rows(Measure.objects.filter(process=proc))
