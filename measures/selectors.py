@@ -297,11 +297,13 @@ def indicator_trends(measure: Measure) -> list[dict]:
 def source_url(statement: Statement, sources: dict | None = None) -> str:
     """Where a statement's source can be opened (its page), else the statement itself."""
     obj = (sources or {}).get((statement.source_type_id, statement.source_id))
-    if obj is not None and hasattr(obj, "get_absolute_url"):
-        try:
-            return obj.get_absolute_url()
-        except NoReverseMatch:
-            pass
+    # A card has no page of its own: its table (conference or workshop) shows it.
+    for target in (obj, getattr(obj, "table", None)):
+        if target is not None and hasattr(target, "get_absolute_url"):
+            try:
+                return target.get_absolute_url()
+            except NoReverseMatch:
+                continue
     return reverse("participation:statement_edit", args=[statement.pk])
 
 
