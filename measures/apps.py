@@ -18,4 +18,3 @@ class MeasuresConfig(AppConfig):
         from . import permissions  # noqa: F401  (registers the rules permissions)
 
         register_phase_counter("drafting", _drafting_counter)
-        register_phase_counter("monitoring", _drafting_counter)
