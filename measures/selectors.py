@@ -557,11 +557,14 @@ def goal_tree(*, process: Process) -> list[dict]:
         measure__process=process, measure__status__in=Measure.ADOPTED_STATUSES
     ).values_list("measure_id", "operationalgoal_id"):
         links[measure_id].append(goal_id)
-    counted = Measure.objects.filter(
-        process=process, status__in=Measure.ADOPTED_STATUSES
-    ).values_list("pk", "progress", "weight")
+    counted = list(
+        Measure.objects.filter(process=process, status__in=Measure.ADOPTED_STATUSES).values_list(
+            "pk", "progress", "weight", "field_of_action_id"
+        )
+    )
     result = rollup.roll_up(
-        measures=[(pk, p, w, links.get(pk, [])) for pk, p, w in counted],
+        measures=[(pk, p, w, links.get(pk, [])) for pk, p, w, _f in counted],
+        ungrouped=[(pk, f, p, w) for pk, p, w, f in counted if pk not in links],
         operational=[(g.pk, g.strategic_goal_id, g.weight) for g in operational],
         strategic=[(g.pk, g.field_of_action_id, g.weight) for g in strategic],
     )
