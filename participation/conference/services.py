@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.checkin import presence_mark
+
 from .. import services as core
 from ..models import (
     AgendaItem,
@@ -265,14 +267,9 @@ def registration_check_in(*, registration: Registration, user, undo: bool = Fals
     up are checked in too; a cancelled registration is refused."""
     if not user.has_perm("participation.manage_conference", registration.conference):
         raise PermissionDenied(_("Only project staff check people in."))
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == Registration.Status.CANCELLED and not undo:
         raise ValidationError(_("This registration was cancelled."))
-    if undo:
-        registration.checked_in_at = None
-    elif registration.checked_in_at is None:
-        registration.checked_in_at = timezone.now()
-    registration.save(update_fields=["checked_in_at"])
+    registration = presence_mark(instance=registration, undo=undo)
     core.audit_log(
         actor=user,
         action="registration.check_out" if undo else "registration.check_in",
