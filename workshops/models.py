@@ -428,6 +428,9 @@ class Ballot(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.vote_id}:{self.participant_id}"
+
 
 class BallotEntry(models.Model):
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="entries")
@@ -446,6 +449,9 @@ class BallotEntry(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["item"])]
+
+    def __str__(self) -> str:
+        return f"{self.ballot_id}:{self.item_id}"
 
 
 def photo_path(instance, filename: str) -> str:
