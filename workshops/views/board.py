@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.qr import qr_svg
 from core.views import add_validation_error
+from participation.models import Statement
 
 from .. import selectors, services
 from ..forms import (
@@ -70,6 +71,8 @@ def _board_context(request, workshop, forms: dict | None = None) -> dict:
         "open_vote": workshop.votes.filter(status=Vote.Status.OPEN).first(),
         "can_edit": request.user.has_perm("workshops.change_workshop", workshop),
         "state_url": reverse("workshops:board_state", args=[workshop.pk]),
+        "column_choices": Column.choices,
+        "kind_labels": {k: str(v) for k, v in Statement.Kind.choices},
     }
 
 

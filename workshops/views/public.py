@@ -191,6 +191,13 @@ def _ballot_values(request, vote: Vote, items) -> dict:
     return {"ratings": ratings}
 
 
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def participant_vote(request, code: str):
     workshop = _workshop(code)
     participant = _participant(request, workshop)
@@ -210,6 +217,10 @@ def participant_vote(request, code: str):
         else:
             messages.success(request, _("Thank you, your vote is counted."))
             return redirect("workshops:participant", code=workshop.join_code)
+    for item in items:  # keep what was entered when the ballot is refused
+        item.posted_dots = request.POST.get(f"dots-{item.pk}", "")
+        item.posted_impact = _int(request.POST.get(f"impact-{item.pk}"))
+        item.posted_feasibility = _int(request.POST.get(f"feasibility-{item.pk}"))
     voted = vote.ballots.filter(participant=participant).exists()
     return render(
         request,
