@@ -137,6 +137,9 @@ def card_create(
     ``client_key`` (chosen by the browser) makes retries safe: a second submit with the same
     key returns the first card and ``created=False``.
     """
+    # The workshop row is the lock that hands out card numbers one after another; reading it
+    # locked also gives the current status.
+    workshop = Workshop.objects.select_for_update().select_related("process").get(pk=workshop.pk)
     if participant is not None:
         if participant.workshop_id != workshop.pk:
             raise PermissionDenied(_("You did not join this workshop."))
@@ -154,12 +157,6 @@ def card_create(
     kind = _kind_for(column, kind)
     groups = _group_ids(workshop, target_groups)
     found_cluster = _cluster_for(workshop, column, cluster) if participant is None else None
-    # The workshop row is the lock that hands out card numbers one after another.
-    Workshop.objects.select_for_update().filter(pk=workshop.pk).first()
-    if client_key:
-        existing = Card.objects.filter(workshop=workshop, client_key=client_key).first()
-        if existing is not None:
-            return existing, False
     number = (Card.objects.filter(workshop=workshop).aggregate(m=Max("number"))["m"] or 0) + 1
     card = Card.objects.create(
         workshop=workshop,

@@ -80,6 +80,7 @@ def workshop_save(
         require(user, "workshops.change_workshop", workshop)
         if workshop.process_id != process.pk:
             raise ValidationError(_("The workshop belongs to another process."))
+        workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
         if workshop.status == Workshop.Status.CLOSED:
             raise ValidationError(_("A closed workshop cannot be changed."))
     fields = data.pop("fields_of_action", None)
