@@ -73,11 +73,11 @@ class WorkshopSerializer(serializers.ModelSerializer):
         ]
 
 
-class TransitionSerializer(serializers.Serializer):
+class WorkshopTransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=Workshop.Status.choices)
 
 
-class CardSerializer(serializers.ModelSerializer):
+class WorkshopCardSerializer(serializers.ModelSerializer):
     target_groups = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
     class Meta:
@@ -101,7 +101,7 @@ class CardSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CardCreateSerializer(serializers.Serializer):
+class WorkshopCardCreateSerializer(serializers.Serializer):
     workshop = serializers.IntegerField()
     text = serializers.CharField(max_length=2000)
     column = serializers.ChoiceField(choices=Column.choices)
@@ -114,7 +114,7 @@ class CardCreateSerializer(serializers.Serializer):
     client_key = serializers.CharField(required=False, allow_blank=True, max_length=64)
 
 
-class CardUpdateSerializer(serializers.Serializer):
+class WorkshopCardUpdateSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     text = serializers.CharField(required=False, max_length=2000)
     kind = serializers.CharField(required=False)
@@ -124,7 +124,7 @@ class CardUpdateSerializer(serializers.Serializer):
     )
 
 
-class CardMoveSerializer(serializers.Serializer):
+class WorkshopCardMoveSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     column = serializers.ChoiceField(choices=Column.choices, required=False)
     cluster = serializers.IntegerField(required=False, allow_null=True)
@@ -132,19 +132,19 @@ class CardMoveSerializer(serializers.Serializer):
     kind = serializers.CharField(required=False)
 
 
-class CardAcceptSerializer(serializers.Serializer):
+class WorkshopCardAcceptSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, max_length=2000)
     column = serializers.ChoiceField(choices=Column.choices, required=False)
     kind = serializers.CharField(required=False)
 
 
-class MergeSerializer(serializers.Serializer):
+class WorkshopCardMergeSerializer(serializers.Serializer):
     workshop = serializers.IntegerField()
     cards = serializers.ListField(child=serializers.IntegerField(), min_length=2)
     text = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
-class ClusterSerializer(serializers.ModelSerializer):
+class WorkshopClusterSerializer(serializers.ModelSerializer):
     cards = serializers.ListField(child=serializers.IntegerField(), write_only=True, required=False)
 
     class Meta:
@@ -153,7 +153,7 @@ class ClusterSerializer(serializers.ModelSerializer):
         read_only_fields = ["position"]
 
 
-class VoteItemSerializer(serializers.ModelSerializer):
+class WorkshopVoteItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = VoteItem
         fields = [
@@ -170,8 +170,8 @@ class VoteItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VoteSerializer(serializers.ModelSerializer):
-    items = VoteItemSerializer(many=True, read_only=True)
+class WorkshopVoteSerializer(serializers.ModelSerializer):
+    items = WorkshopVoteItemSerializer(many=True, read_only=True)
 
     class Meta:
         model = Vote
@@ -190,7 +190,7 @@ class VoteSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VoteOpenSerializer(serializers.Serializer):
+class WorkshopVoteOpenSerializer(serializers.Serializer):
     workshop = serializers.IntegerField()
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
     mode = serializers.ChoiceField(choices=Vote.Mode.choices, default=Vote.Mode.DOTS)
@@ -200,12 +200,12 @@ class VoteOpenSerializer(serializers.Serializer):
     max_per_item = serializers.IntegerField(min_value=1, max_value=20, default=2)
 
 
-class JoinSerializer(serializers.Serializer):
+class WorkshopJoinSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=12)
     device_key = serializers.CharField(required=False, max_length=100)
 
 
-class BallotSerializer(serializers.Serializer):
+class WorkshopBallotSerializer(serializers.Serializer):
     vote = serializers.IntegerField()
     dots = serializers.DictField(child=serializers.IntegerField(), required=False)
     ratings = serializers.DictField(
@@ -214,7 +214,7 @@ class BallotSerializer(serializers.Serializer):
     )
 
 
-class ParticipantCardSerializer(serializers.Serializer):
+class WorkshopParticipantCardSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=12)
     text = serializers.CharField(max_length=2000)
     column = serializers.ChoiceField(choices=Column.choices, default=Column.IDEAS)
@@ -269,11 +269,11 @@ class WorkshopViewSet(
             process=workshop.process, user=self.request.user, workshop=workshop, **data
         )
 
-    @extend_schema(request=TransitionSerializer, responses=WorkshopSerializer)
+    @extend_schema(request=WorkshopTransitionSerializer, responses=WorkshopSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         workshop = self.get_object()
-        body = TransitionSerializer(data=request.data)
+        body = WorkshopTransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         workshop = services.workshop_transition(
             workshop=workshop, user=request.user, to=body.validated_data["to"]
@@ -304,7 +304,7 @@ class CardFilter(django_filters.FilterSet):
 class CardViewSet(
     RulesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    serializer_class = CardSerializer
+    serializer_class = WorkshopCardSerializer
     filterset_class = CardFilter
     ordering_fields = ["number", "position"]
 
@@ -327,22 +327,22 @@ class CardViewSet(
     def permission_object(self, obj):
         return obj.workshop
 
-    @extend_schema(request=CardCreateSerializer, responses={201: CardSerializer})
+    @extend_schema(request=WorkshopCardCreateSerializer, responses={201: WorkshopCardSerializer})
     def create(self, request):
-        body = CardCreateSerializer(data=request.data)
+        body = WorkshopCardCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         workshop = _workshop_for(request, data.pop("workshop"), "workshops.change_workshop")
         card, created = services.card_create(workshop=workshop, user=request.user, **data)
         return Response(
-            CardSerializer(card).data,
+            WorkshopCardSerializer(card).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
-    @extend_schema(request=CardUpdateSerializer, responses=CardSerializer)
+    @extend_schema(request=WorkshopCardUpdateSerializer, responses=WorkshopCardSerializer)
     def partial_update(self, request, pk=None):
         card = self.get_object()
-        body = CardUpdateSerializer(data=request.data)
+        body = WorkshopCardUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._conflict_safe(
             lambda: services.card_update(card=card, user=request.user, **body.validated_data)
@@ -358,42 +358,42 @@ class CardViewSet(
                     "errors": [
                         {"field": "version", "code": "conflict", "message": error.messages[0]}
                     ],
-                    "current": CardSerializer(error.card).data,
+                    "current": WorkshopCardSerializer(error.card).data,
                 },
                 status=status.HTTP_409_CONFLICT,
             )
-        return Response(CardSerializer(card).data)
+        return Response(WorkshopCardSerializer(card).data)
 
-    @extend_schema(request=CardMoveSerializer, responses=CardSerializer)
+    @extend_schema(request=WorkshopCardMoveSerializer, responses=WorkshopCardSerializer)
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
         card = self.get_object()
-        body = CardMoveSerializer(data=request.data)
+        body = WorkshopCardMoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         if "cluster" in data and data["cluster"] is None:
             data["cluster"] = ""
         return self._conflict_safe(lambda: services.card_move(card=card, user=request.user, **data))
 
-    @extend_schema(request=CardAcceptSerializer, responses=CardSerializer)
+    @extend_schema(request=WorkshopCardAcceptSerializer, responses=WorkshopCardSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         card = self.get_object()
-        body = CardAcceptSerializer(data=request.data)
+        body = WorkshopCardAcceptSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         card = services.card_accept(card=card, user=request.user, **body.validated_data)
-        return Response(CardSerializer(card).data)
+        return Response(WorkshopCardSerializer(card).data)
 
-    @extend_schema(request=None, responses=CardSerializer)
+    @extend_schema(request=None, responses=WorkshopCardSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         card = services.card_reject(card=self.get_object(), user=request.user)
-        return Response(CardSerializer(card).data)
+        return Response(WorkshopCardSerializer(card).data)
 
-    @extend_schema(request=MergeSerializer, responses=CardSerializer)
+    @extend_schema(request=WorkshopCardMergeSerializer, responses=WorkshopCardSerializer)
     @action(detail=False, methods=["post"])
     def merge(self, request):
-        body = MergeSerializer(data=request.data)
+        body = WorkshopCardMergeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         workshop = _workshop_for(
             request, body.validated_data["workshop"], "workshops.change_workshop"
@@ -409,7 +409,7 @@ class CardViewSet(
             cards=cards,
             text=body.validated_data.get("text", ""),
         )
-        return Response(CardSerializer(card).data)
+        return Response(WorkshopCardSerializer(card).data)
 
 
 class ClusterViewSet(
@@ -421,7 +421,7 @@ class ClusterViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    serializer_class = ClusterSerializer
+    serializer_class = WorkshopClusterSerializer
     filterset_fields = ["workshop", "column"]
 
     def get_queryset(self):
@@ -476,7 +476,7 @@ class ClusterViewSet(
 class VoteViewSet(
     RulesMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    serializer_class = VoteSerializer
+    serializer_class = WorkshopVoteSerializer
     filterset_fields = ["workshop", "status", "mode"]
 
     def get_queryset(self):
@@ -500,20 +500,20 @@ class VoteViewSet(
     def permission_object(self, obj):
         return obj.workshop
 
-    @extend_schema(request=VoteOpenSerializer, responses={201: VoteSerializer})
+    @extend_schema(request=WorkshopVoteOpenSerializer, responses={201: WorkshopVoteSerializer})
     def create(self, request):
-        body = VoteOpenSerializer(data=request.data)
+        body = WorkshopVoteOpenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         workshop = _workshop_for(request, data.pop("workshop"), "workshops.change_workshop")
         vote = services.vote_open(workshop=workshop, user=request.user, **data)
-        return Response(VoteSerializer(vote).data, status=status.HTTP_201_CREATED)
+        return Response(WorkshopVoteSerializer(vote).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=VoteSerializer)
+    @extend_schema(request=None, responses=WorkshopVoteSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         vote = services.vote_close(vote=self.get_object(), user=request.user)
-        return Response(VoteSerializer(Vote.objects.get(pk=vote.pk)).data)
+        return Response(WorkshopVoteSerializer(Vote.objects.get(pk=vote.pk)).data)
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["get"])
@@ -542,7 +542,7 @@ class JoinView(APIView):
     authentication_classes = []
 
     @extend_schema(
-        request=JoinSerializer,
+        request=WorkshopJoinSerializer,
         responses={
             201: inline_serializer(
                 "Joined",
@@ -555,7 +555,7 @@ class JoinView(APIView):
         },
     )
     def post(self, request):
-        body = JoinSerializer(data=request.data)
+        body = WorkshopJoinSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         workshop = services.workshop_by_code(body.validated_data["code"])
         if workshop is None:
@@ -575,12 +575,12 @@ class BallotView(APIView):
     authentication_classes = []
 
     @extend_schema(
-        request=BallotSerializer,
+        request=WorkshopBallotSerializer,
         parameters=[DEVICE_PARAMETER],
         responses={201: inline_serializer("BallotStored", {"ballot": serializers.IntegerField()})},
     )
     def post(self, request):
-        body = BallotSerializer(data=request.data)
+        body = WorkshopBallotSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         vote = get_object_or_404(
             Vote.objects.select_related("workshop"), pk=body.validated_data["vote"]
@@ -605,12 +605,12 @@ class ParticipantCardView(APIView):
     authentication_classes = []
 
     @extend_schema(
-        request=ParticipantCardSerializer,
+        request=WorkshopParticipantCardSerializer,
         parameters=[DEVICE_PARAMETER],
-        responses={201: CardSerializer},
+        responses={201: WorkshopCardSerializer},
     )
     def post(self, request):
-        body = ParticipantCardSerializer(data=request.data)
+        body = WorkshopParticipantCardSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         workshop = services.workshop_by_code(data.pop("code"))
@@ -619,6 +619,6 @@ class ParticipantCardView(APIView):
         participant = _participant(request, workshop)
         card, created = services.card_create(workshop=workshop, participant=participant, **data)
         return Response(
-            CardSerializer(card).data,
+            WorkshopCardSerializer(card).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )

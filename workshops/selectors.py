@@ -46,6 +46,8 @@ def workshop_list(*, user, process: Process | None = None) -> QuerySet[Workshop]
     )
     if process is not None:
         qs = qs.filter(process=process)
+    if not getattr(user, "is_authenticated", False):
+        return qs.none().annotate(card_count=Count("cards"))
     if not getattr(user, "is_superuser", False):
         roles = roles_of(user)
         working = [
