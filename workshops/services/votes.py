@@ -63,26 +63,23 @@ def participant_join(*, workshop: Workshop, device_key: str, user=None) -> tuple
     if existing is not None:
         return existing, False
     user = user if getattr(user, "is_authenticated", False) else None
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                number = (
-                    Participant.objects.filter(workshop=workshop).aggregate(m=Max("number"))["m"]
-                    or 0
-                ) + 1
-                participant = Participant.objects.create(
-                    workshop=workshop,
-                    number=number,
-                    device_hash=hash_token(device_key),
-                    user=user,
-                )
-                return participant, True
-        except IntegrityError:
-            # Another device took the number, or this device/user joined in parallel.
-            existing = participant_for(workshop=workshop, device_key=device_key, user=user)
-            if existing is not None:
-                return existing, False
-    raise ValidationError(_("Joining failed because many people joined at once; try again."))
+    try:
+        with transaction.atomic():
+            # The workshop row hands out participant numbers one after another.
+            Workshop.objects.select_for_update().filter(pk=workshop.pk).first()
+            number = (
+                Participant.objects.filter(workshop=workshop).aggregate(m=Max("number"))["m"] or 0
+            ) + 1
+            participant = Participant.objects.create(
+                workshop=workshop, number=number, device_hash=hash_token(device_key), user=user
+            )
+            return participant, True
+    except IntegrityError:
+        # This device (or this person) joined in parallel: return that participant.
+        existing = participant_for(workshop=workshop, device_key=device_key, user=user)
+        if existing is not None:
+            return existing, False
+        raise
 
 
 def _vote_items(workshop: Workshop, cards: Iterable, clusters: Iterable) -> list[VoteItem]:
