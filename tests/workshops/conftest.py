@@ -83,3 +83,13 @@ def person(process):
 
 
 __all__ = ["UserFactory"]
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """The workshop tests read the English messages; test_german_messages checks German."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

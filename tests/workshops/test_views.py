@@ -458,3 +458,20 @@ def test_closing_a_workshop_asks_first(client, make_workshop, staff_user):
     client.post(url, {"to": "closed", "confirm": "1"})
     workshop.refresh_from_db()
     assert workshop.status == "closed"
+
+
+def test_german_messages(client, workshop, facilitator, settings):
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "de"
+    ideas = [
+        services.card_create(workshop=workshop, user=facilitator, text=t, column="ideas")[0]
+        for t in ("Eins", "Zwei")
+    ]
+    vote = services.vote_open(workshop=workshop, user=facilitator, title="Prio", cards=ideas)
+    client.post(reverse("workshops:join_with_code", args=[workshop.join_code]))
+    item = vote.items.first()
+    url = reverse("workshops:participant_vote", args=[workshop.join_code])
+    with translation.override("de"):
+        page = client.post(url, {f"dots-{item.pk}": 5}).content.decode()
+    assert "Höchstens 2 Punkte je Karte." in page and "Stimme abgeben" in page
