@@ -10,7 +10,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from participation.charts import bar_chart_svg
+from core.charts import bar_chart
+from core.numbers import localized
 
 from . import selectors
 from .charts import matrix_svg
@@ -22,9 +23,10 @@ def _vote_blocks(workshop: Workshop) -> list[dict]:
     for vote, items in selectors.vote_results(workshop=workshop):
         block = {"vote": vote, "items": items, "chart": "", "matrix": ""}
         if vote.mode == Vote.Mode.DOTS:
-            block["chart"] = bar_chart_svg(
+            block["chart"] = bar_chart(
                 [(f"{i.rank}. {i.label[:60]}", i.dots or 0) for i in items],
                 title=_("Dots per idea: %(title)s") % {"title": vote.title},
+                labels_above=True,
             )
         else:
             block["matrix"] = matrix_svg(
@@ -201,7 +203,9 @@ def protocol_docx(workshop: Workshop) -> bytes:
             cell.text = str(text)
         for item in block["items"]:
             values = [str(item.rank or ""), item.label] + (
-                [_num(item.impact), _num(item.feasibility)] if rating else [str(item.dots or 0)]
+                [localized(item.impact), localized(item.feasibility)]
+                if rating
+                else [str(item.dots or 0)]
             )
             for cell, text in zip(table.add_row().cells, values, strict=True):
                 cell.text = text
@@ -216,9 +220,3 @@ def protocol_docx(workshop: Workshop) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
-
-
-def _num(value) -> str:
-    from django.utils.formats import number_format
-
-    return "–" if value is None else number_format(round(value, 1), 1)

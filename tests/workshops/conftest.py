@@ -88,8 +88,10 @@ __all__ = ["UserFactory"]
 @pytest.fixture(autouse=True)
 def english(settings):
     """The workshop tests read the English messages; test_german_messages checks German."""
+    from django.core.cache import cache
     from django.utils import translation
 
+    cache.clear()  # rate-limit counters of earlier tests
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield

@@ -327,3 +327,15 @@ def test_accepting_beyond_capacity_is_refused(make_workshop, staff_user, process
     services.invitation_answer(invitation=first, accept=True)
     with pytest.raises(ValidationError, match="fully booked"):
         services.invitation_answer(invitation=second, accept=True)
+
+
+def test_participants_cannot_flood_the_queue(workshop, join, settings):
+    settings.WORKSHOP_PARTICIPANT_CARDS_PER_MINUTE = 2
+    participant = join()
+    for n in range(2):
+        services.card_create(
+            workshop=workshop, participant=participant, text=f"K{n}", column="ideas"
+        )
+    with pytest.raises(ValidationError, match="many cards"):
+        services.card_create(workshop=workshop, participant=participant, text="K3", column="ideas")
+    assert Card.objects.count() == 2

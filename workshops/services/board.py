@@ -8,11 +8,13 @@ Edits carry the card's ``version``; a write based on an older version is refused
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from core.ratelimit import exceeded
 from participation import services as pool
 from participation.models import TargetGroup
 from participation.services import _catalogue_ids, audit_log
@@ -145,6 +147,11 @@ def card_create(
             raise PermissionDenied(_("You did not join this workshop."))
         if workshop.status != Workshop.Status.RUNNING:
             raise ValidationError(_("Cards can be added while the workshop is running."))
+        limit = getattr(settings, "WORKSHOP_PARTICIPANT_CARDS_PER_MINUTE", 20)
+        if exceeded("workshop-card", str(participant.pk), limit, 60):
+            raise ValidationError(
+                _("You sent many cards in a short time. Please wait a minute and send it again.")
+            )
     else:
         require(user, "workshops.change_workshop", workshop)
         _check_editable(workshop)

@@ -5,11 +5,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.permissions import require_perm
 from participation.models import FieldOfAction, Process, ProcessMembership
 from participation.services import _catalogue_ids, _save, audit_log
 
@@ -38,8 +39,9 @@ def normalise_join_code(code: str) -> str:
 
 
 def require(user, perm: str, obj) -> None:
-    if user is not None and not user.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
+    """The permission check of every workshop service (``user=None``: a system task)."""
+    if user is not None:
+        require_perm(user, perm, obj)
 
 
 def _check_facilitators(process: Process, facilitators: Iterable) -> list:

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.spreadsheets import download
 from core.views import add_validation_error, form_page, require_perm
-from participation.exports import download
 from participation.models import Process
 from participation.selectors import process_list
 
