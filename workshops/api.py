@@ -525,7 +525,7 @@ class VoteViewSet(
 # --- participants (no account) ------------------------------------------------------------
 
 
-def _participant(request, workshop: Workshop) -> Participant:
+def _participant(request, workshop) -> Participant:
     participant = services.participant_for(
         workshop=workshop, device_key=request.META.get(DEVICE_HEADER, ""), user=None
     )
@@ -582,10 +582,8 @@ class BallotView(APIView):
     def post(self, request):
         body = WorkshopBallotSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        vote = get_object_or_404(
-            Vote.objects.select_related("workshop"), pk=body.validated_data["vote"]
-        )
-        participant = _participant(request, vote.workshop)
+        vote = get_object_or_404(Vote, pk=body.validated_data["vote"])
+        participant = _participant(request, vote.workshop_id)
         try:
             ballot = services.ballot_cast(
                 vote=vote,

@@ -236,7 +236,7 @@ def ballot_cast(
         raise PermissionDenied(_("You did not join this workshop."))
     if vote.status != Vote.Status.OPEN:
         raise ValidationError(_("This vote is closed."))
-    item_ids = set(VoteItem.objects.filter(vote=vote).values_list("pk", flat=True))
+    item_ids = set(VoteItem.objects.filter(vote_id=vote.pk).order_by().values_list("pk", flat=True))
     if vote.mode == Vote.Mode.DOTS:
         clean_dots = _check_dots(vote, dots or {}, item_ids)
         entries = [BallotEntry(item_id=i, dots=n) for i, n in clean_dots.items()]
@@ -251,9 +251,8 @@ def ballot_cast(
             # locks the row for update, so a ballot either commits before the close counts or
             # sees the closed status below.
             ballot = Ballot.objects.create(vote=vote, participant=participant)
-            if Vote.objects.filter(pk=vote.pk).values_list("status", flat=True).first() != (
-                Vote.Status.OPEN
-            ):
+            status = Vote.objects.filter(pk=vote.pk).order_by().values_list("status", flat=True)
+            if status.first() != Vote.Status.OPEN:
                 raise ValidationError(_("This vote is closed."))
             for entry in entries:
                 entry.ballot = ballot
