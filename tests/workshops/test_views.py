@@ -475,3 +475,13 @@ def test_german_messages(client, workshop, facilitator, settings):
     with translation.override("de"):
         page = client.post(url, {f"dots-{item.pk}": 5}).content.decode()
     assert "Höchstens 2 Punkte je Karte." in page and "Stimme abgeben" in page
+
+
+def test_admin_lists_only_the_users_workshops(client, workshop, foreign_staff, staff_user):
+    for user in (foreign_staff, staff_user):
+        user.is_staff = True
+        user.save()
+    client.force_login(foreign_staff)
+    assert workshop.title not in client.get("/admin/workshops/workshop/").content.decode()
+    client.force_login(staff_user)
+    assert workshop.title in client.get("/admin/workshops/workshop/").content.decode()
