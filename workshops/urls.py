@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("<int:pk>/briefing/", staff.briefing, name="briefing"),
     path("<int:pk>/briefing.pdf", staff.briefing_pdf, name="briefing_pdf"),
+    path("<int:pk>/briefing/questions/", staff.briefing_questions, name="briefing_questions"),
     path("<int:pk>/protocol/", staff.protocol_page, name="protocol"),
     path("<int:pk>/protocol/send/", staff.protocol_send, name="protocol_send"),
     path("<int:pk>/protocol.<str:fmt>", staff.protocol_export, name="protocol_export"),

@@ -485,3 +485,29 @@ def test_admin_lists_only_the_users_workshops(client, workshop, foreign_staff, s
     assert workshop.title not in client.get("/admin/workshops/workshop/").content.decode()
     client.force_login(staff_user)
     assert workshop.title in client.get("/admin/workshops/workshop/").content.decode()
+
+
+def test_staff_choose_the_survey_questions_of_the_briefing_pack(
+    client, workshop, staff_user, facilitator, process
+):
+    from surveys.models import QuestionTopic
+    from surveys.services import definition as defs
+    from tests.surveys.conftest import all_types_definition
+
+    survey = defs.survey_create_from_definition(
+        user=None, process=process, definition=all_types_definition(), status="open"
+    )
+    url = reverse("workshops:briefing_questions", args=[workshop.pk])
+    client.force_login(facilitator)
+    assert client.get(url).status_code == 403
+    client.force_login(staff_user)
+    page = client.get(url).content.decode()
+    assert f'name="q-{survey.pk}-lang"' in page
+    response = client.post(url, {f"q-{survey.pk}-lang": "1"})
+    assert response.status_code == 302
+    topic = QuestionTopic.objects.get(survey=survey, question="lang")
+    assert list(topic.fields_of_action.values_list("code", flat=True)) == ["education"]
+    briefing = client.get(reverse("workshops:briefing", args=[workshop.pk])).content.decode()
+    assert "results-question" in briefing  # the tagged question's figures (suppressed: n < 5)
+    client.post(url, {})
+    assert not QuestionTopic.objects.filter(survey=survey).exists()

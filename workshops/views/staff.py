@@ -4,6 +4,7 @@ briefing pack, protocol and photos."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.spreadsheets import download
 from core.views import add_validation_error, form_page, require_perm
-from participation.models import Process
+from participation.models import FieldOfAction, Process
 from participation.selectors import process_list
 
 from .. import protocol, selectors, services
@@ -266,7 +267,9 @@ def check_in_invitation(request, pk: int, invitation_pk: int):
 @login_required
 def briefing(request, pk: int):
     workshop = get_workshop(request, pk, "workshops.view_briefing")
-    return render(request, "workshops/briefing.html", protocol.briefing_context(workshop))
+    context = protocol.briefing_context(workshop)
+    context["can_manage"] = request.user.has_perm("workshops.manage_workshop", workshop)
+    return render(request, "workshops/briefing.html", context)
 
 
 @login_required
@@ -390,3 +393,69 @@ def photo_delete(request, pk: int, photo_pk: int):
     services.photo_delete(photo=photo, user=request.user)
     messages.success(request, _("The photo was deleted."))
     return redirect("workshops:photos", pk=workshop.pk)
+
+
+@login_required
+def briefing_questions(request, pk: int):
+    """Choose the survey questions whose figures the briefing pack shows for this workshop's
+    fields of action (project staff; the tag lives with the survey and serves every workshop
+    of the field)."""
+    from surveys.models import QuestionTopic, Survey
+    from surveys.results import reports
+    from surveys.results.services import question_topic_set
+    from surveys.structure import get as get_structure
+
+    workshop = get_workshop(request, pk, "workshops.manage_workshop")
+    fields = list(workshop.fields_of_action.all())
+    field_ids = {f.pk for f in fields}
+    surveys = Survey.objects.filter(
+        process=workshop.process, current_version__isnull=False
+    ).select_related("current_version")
+    topics = {
+        (t.survey_id, t.question): t
+        for t in QuestionTopic.objects.filter(survey__in=surveys).prefetch_related(
+            "fields_of_action"
+        )
+    }
+    blocks = []
+    for survey in surveys:
+        structure = get_structure(survey.current_version)
+        rows = []
+        for q in reports.answered_questions(structure):
+            topic = topics.get((survey.pk, q.code))
+            tagged = {f.pk for f in topic.fields_of_action.all()} if topic else set()
+            rows.append(
+                {
+                    "name": f"q-{survey.pk}-{q.code}",
+                    "code": q.code,
+                    "label": reports.question_label(q),
+                    "checked": bool(tagged & field_ids),
+                    "tagged": tagged,
+                }
+            )
+        blocks.append({"survey": survey, "rows": rows})
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                for block in blocks:
+                    for row in block["rows"]:
+                        wanted = request.POST.get(row["name"]) == "1"
+                        if wanted == row["checked"]:
+                            continue
+                        ids = row["tagged"] | field_ids if wanted else row["tagged"] - field_ids
+                        question_topic_set(
+                            survey=block["survey"],
+                            user=request.user,
+                            question=row["code"],
+                            fields_of_action=[f for f in FieldOfAction.objects.filter(pk__in=ids)],
+                        )
+        except ValidationError as error:
+            _error_message(request, error)
+        else:
+            messages.success(request, _("The survey questions of the briefing pack were saved."))
+            return redirect("workshops:briefing", pk=workshop.pk)
+    return render(
+        request,
+        "workshops/briefing_questions.html",
+        {"workshop": workshop, "blocks": blocks, "fields": fields},
+    )
