@@ -62,6 +62,8 @@
     li.querySelector(".text").textContent = card.text;
     var kind = li.querySelector(".badge.kind");
     if (kind) kind.textContent = kindLabels[card.kind] || card.kind;
+    var versionInput = li.querySelector("input[name=version]");
+    if (versionInput) versionInput.value = card.version;
     if (canEdit) li.setAttribute("draggable", "true");
     li.classList.remove("pending");
     return li;
@@ -201,6 +203,17 @@
     board.querySelectorAll(".wcard:not(.pending)").forEach(function (li) {
       if (!seen[li.dataset.id]) li.remove();
     });
+    if (state.vote) {
+      var ballots = document.getElementById("live-ballots");
+      if (ballots) ballots.textContent = state.vote.ballots;
+      state.vote.items.forEach(function (item) {
+        var cell = document.getElementById("live-item-" + item.id);
+        if (!cell) return;
+        if (state.vote.mode === "dots") { cell.textContent = item.dots; return; }
+        var f = function (v) { return v === null || v === undefined ? "–" : (Math.round(v * 10) / 10).toString(); };
+        cell.textContent = f(item.impact) + " / " + f(item.feasibility);
+      });
+    }
     var queued = state.cards.filter(function (c) { return c.status === "queued"; }).length;
     var badge = document.getElementById("queue-count");
     if (badge) badge.textContent = queued;

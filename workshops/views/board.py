@@ -64,11 +64,13 @@ def _board_context(request, workshop, forms: dict | None = None) -> dict:
             initial={"column": block.column.value}, auto_id=f"id_{block.column.value}_%s"
         )
         block.kinds = [(k.value, k.label) for k in services.board.COLUMN_KINDS[block.column]]
+    open_vote = workshop.votes.filter(status=Vote.Status.OPEN).first()
     return {
         "workshop": workshop,
         "columns": columns,
         "queue_count": selectors.queue(workshop=workshop).count(),
-        "open_vote": workshop.votes.filter(status=Vote.Status.OPEN).first(),
+        "open_vote": open_vote,
+        "vote_state": selectors.vote_state(open_vote) if open_vote else None,
         "can_edit": request.user.has_perm("workshops.change_workshop", workshop),
         "state_url": reverse("workshops:board_state", args=[workshop.pk]),
         "column_choices": Column.choices,
