@@ -4,7 +4,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Avg, Count, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -247,19 +247,32 @@ def ballot_cast(
         ]
     try:
         with transaction.atomic():
-            # Inserting the ballot takes a key-share lock on the vote row (foreign key); closing
-            # locks the row for update, so a ballot either commits before the close counts or
-            # sees the closed status below.
-            ballot = Ballot.objects.create(vote=vote, participant=participant)
-            status = Vote.objects.filter(pk=vote.pk).order_by().values_list("status", flat=True)
-            if status.first() != Vote.Status.OPEN:
+            if _vote_status_shared(vote.pk) != Vote.Status.OPEN:
                 raise ValidationError(_("This vote is closed."))
+            ballot = Ballot.objects.create(vote=vote, participant=participant)
             for entry in entries:
                 entry.ballot = ballot
             BallotEntry.objects.bulk_create(entries)
     except IntegrityError as exc:
         raise ValidationError(_("You have already voted.")) from exc
     return ballot
+
+
+def _vote_status_shared(vote_id: int) -> str | None:
+    """The vote's status, read under a lock that ballots share with each other but that
+    ``vote_close`` (FOR UPDATE) waits for: a ballot either commits before the close counts, or
+    reads the closed status. (The foreign key alone does not do this: Django's constraints are
+    checked at commit.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT status FROM {Vote._meta.db_table} WHERE id = %s FOR KEY SHARE",
+                [vote_id],
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None
+    # SQLite writes one transaction at a time; a plain read is enough there.
+    return Vote.objects.filter(pk=vote_id).order_by().values_list("status", flat=True).first()
 
 
 def live_counts(vote: Vote) -> dict[int, dict]:
