@@ -511,3 +511,16 @@ def test_staff_choose_the_survey_questions_of_the_briefing_pack(
     assert "results-question" in briefing  # the tagged question's figures (suppressed: n < 5)
     client.post(url, {})
     assert not QuestionTopic.objects.filter(survey=survey).exists()
+
+
+def test_removing_a_card_asks_first_and_never_redirects_elsewhere(client, workshop, facilitator):
+    card, _ = services.card_create(workshop=workshop, user=facilitator, text="Weg", column="ist")
+    client.force_login(facilitator)
+    url = reverse("workshops:card_reject", args=[workshop.pk, card.pk])
+    assert "Weg" in client.get(url).content.decode()
+    card.refresh_from_db()
+    assert card.status == "accepted"
+    response = client.post(url, {"confirm": "1", "version": 1, "next": "https://evil.example/"})
+    assert response.status_code == 302 and "evil" not in response["Location"]
+    card.refresh_from_db()
+    assert card.status == "rejected" and not Statement.objects.exists()

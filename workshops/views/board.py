@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -220,7 +221,10 @@ def card_reject(request, pk: int, card_pk: int):
             _error_message(request, error)
         else:
             messages.success(request, _("Card %(n)s was removed.") % {"n": card.number})
-        return redirect(request.POST.get("next") or _board_url(workshop))
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = _board_url(workshop)
+        return redirect(target)
     return render(
         request,
         "workshops/confirm.html",
