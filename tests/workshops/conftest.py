@@ -87,11 +87,15 @@ __all__ = ["UserFactory"]
 
 @pytest.fixture(autouse=True)
 def english(settings):
-    """The workshop tests read the English messages; test_german_messages checks German."""
+    """The workshop tests read the English messages; test_german_messages checks German.
+    The language active before is restored afterwards (requests of the test client activate
+    theirs in this thread), so later tests see the project's default again."""
     from django.core.cache import cache
     from django.utils import translation
 
     cache.clear()  # rate-limit counters of earlier tests
+    before = translation.get_language()
     settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+    translation.activate("en")
+    yield
+    translation.activate(before)
