@@ -145,7 +145,9 @@ def faults(transactional_db, tmp_path):
     app.conf.task_default_queue = queue
     app.conf.broker_url = broker.url(db_index)
     app.conf.broker_write_url = None
-    app._pool = None  # the web side's producer connections go through the proxy from now on
+    # The web side's producer connections go through the proxy from now on.
+    app._pool = None
+    app.amqp._producer_pool = None
     caches = {
         "default": {
             "BACKEND": "core.cache.FailSafeRedisCache",
@@ -159,16 +161,16 @@ def faults(transactional_db, tmp_path):
             yield {"broker": broker, "cache": cache, "worker": worker, "app": app}
     finally:
         worker.stop()
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # Fresh pools for the tests that follow (the proxy's connections die with it).
         app._pool = None
+        app.amqp._producer_pool = None
         for key, value in old.items():
             app.conf[key] = value
         broker.close()
         cache.close()
 
 
-def test_no_stored_response_is_lost_or_reported_as_an_error(faults, capsys):
+def test_no_stored_response_is_lost_or_reported_as_an_error(faults, capsys, monkeypatch):
     broker, cache, worker = faults["broker"], faults["cache"], faults["worker"]
     survey = defs.survey_create_from_definition(
         user=None, process=ProcessFactory(), definition=all_types_definition(), status="open"
@@ -196,6 +198,18 @@ def test_no_stored_response_is_lost_or_reported_as_an_error(faults, capsys):
         )
         return reply.status_code
 
+    from surveys.results import services as results_services
+
+    refusals = []
+    publish = results_services.results_drain_request
+
+    def counting_publish(*, version_id):
+        took = publish(version_id=version_id)
+        if not took:
+            refusals.append(version_id)
+        return took
+
+    monkeypatch.setattr(results_services, "results_drain_request", counting_publish)
     for i in range(SUBMISSIONS):
         # The faults, at fixed points of the stream.
         if i == 20:
@@ -230,6 +244,7 @@ def test_no_stored_response_is_lost_or_reported_as_an_error(faults, capsys):
         seen[client_id] = status
         time.sleep(0.05)
     submitted_at = time.monotonic()
+    broker_refusals = len(refusals)
 
     stored_ids = set(
         str(c)
@@ -261,6 +276,7 @@ def test_no_stored_response_is_lost_or_reported_as_an_error(faults, capsys):
         "stored": stored,
         "counted": counted,
         "errors_seen_for_stored": len(errors_for_stored),
+        "publishes_refused_by_the_broker": broker_refusals,
         "seconds_until_all_counted": round(counted_after, 1),
         "stream_seconds": round(submitted_at - started, 1),
         "worker_starts": worker.starts,
@@ -268,6 +284,7 @@ def test_no_stored_response_is_lost_or_reported_as_an_error(faults, capsys):
     }
     with capsys.disabled():
         print("\nfault test:", json.dumps(figures))
+    assert broker_refusals > 0, "the web side never met the unreachable broker"
     assert errors_for_stored == {}
     assert stored == SUBMISSIONS  # every submission was stored (the database never failed)
     assert counted == stored, figures
