@@ -568,9 +568,10 @@ def _read_survey(
             # The "please specify" text of an earlier choice question: folded into it.
             pending_other.pop(code)
             continue
-        if question["code"] in used:
-            # pyxform accepts the same name in different groups (two notes called "intro");
-            # codes are unique in a survey, so the later one is renamed.
+        if question["code"] in used and question["type"] == "display":
+            # pyxform accepts two notes of the same name in different groups ("intro");
+            # codes are unique in a survey, so the later note is renamed (it holds no
+            # answers, so no data depends on its name). Answered questions stay refused.
             n = 2
             while f"{code}_{n}" in used or f"{code}_{n}" in names:
                 n += 1
