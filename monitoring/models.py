@@ -276,6 +276,12 @@ class ImportRun(models.Model):
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     rejected = models.JSONField(_("rejected rows"), default=list, blank=True)
+    skipped = models.JSONField(
+        _("skipped rows"),
+        default=list,
+        blank=True,
+        help_text=_("Rows that are no raw values (derived comparisons), with the reason."),
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     computed_at = models.DateTimeField(_("indicators computed at"), null=True, blank=True)
 

@@ -20,7 +20,7 @@ import pandas as pd
 import yaml
 from django.utils.translation import gettext_noop
 
-from . import periods
+from . import genesis, periods
 
 COLUMNS = [
     "row",
@@ -56,7 +56,7 @@ VALUE_COLUMNS = ("value", "wert")
 SERIES_COLUMNS = ("series", "reihe", "merkmal", "kennzahl")
 UNIT_COLUMNS = ("units", "unit", "einheit")
 SEX_COLUMNS = ("geschlecht", "sex")
-AGE_COLUMNS = ("altersgruppe", "alter", "age", "age_group")
+AGE_COLUMNS = ("altersgruppe", "altersgruppen", "alter", "age", "age_group")
 TARGET_GROUP_COLUMNS = ("zielgruppe", "target_group", "target group")
 ROUNDING_COLUMNS = ("rundung", "rounded_to")
 SEX_VALUES = {
@@ -136,6 +136,9 @@ class Parsed:
     dimension_columns: list[str] = field(default_factory=list)
     column_values: dict[str, list[str]] = field(default_factory=dict)
     metadata: dict = field(default_factory=dict)
+    # GENESIS tables: the table code (the mapping is stored under it) and the series found
+    table_code: str = ""
+    series_info: list = field(default_factory=list)
 
 
 # --- small helpers -------------------------------------------------------------------------
@@ -246,6 +249,8 @@ def sniff_format(name: str, data: bytes) -> str:
     if name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
         return "xlsx"
     head = read_text(data[:4096]) if data else ""
+    if genesis.looks_like(head):
+        return "official"
     first = head.splitlines()[0] if head.splitlines() else ""
     if first.count(";") > first.count(","):
         return "official"
@@ -699,6 +704,8 @@ def parse_official(
     text = read_text(data)
     if not text.strip():
         raise ParseError(gettext_noop("The file is empty."))
+    if genesis.looks_like(text):
+        return parse_genesis(genesis.rows_from_csv(text), mapping=mapping)
     head = text.split("\n", 31)[:31]
     header_at = _locate_header([line.split(";") for line in head])
     start = sum(len(line) + 1 for line in head[:header_at])
@@ -749,4 +756,93 @@ def parse_xlsx(
         for row in sheet.iter_rows(values_only=True)
     ]
     book.close()
+    first = next((r for r in rows if any(str(c).strip() for c in r)), None)
+    if first and genesis.TABLE_CODE.match(str(first[0])):
+        numbered = [(n, [_plain(c) for c in row]) for n, row in enumerate(rows, start=1)]
+        end = next(
+            (i for i, (_n, r) in enumerate(numbered) if r and genesis.FOOTER.match(r[0])),
+            len(numbered),
+        )
+        return parse_genesis(numbered[:end], mapping=mapping)
     return _official_from_rows(rows, known_series=known_series, mapping=mapping, official=True)
+
+
+def parse_genesis(
+    rows: list[tuple[int, list]], *, mapping: dict[str, dict] | None = None
+) -> Parsed:
+    """A GENESIS table export (see ``monitoring.genesis``).
+
+    The mapping names each dimension's role like for other tables and may send a series (by
+    the label the mapping step shows: statistic – variable) to an existing series code
+    (``{"role": "series", "values": {"series": "bevoelkerung"}}``) or ignore it.
+    """
+    try:
+        table = genesis.read(rows)
+    except genesis.GenesisError as exc:
+        raise ParseError(exc.template, **exc.params) from exc
+    frame = table.frame
+    mapping = mapping or {}
+    dims = table.dimension_columns
+    roles = guess_roles(dims, table.column_values)
+    roles.update({k: v for k, v in mapping.items() if k in dims})
+    series_map: dict[str, str | None] = {}
+    for info in table.series:
+        spec = mapping.get(info.label) or {}
+        target = str((spec.get("values") or {}).get("series") or "").strip()
+        if spec.get("role") == "ignore":
+            series_map[info.code] = None
+        elif spec.get("role") == "series" and target:
+            series_map[info.code] = target
+    if series_map:
+        mapped = frame["__series"].map(lambda c: series_map.get(c, c))
+        frame = frame[mapped.notna()].assign(__series=mapped[mapped.notna()])
+        frame = frame.reset_index(drop=True)
+    if frame.empty:
+        raise ParseError(gettext_noop("The table has a header but no data rows."))
+    tidy, rejected, skipped = _tidy(
+        frame,
+        row_offset=0,
+        official=True,
+        series_of=frame["__series"].astype(str),
+        value_raw=frame["__value"].astype(str),
+        year_col="__period",
+        territory_col="__key",
+        unit_col="__unit",
+        comment_cols=[],
+        dim_cols=["__name", *dims],
+        mapping={"__name": {"role": "territory_name", "values": {}}, **roles},
+        rows=frame["__row"],
+    )
+    # rows repeat once per value column: report each line and reason once
+    rejected = _unique_rows(rejected)
+    return Parsed(
+        frame=tidy,
+        rejected=rejected,
+        skipped=table.skipped + _unique_rows(skipped),
+        rows_read=table.rows_read,
+        dimension_columns=dims,
+        column_values=table.column_values,
+        table_code=table.code,
+        series_info=[
+            info if info.code not in series_map else _remapped(info, series_map[info.code])
+            for info in table.series
+            if series_map.get(info.code, info.code) is not None
+        ],
+    )
+
+
+def _remapped(info, code: str):
+    return genesis.SeriesInfo(
+        code=code, name=info.name, unit=info.unit, statistic=info.statistic, label=info.label
+    )
+
+
+def _unique_rows(items: list[dict]) -> list[dict]:
+    seen: set[tuple] = set()
+    out = []
+    for item in items:
+        key = (item["row"], item["code"])
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out

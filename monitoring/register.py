@@ -24,6 +24,9 @@ from pathlib import Path
 from django.utils.translation import gettext_noop
 
 SHIPPED = Path(__file__).resolve().parent / "data" / "territories" / "gv-auszug.csv.gz"
+# Keys that left the register before the shipped edition and that official tables still list
+# (NRW keeps Aachen's keys from before the Städteregion of 2009), with their successors.
+SHIPPED_HISTORIC = SHIPPED.parent / "historic.csv"
 # The shipped extract is the edition of the 4th quarter 2020; like every quarterly edition it
 # carries the latest annual population figures, those of 31 December 2019.
 SHIPPED_REFERENCE_DATE = date(2019, 12, 31)
@@ -65,6 +68,7 @@ class RegisterRecord:
     name: str
     level: str  # land, regbez, other (region), kreis, verband, gemeinde
     parent_key: str | None
+    historic: bool = False
     population: int | None = None
     male: int | None = None
     female: int | None = None
@@ -264,6 +268,12 @@ def read(name: str, data: bytes) -> Register:
 def read_shipped() -> Register:
     register = read(SHIPPED.name, SHIPPED.read_bytes())
     register.reference_date = SHIPPED_REFERENCE_DATE
+    for line in SHIPPED_HISTORIC.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        key, name, level, parent, successor = (c.strip() for c in line.split(";"))
+        register.records.append(RegisterRecord(key, name, level, parent or None, historic=True))
+        register.successors[key] = successor
     return register
 
 

@@ -83,10 +83,17 @@ def territory_register_load(
                 old = existing.get(record.key)
                 if old is None:
                     new.append(
-                        (record.key, record.name[:200], record.level, parent_id, False, ref_text)
+                        (
+                            record.key,
+                            record.name[:200],
+                            record.level,
+                            parent_id,
+                            record.historic,
+                            None if record.historic else ref_text,
+                        )
                     )
                     continue
-                wanted = (record.name[:200], record.level, parent_id, False)
+                wanted = (record.name[:200], record.level, parent_id, record.historic)
                 if (old["name"], old["level"], old["parent_id"], old["historic"]) != wanted:
                     changed.append(
                         Territory(
@@ -94,8 +101,8 @@ def territory_register_load(
                             name=wanted[0],
                             level=wanted[1],
                             parent_id=wanted[2],
-                            historic=False,
-                            register_date=ref,
+                            historic=record.historic,
+                            register_date=None if record.historic else ref,
                         )
                     )
             if new:
@@ -108,8 +115,11 @@ def territory_register_load(
                 changed, ["name", "level", "parent_id", "historic", "register_date"], 2000
             )
             counts["updated"] = len(changed)
-        seen = {r.key for r in register.records}
+        seen = {r.key for r in register.records if not r.historic}
         lands = {r.key for r in register.records if r.level == "land"}
+        for key, successor in register.successors.items():
+            if key in ids and successor in ids:
+                Territory.objects.filter(key=key).update(historic=True, successor_id=ids[successor])
         if ref:
             Territory.objects.filter(key__in=seen).exclude(register_date=ref).update(
                 register_date=ref
@@ -127,11 +137,6 @@ def territory_register_load(
         if stale:
             Territory.objects.filter(id__in=stale).update(historic=True)
             counts["historic"] = len(stale)
-        for old_key, new_key in register.successors.items():
-            if old_key in ids and new_key in ids and old_key not in seen:
-                Territory.objects.filter(key=old_key).update(
-                    historic=True, successor_id=ids[new_key]
-                )
         if ref and population:
             counts.update(_population(register, ids, ref, source, m))
     return counts
