@@ -211,32 +211,38 @@ def read(rows: list[tuple[int, list]]) -> Table:
     # the header block, level by level
     levels = []
     for n, cells in stack:
-        values = _ffill([cells[j].strip() for j in value_cols])
+        raw = [cells[j].strip() for j in value_cols]
+        values = _ffill(raw)
         distinct = {v for v in values if v}
-        levels.append((n, values, distinct))
+        levels.append((n, values, distinct, sum(1 for v in raw if v)))
     column_period = [""] * len(value_cols)
     unit = [""] * len(value_cols)
     naming: list[list[str]] = []
     col_dims: list[tuple[str, list[str]]] = []
     pending_name = None
-    for index, (_n, values, distinct) in enumerate(levels):
+    for index, (_n, values, distinct, filled) in enumerate(levels):
         kind = _kind_of_values(values)
-        last = index == len(levels) - 1
-        if len(distinct) == 1 and next(iter(distinct)).lower() in TIME_LABELS:
+        constant = len(distinct) == 1
+        if constant and next(iter(distinct)).lower() in TIME_LABELS:
             continue
         if kind == "time":
             column_period = values
-        elif last and all(UNIT.match(v) for v in values if v):
+        elif index == len(levels) - 1 and all(UNIT.match(v) for v in values if v):
             unit = values
-        elif len(distinct) == 1 and index + 1 < len(levels) and len(levels[index + 1][2]) > 1:
-            # a label row naming the level below ("Geschlecht" above "männlich;weiblich")
-            pending_name = next(iter(distinct))
-            if _kind_of_values(levels[index + 1][1]) in ("other",):
+        elif constant:
+            below = levels[index + 1] if index + 1 < len(levels) else None
+            if (
+                below
+                and filled == 1 < len(value_cols)
+                and len(below[2]) > 1
+                and _kind_of_values(below[1]) in DIMENSION_NAMES
+            ):
+                # a label written once over the level below ("Geschlecht" over "männlich;…")
+                pending_name = next(iter(distinct))
+            else:
                 naming.append(values)
-                pending_name = None
-        elif kind in ("sex", "nationality", "age", "breakdown"):
-            name = pending_name or DIMENSION_NAMES[kind]
-            col_dims.append((name, values))
+        elif kind in DIMENSION_NAMES:
+            col_dims.append((pending_name or DIMENSION_NAMES[kind], values))
             pending_name = None
         else:
             naming.append(values)

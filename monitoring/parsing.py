@@ -79,6 +79,7 @@ SEX_VALUES = {
     "d": "d",
     "diverse": "d",
 }
+TOTALS = {"insgesamt", "zusammen", "gesamt", "total", "alle", "alle altersgruppen"}
 # Official table symbols (Zeichenerklärung): what the cell means and which flag it sets.
 SYMBOLS = {
     ".": ("suppressed", None),  # secret or unknown
@@ -423,7 +424,9 @@ def _tidy(
                 named_cols.append(column)
                 named_parts.append(values.where(mapped.isna(), ""))
         elif role == "age_group":
-            out["age_group"] = umap(values, lambda v, m=value_map: m.get(v, v))
+            out["age_group"] = umap(
+                values, lambda v, m=value_map: m.get(v, "" if v.lower() in TOTALS else v)
+            )
         else:
             named_cols.append(column)
             named_parts.append(values)

@@ -146,4 +146,7 @@ def derived_period(text) -> bool:
     pair = re.fullmatch(r"(\d{4})\s*/\s*(\d{2}|\d{4})", raw)
     if pair:
         return _school_year(int(pair.group(1)), pair.group(2)) is None
+    parts = re.split(r"\s+/\s+|\s+zu\s+|\s+vs\.?\s+", raw)
+    if len(parts) >= 2 and all(parse_period(p) for p in parts):
+        return True
     return bool(_DERIVED_WORDS.search(raw))

@@ -27,6 +27,8 @@ SHIPPED = Path(__file__).resolve().parent / "data" / "territories" / "gv-auszug.
 # Keys that left the register before the shipped edition and that official tables still list
 # (NRW keeps Aachen's keys from before the Städteregion of 2009), with their successors.
 SHIPPED_HISTORIC = SHIPPED.parent / "historic.csv"
+# Areas statistical offices publish under keys of their own (LSN: "Hannover, Umland").
+SHIPPED_STATISTICAL = SHIPPED.parent / "statistical.csv"
 # The shipped extract is the edition of the 4th quarter 2020; like every quarterly edition it
 # carries the latest annual population figures, those of 31 December 2019.
 SHIPPED_REFERENCE_DATE = date(2019, 12, 31)
@@ -274,6 +276,11 @@ def read_shipped() -> Register:
         key, name, level, parent, successor = (c.strip() for c in line.split(";"))
         register.records.append(RegisterRecord(key, name, level, parent or None, historic=True))
         register.successors[key] = successor
+    for line in SHIPPED_STATISTICAL.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        key, name, level, parent = (c.strip() for c in line.split(";"))
+        register.records.append(RegisterRecord(key, name, level, parent or None))
     return register
 
 

@@ -77,7 +77,8 @@ def group_problems(items: list[dict]) -> list[dict]:
                 "examples": [],
             }
         group["count"] += 1
-        if len(group["examples"]) < EXAMPLES_PER_GROUP:
+        rows = {e["row"] for e in group["examples"]}
+        if len(group["examples"]) < EXAMPLES_PER_GROUP and item.get("row", 0) not in rows:
             group["examples"].append({"row": item.get("row", 0), "reason": item.get("reason", "")})
     return sorted(groups.values(), key=lambda g: (g["file"], -g["count"]))
 
