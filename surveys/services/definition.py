@@ -103,7 +103,7 @@ def texts(value: Any, field: str, default_language: str = "de") -> dict:
         raise ValidationError(
             {field: [_('Expected a text per language, e.g. {"de": "…", "en": "…"}.')]}
         )
-    unknown = sorted(set(value) - set(SURVEY_LANGUAGES))
+    unknown = sorted(code for code in value if code not in SURVEY_LANGUAGES)
     if unknown:
         raise ValidationError(
             {field: [_("Unknown language code(s): %(codes)s.") % {"codes": ", ".join(unknown)}]}
@@ -316,15 +316,20 @@ def _survey_data(data: dict, default_language: str) -> dict:
         if isinstance(languages, str):
             languages = [code.strip() for code in languages.split(",") if code.strip()]
         unknown = [code for code in languages if code not in SURVEY_LANGUAGES]
-        if not languages or unknown:
+        if unknown:
             raise ValidationError(
                 {
                     "languages": [
-                        _("Choose at least one language from: %(known)s.")
-                        % {"known": ", ".join(SURVEY_LANGUAGES)}
+                        _(
+                            "Unknown language code(s): %(codes)s. Use CLDR codes such as de, "
+                            "en, sv, sr-Latn, fa-AF (Dari) or ckb (Sorani Kurdish)."
+                        )
+                        % {"codes": ", ".join(str(c) for c in unknown)}
                     ]
                 }
             )
+        if not languages:
+            raise ValidationError({"languages": [_("Choose at least one language.")]})
         clean["languages"] = list(dict.fromkeys(languages))
     return clean
 
