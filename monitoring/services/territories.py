@@ -23,7 +23,7 @@ from .. import register as reg
 
 POPULATION_SERIES = "gv_bevoelkerung"
 ROOT_KEY = "DG"
-LEVEL_ORDER = ["land", "regbez", "other", "kreis", "verband", "gemeinde"]
+LEVEL_ORDER = ["land", "regbez", "kreis", "verband", "gemeinde", "other"]
 TOTAL_CELL = "tg=|sex=|age="
 
 
@@ -235,4 +235,9 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
     names = ", ".join(quote(c) for c in columns)
     placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES {placeholders}", rows)
+        if connection.vendor == "sqlite":
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES {placeholders}", rows)
+            return
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
