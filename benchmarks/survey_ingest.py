@@ -97,7 +97,7 @@ def prepare(count: int) -> tuple[str, list[bytes], int]:
     while len(bodies) < count:
         answers = {}
         for qdef in structure.questions.values():
-            if qdef.type != "display":
+            if qdef.qtype.answered:
                 answers[qdef.code] = surveys_demo._random_answer(rng, qdef)
         language = rng.choice(survey.languages)
         cleaned, errors, _state = validate_answers(structure, answers, language=language)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import random
 import uuid
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from .models import Answer, Invitation, Response, Survey
+from .question_types.base import SampleTexts
 from .services import definition as defs
 from .services import invitations as inv_services
 from .services import responses as resp_services
@@ -1201,42 +1203,18 @@ COMMENTS = [
 ]
 
 
+SAMPLE_TEXTS = SampleTexts(
+    long=tuple(COMMENTS), matching=("33330", "33332", "33378", "33428", "33790")
+)
+
+
 def _random_answer(rng: random.Random, qdef) -> object:
-    t_ = qdef.type
-    codes = [c.code for c in qdef.choices]
-    if t_ == "single":
-        return rng.choice(codes + (["dont_know"] if qdef.allow_dont_know else []))
-    if t_ == "multiple":
-        return rng.sample(codes, rng.randint(1, min(3, len(codes))))
-    if t_ == "yes_no":
-        return rng.choice(["yes", "no"])
-    if t_ == "rating":
-        if qdef.allow_dont_know and rng.random() < 0.07:
-            return "dont_know"
-        return rng.choice(qdef.scale)
-    if t_ == "matrix":
-        return {row: rng.choice(codes) for row in qdef.row_codes}
-    if t_ == "ranking":
-        return rng.sample(codes, len(codes))
-    if t_ == "integer":
-        low = int(qdef.min_value or 0)
-        high = int(qdef.max_value if qdef.max_value is not None else 100)
-        if qdef.code == "arrival_year":
-            low = 1970
-        if qdef.code == "household_size":
-            high = 7
-        return rng.randint(low, min(high, low + 60))
-    if t_ == "decimal":
-        return round(rng.uniform(qdef.min_value or 0, qdef.max_value or 100), 1)
-    if t_ == "text":
-        if qdef.pattern:
-            return rng.choice(["33330", "33332", "33378", "33428", "33790"])
-        return rng.choice(["Beratung", "Leitung", "Sozialarbeit", "Koordination"])
-    if t_ == "long_text":
-        return rng.choice(COMMENTS) if rng.random() < 0.4 else ""
-    if t_ == "date":
-        return (timezone.localdate() - timedelta(days=rng.randint(200, 4000))).isoformat()
-    return None
+    """A random answer its question type accepts, within the demo's plausible ranges."""
+    if qdef.code == "arrival_year":
+        qdef = replace(qdef, min_value=1970)
+    if qdef.code == "household_size":
+        qdef = replace(qdef, max_value=7)
+    return qdef.qtype.sample_answer(qdef, rng, SAMPLE_TEXTS)
 
 
 def _generate(
@@ -1255,7 +1233,7 @@ def _generate(
         language = rng.choice(languages)
         answers = {}
         for qdef in structure.questions.values():
-            if qdef.type == "display" or (not qdef.required and rng.random() < 0.12):
+            if not qdef.qtype.answered or (not qdef.required and rng.random() < 0.12):
                 continue
             answers[qdef.code] = _random_answer(rng, qdef)
             if qdef.allow_other and isinstance(answers[qdef.code], list) and rng.random() < 0.1:

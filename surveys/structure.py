@@ -18,9 +18,7 @@ from threading import Lock
 
 from . import expressions
 from .models import Choice, Question, Section, SurveyVersion
-
-CHOICE_TYPES = {Question.Type.SINGLE, Question.Type.MULTIPLE, Question.Type.RANKING}
-ANSWERED_TYPES = set(Question.Type.values) - {Question.Type.DISPLAY}
+from .question_types import QuestionType, question_type
 
 
 @dataclass(frozen=True)
@@ -61,6 +59,11 @@ class QuestionDef:
     is_target_group_question: bool
     choices: tuple[ChoiceDef, ...] = ()
     rows: tuple[ChoiceDef, ...] = ()
+
+    @property
+    def qtype(self) -> QuestionType:
+        """What the question's type means (``surveys.question_types``)."""
+        return question_type(self.type)
 
     @property
     def choice_codes(self) -> frozenset[str]:

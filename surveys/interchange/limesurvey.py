@@ -4,7 +4,9 @@ Both layouts are read: the older one (LimeSurvey 2/3) repeats every group, quest
 row once per language with the text inline; the newer one (LimeSurvey 4 and later) has one row
 per item and the texts in ``group_l10ns``, ``question_l10ns`` and ``answer_l10ns``.
 
-Question types (LimeSurvey's one-letter codes) map as follows; everything else is reported:
+Question types (LimeSurvey's one-letter codes) map as follows (each question type reads its own:
+``limesurvey_types`` and ``limesurvey_read`` in ``surveys.question_types``); everything else is
+reported:
 
 =====================  =====================================================================
 ``L`` ``!`` ``O``      single choice (``!`` as dropdown; ``O``'s comment is not imported)
@@ -37,8 +39,10 @@ from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, override
+from django.utils.translation import override
 
+from ..question_types import for_limesurvey, question_type
+from ..question_types.base import LsQuestion
 from . import NotASurvey, ParsedSurvey, check_conditions, fix_choice_codes, resolve_language
 
 
@@ -322,17 +326,6 @@ def _labels(pairs: list[tuple[str, str]], languages: list[str]) -> list[dict]:
     return items
 
 
-YES_NO_UNCERTAIN = [
-    ("Y", gettext_noop("Yes")),
-    ("N", gettext_noop("No")),
-    ("U", gettext_noop("Uncertain")),
-]
-INCREASE_SAME_DECREASE = [
-    ("I", gettext_noop("Increase")),
-    ("S", gettext_noop("Same")),
-    ("D", gettext_noop("Decrease")),
-]
-GENDER = [("F", gettext_noop("Female")), ("M", gettext_noop("Male"))]
 UNSUPPORTED = {
     ":": "array (numbers)",
     ";": "array (texts)",
@@ -377,70 +370,29 @@ def _question(
         parsed.warn(code, _("Soft mandatory was imported as optional."))
     if attrs.get("random_order") == "1":
         question["randomize_choices"] = True
-    other = row.get("other") == "Y"
-    if ls_type in ("L", "!", "O"):
-        question.update(type="single", choices=choice_list(row["qid"]))
-        if ls_type == "!":
-            question["widget"] = "dropdown"
-        if ls_type == "O":
-            parsed.warn(code, _("The comment field of the list was not imported."))
-        question["allow_other"] = other
-    elif ls_type in ("M", "P"):
-        question.update(type="multiple", choices=sub_list(row["qid"]), allow_other=other)
-        if ls_type == "P":
-            parsed.warn(code, _("The comment fields of the options were not imported."))
-    elif ls_type == "Y":
-        question["type"] = "yes_no"
-    elif ls_type == "G":
-        question.update(type="single", choices=_labels(GENDER, languages))
-    elif ls_type == "5":
-        question.update(type="rating", scale_min=1, scale_max=5)
-    elif ls_type in ("A", "B", "C", "E", "F", "H", "1"):
-        if ls_type == "A":
-            scale = [{"code": f"v{n}", "label": {default: str(n)}} for n in range(1, 6)]
-        elif ls_type == "B":
-            scale = [{"code": f"v{n}", "label": {default: str(n)}} for n in range(1, 11)]
-        elif ls_type == "C":
-            scale = _labels(YES_NO_UNCERTAIN, languages)
-        elif ls_type == "E":
-            scale = _labels(INCREASE_SAME_DECREASE, languages)
-        else:
-            scale = choice_list(row["qid"], "0")
-        if ls_type == "H":
-            parsed.warn(code, _("The array by column was imported as a matrix with rows."))
-        if ls_type == "1":
-            parsed.warn(code, _("Only the first scale of the dual-scale array was imported."))
-        question.update(type="matrix", rows=sub_list(row["qid"], "0"), choices=scale)
-    elif ls_type == "R":
-        question.update(type="ranking", choices=choice_list(row["qid"]))
-    elif ls_type == "N":
-        question["type"] = "integer" if attrs.get("num_value_int_only") == "1" else "decimal"
-        question["min_value"] = _number(attrs.get("min_num_value_n"))
-        question["max_value"] = _number(attrs.get("max_num_value_n"))
-        if (
-            question["min_value"] is not None
-            and question["max_value"] is not None
-            and question["max_value"] < question["min_value"]
-        ):
-            parsed.warn(code, _("The range was not imported: its maximum is below its minimum."))
-            question["min_value"] = question["max_value"] = None
-    elif ls_type == "S":
-        question["type"] = "text"
-    elif ls_type in ("T", "U"):
-        question["type"] = "long_text"
-    elif ls_type == "D":
-        question["type"] = "date"
-    elif ls_type == "X":
-        question.update(type="display", required=False)
-    else:
+    ls = LsQuestion(
+        ls_type=ls_type,
+        row=row,
+        attrs=attrs,
+        choice_list=choice_list,
+        sub_list=sub_list,
+        default=default,
+        languages=languages,
+        labels=lambda pairs: _labels(pairs, languages),
+        warn=lambda message: parsed.warn(code, message),
+        number=_number,
+        int_value=_int,
+    )
+    qtype = for_limesurvey(ls)
+    if qtype is None:
         parsed.warn(
             code,
             _("The LimeSurvey question type %(type)s is not known; the question was skipped.")
             % {"type": ls_type},
         )
         return None
-    if ls_type in ("S", "T", "U") and _int(attrs.get("maximum_chars"), 0) > 0:
-        question["max_length"] = _int(attrs["maximum_chars"])
+    question["type"] = qtype.kind
+    qtype.limesurvey_read(question, ls)
     if attrs.get("em_validation_q"):
         parsed.warn(
             code,
@@ -449,10 +401,10 @@ def _question(
         )
     if attrs.get("hidden") == "1":
         parsed.warn(code, _("The question was hidden in LimeSurvey; it is imported as visible."))
-    if question.get("type") in ("single", "multiple", "ranking") and not question.get("choices"):
+    if qtype.needs_choices and not question.get("choices"):
         parsed.warn(code, _("The question has no answer options; it was skipped."))
         return None
-    if question.get("type") == "matrix" and (not question["rows"] or not question["choices"]):
+    if qtype.needs_rows and (not question["rows"] or not question["choices"]):
         parsed.warn(code, _("The array has no rows or no answer options; it was skipped."))
         return None
     return question
@@ -474,7 +426,7 @@ class _Context:
 
     def add(self, question: dict) -> None:
         self.types[question["code"]] = question["type"]
-        if question["type"] == "multiple":
+        if question_type(question["type"]).limesurvey_option_names:
             for choice in question.get("choices", []):
                 self.options[f"{question['code']}_{choice['code']}"] = (
                     question["code"],
@@ -622,8 +574,7 @@ class _Translator:
         raise Untranslatable(_("texts with both kinds of quotes are not supported"))
 
     def value_for(self, question: tuple, value: str) -> str:
-        if question[2] == "yes_no":
-            value = {"Y": "yes", "N": "no"}.get(value, value)
+        value = question_type(question[2]).limesurvey_value(value)
         if value == "-oth-":
             value = "other"
         return value

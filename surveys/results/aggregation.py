@@ -39,7 +39,7 @@ COMPACT_AFTER_ROWS = 200_000
 
 def spec_for(version: SurveyVersion) -> C.Spec:
     structure = get_structure(version)
-    types = {code: q.type for code, q in structure.questions.items() if q.type != "display"}
+    types = {code: q.type for code, q in structure.questions.items() if q.qtype.answered}
     breakdowns: dict[str, str | None] = {}
     tg_question = structure.target_group_question
     survey = version.survey
@@ -48,7 +48,7 @@ def spec_for(version: SurveyVersion) -> C.Spec:
     ):
         breakdowns[C.TARGET_GROUP] = None
     for code, q in structure.questions.items():
-        if q.type in C.BREAKDOWN_TYPES:
+        if q.qtype.breakdown:
             breakdowns[f"q:{code}"] = code
     return C.Spec(
         types=types,

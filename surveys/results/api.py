@@ -91,7 +91,7 @@ class QuestionResultView(APIView):
         version_obj = get_object_or_404(SurveyVersion, survey=survey, number=version)
         structure = get_structure(version_obj)
         q = structure.questions.get(code)
-        if q is None or q.type == "display":
+        if q is None or not q.qtype.answered:
             raise Http404(_("Unknown question."))
         by = request.query_params.get("by", "")
         if by and by not in {b.name for b in reports.breakdowns(version_obj, structure)}:

@@ -16,7 +16,9 @@ A *cell* is ``(question, breakdown, group, metric, row, key)`` with a count. Met
 Each cell is counted for all respondents (breakdown ``""``) and once per breakdown, in the
 respondent's group (``""`` when the respondent has none). ``response_cells`` is the
 per-response path (the incremental update); ``frame_cells`` is the vectorised path (the
-rebuild). ``tests/surveys/test_results_aggregation.py`` proves they agree.
+rebuild). ``tests/surveys/test_results_aggregation.py`` proves they agree. Which cells an
+answer row makes is its question type's ``response_cells`` / ``frame_cells``
+(``surveys.question_types``).
 """
 
 from __future__ import annotations
@@ -27,19 +29,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-CHOICE_METRIC_TYPES = {"single", "multiple", "yes_no"}
-NUMBER_TYPES = {"rating", "integer", "decimal"}
-TEXT_TYPES = {"text", "long_text"}
-BREAKDOWN_TYPES = {"single", "yes_no"}
+from ..question_types import REGISTRY, kinds
+from ..question_types.base import num_key
+
+BREAKDOWN_TYPES = kinds(breakdown=True)
 TARGET_GROUP = "tg"
-
-
-def num_key(value: float) -> str:
-    """The stored key of a number: integers without a decimal point, others as ``repr``."""
-    value = float(value)
-    if value.is_integer():
-        return str(int(value))
-    return repr(value)
 
 
 @dataclass(frozen=True)
@@ -70,30 +64,15 @@ def _question_cells(spec: Spec, rows: list[AnswerRow]) -> list[tuple[str, str, s
     """(question, metric, row, key) of one response's answers, before breakdowns."""
     out: list[tuple[str, str, str, str]] = []
     seen_q: set[str] = set()
-    seen_matrix_rows: set[tuple[str, str]] = set()
+    seen_rows: set[tuple[str, str]] = set()
     for a in rows:
-        qtype = spec.types.get(a.question)
-        if qtype is None or qtype == "display":
+        qtype = REGISTRY.get(spec.types.get(a.question))
+        if qtype is None or not qtype.answered:
             continue
         if a.question not in seen_q:
             seen_q.add(a.question)
             out.append((a.question, "n", "", ""))
-        if qtype in CHOICE_METRIC_TYPES:
-            out.append((a.question, "c", "", a.choice))
-        elif qtype in NUMBER_TYPES:
-            if a.number is None:
-                out.append((a.question, "c", "", a.choice))
-            else:
-                out.append((a.question, "v", "", num_key(a.number)))
-        elif qtype == "matrix":
-            if (a.question, a.row) not in seen_matrix_rows:
-                seen_matrix_rows.add((a.question, a.row))
-                out.append((a.question, "n", a.row, ""))
-            out.append((a.question, "c", a.row, a.choice))
-        elif qtype == "ranking":
-            out.append((a.question, "r", a.choice, num_key(a.number or 0)))
-        elif qtype == "date" and a.date:
-            out.append((a.question, "m", "", a.date[:7]))
+        out.extend((a.question, *cell) for cell in qtype.response_cells(a, seen_rows))
     return out
 
 
@@ -215,6 +194,56 @@ def _cat(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     return codes.astype(np.int64), [str(u) for u in uniques]
 
 
+class _Frame:
+    """One chunk's answer rows as integer codes, and the cells the question types add to it.
+
+    A question type's ``frame_cells(frame, mask)`` adds the cells of its rows ``mask`` with
+    ``add`` and the code pairs below ((codes, vocabulary) per row)."""
+
+    def __init__(self, answers: pd.DataFrame, keep: np.ndarray, qc, qv, pos_all, acc: _Cells):
+        self.qc, self.qv, self.pos_all, self.acc = qc, qv, pos_all, acc
+        rc, self.rv = _cat(answers["row"])
+        cc, self.cv = _cat(answers["choice"])
+        dc, dv = _cat(answers["date"])
+        self.rc, self.cc, self.dc, self.dv = rc[keep], cc[keep], dc[keep], dv
+        self.numbers = answers["number"].to_numpy(dtype=float)[keep]
+        self.has_number = ~np.isnan(self.numbers)
+        rid = answers["response_id"].to_numpy(dtype=np.int64)[keep]
+        self.key = rid * (len(qv) + 1) + qc  # one per (response, question)
+
+    def add(self, mask, metric: str, rows, keys) -> None:
+        self.acc.add(self.pos_all[mask], (self.qc[mask], self.qv), metric, rows, keys)
+
+    def no_rows(self, mask):
+        return _const(int(mask.sum()))
+
+    no_keys = no_rows
+
+    def choices(self, mask):
+        return self.cc[mask], self.cv
+
+    def rows(self, mask):
+        return self.rc[mask], self.rv
+
+    def number_keys(self, mask):
+        return _mapped(pd.Series(self.numbers[mask]), num_key)
+
+    def rank_keys(self, mask):
+        return _mapped(pd.Series(np.nan_to_num(self.numbers[mask], nan=0.0)), num_key)
+
+    def duplicated_rows(self, mask) -> np.ndarray:
+        """Whether an answer row repeats an earlier (response, question, row) of ``mask``."""
+        row_key = self.key * (len(self.rv) + 1) + self.rc
+        return pd.Series(np.where(mask, row_key, -1)).duplicated().to_numpy()
+
+    def add_months(self, mask) -> None:
+        """Respondents per month ``YYYY-MM`` of the dates of ``mask``."""
+        months, vocab = pd.factorize(pd.Series([d[:7] for d in self.dv] + [""]), sort=False)
+        months = months.astype(np.int64)
+        m = mask & (months[self.dc] != months[-1])
+        self.add(m, "m", self.no_rows(m), (months[self.dc[m]], list(vocab)))
+
+
 def frame_cells(spec: Spec, answers: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
     """All cells of a set of complete responses (one chunk) as a DataFrame of ``CELL_COLUMNS``.
 
@@ -236,44 +265,15 @@ def frame_cells(spec: Spec, answers: pd.DataFrame, responses: pd.DataFrame) -> p
     keep = qt >= 0
     qc, qt = qc[keep], qt[keep]
     rid = answers["response_id"].to_numpy(dtype=np.int64)[keep]
-    rc, rv = _cat(answers["row"])
-    cc, cv = _cat(answers["choice"])
-    dc, dv = _cat(answers["date"])
-    rc, cc, dc = rc[keep], cc[keep], dc[keep]
-    numbers = answers["number"].to_numpy(dtype=float)[keep]
-    has_number = ~np.isnan(numbers)
     pos_all = order[np.searchsorted(sorted_rids, rid)]
     acc = _Cells()
-
-    def is_type(*names):
-        ids = [type_names.index(n) for n in names if n in type_names]
-        return np.isin(qt, ids) if ids else np.zeros(len(qt), dtype=bool)
-
-    def zeros(mask):
-        return _const(int(mask.sum()))
+    frame = _Frame(answers, keep, qc, qv, pos_all, acc)
 
     # answered questions (n)
-    key = rid * (len(qv) + 1) + qc
-    first = ~pd.Series(key).duplicated().to_numpy()
-    acc.add(pos_all[first], (qc[first], qv), "n", zeros(first), zeros(first))
-    numeric = is_type(*NUMBER_TYPES)
-    m = is_type(*CHOICE_METRIC_TYPES) | (numeric & ~has_number)
-    acc.add(pos_all[m], (qc[m], qv), "c", zeros(m), (cc[m], cv))
-    m = numeric & has_number
-    acc.add(pos_all[m], (qc[m], qv), "v", zeros(m), _mapped(pd.Series(numbers[m]), num_key))
-    matrix = is_type("matrix")
-    mkey = key * (len(rv) + 1) + rc
-    m = matrix & ~pd.Series(np.where(matrix, mkey, -1)).duplicated().to_numpy()
-    acc.add(pos_all[m], (qc[m], qv), "n", (rc[m], rv), zeros(m))
-    m = matrix
-    acc.add(pos_all[m], (qc[m], qv), "c", (rc[m], rv), (cc[m], cv))
-    m = is_type("ranking")
-    ranks = pd.Series(np.nan_to_num(numbers[m], nan=0.0))
-    acc.add(pos_all[m], (qc[m], qv), "r", (cc[m], cv), _mapped(ranks, num_key))
-    month_codes, month_vocab = pd.factorize(pd.Series([d[:7] for d in dv] + [""]), sort=False)
-    month_codes = month_codes.astype(np.int64)
-    m = is_type("date") & (month_codes[dc] != month_codes[-1])
-    acc.add(pos_all[m], (qc[m], qv), "m", zeros(m), (month_codes[dc[m]], list(month_vocab)))
+    first = ~pd.Series(frame.key).duplicated().to_numpy()
+    frame.add(first, "n", frame.no_rows(first), frame.no_keys(first))
+    for index, kind in enumerate(type_names):
+        REGISTRY[kind].frame_cells(frame, qt == index)
     n_resp = len(rids)
     everyone = np.arange(n_resp, dtype=np.int64)
     acc.add(everyone, _const(n_resp), "resp", _const(n_resp), _const(n_resp))
@@ -318,4 +318,4 @@ def add_cells(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 def spec_types() -> set[str]:
     """Question types that are counted (all but display texts)."""
-    return CHOICE_METRIC_TYPES | NUMBER_TYPES | TEXT_TYPES | {"matrix", "ranking", "date"}
+    return set(kinds(answered=True))

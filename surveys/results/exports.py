@@ -17,7 +17,7 @@ import io
 import os
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 from django.conf import settings
@@ -32,6 +32,8 @@ from core.numbers import localized
 from core.spreadsheets import csv_writer, safe_row
 
 from ..models import Answer, Response, Survey
+from ..question_types import QuestionType
+from ..question_types.base import Column
 from ..structure import Structure
 from ..structure import get as get_structure
 from . import reports
@@ -41,20 +43,13 @@ CHUNK = 5000
 
 
 @dataclass
-class Column:
-    name: str
-    label: str
-    kind: str  # "text" | "number"
-    value_labels: dict = field(default_factory=dict)  # code -> label (choices)
-
-
-@dataclass
 class Layout:
     columns: list[Column]
     index: dict[str, int]
     # question id -> (type, code)
-    questions: dict[int, tuple[str, str]]
-    multiple: dict[str, list[str]]  # code -> its choice column names
+    questions: dict[int, tuple[QuestionType, str]]
+    # question code -> its columns that hold 0 rather than nothing once it was answered
+    zero_when_answered: dict[str, list[str]]
 
 
 def _meta_columns(survey: Survey) -> list[Column]:
@@ -75,57 +70,28 @@ def _meta_columns(survey: Survey) -> list[Column]:
 
 def layout(survey: Survey, structure: Structure) -> Layout:
     columns = _meta_columns(survey)
-    multiple: dict[str, list[str]] = {}
+    zero_when_answered: dict[str, list[str]] = {}
     for q in reports.answered_questions(structure):
-        text = reports.question_label(q)
-        labels = reports.choice_labels(q)
-        codes = reports.choice_codes(q)
-        vlabels = {c: labels.get(c, c) for c in codes}
-        if q.type in ("single", "yes_no"):
-            columns.append(Column(q.code, text, "text", vlabels))
-            if q.allow_other:
-                columns.append(Column(f"{q.code}_other", f"{text}: {_('Other')}", "text"))
-        elif q.type == "multiple":
-            names = []
-            for c in q.choices:
-                name = f"{q.code}_{c.code}"
-                names.append(name)
-                columns.append(Column(name, f"{text}: {labels[c.code]}", "number"))
-            if q.allow_other:
-                names.append(f"{q.code}_other_selected")
-                columns.append(
-                    Column(f"{q.code}_other_selected", f"{text}: {_('Other')}", "number")
-                )
-                columns.append(Column(f"{q.code}_other", f"{text}: {_('Other')}", "text"))
-            multiple[q.code] = names
-        elif q.type == "matrix":
-            for r in q.rows:
-                columns.append(
-                    Column(
-                        f"{q.code}_{r.code}", f"{text}: {reports._label(r.label)}", "text", vlabels
-                    )
-                )
-        elif q.type == "ranking":
-            for c in q.choices:
-                columns.append(
-                    Column(
-                        f"{q.code}_{c.code}", f"{text}: {labels[c.code]} ({_('rank')})", "number"
-                    )
-                )
-        elif q.type in ("rating", "integer", "decimal"):
-            extra = {"dont_know": labels["dont_know"]} if q.allow_dont_know else {}
-            columns.append(Column(q.code, text, "number", extra))
-        else:
-            columns.append(Column(q.code, text, "text"))
+        own = q.qtype.export_columns(
+            q,
+            reports.question_label(q),
+            reports.choice_labels(q),
+            reports.choice_codes(q),
+            reports._label,
+        )
+        columns += own
+        zeros = [c.name for c in own if c.zero_when_answered]
+        if zeros:
+            zero_when_answered[q.code] = zeros
     questions = {}
     for version in survey.versions.all():
         for q in get_structure(version).questions.values():
-            questions[q.id] = (q.type, q.code)
+            questions[q.id] = (q.qtype, q.code)
     return Layout(
         columns=columns,
         index={c.name: i for i, c in enumerate(columns)},
         questions=questions,
-        multiple=multiple,
+        zero_when_answered=zero_when_answered,
     )
 
 
@@ -153,13 +119,6 @@ def _answers_sql(lo: int, hi: int, survey_id: int) -> str:
     )
 
 
-def _number(value):
-    if value is None or value != value:  # NaN
-        return None
-    value = float(value)
-    return int(value) if value.is_integer() else value
-
-
 def iter_rows(survey: Survey, lay: Layout, *, labels: bool, progress=None) -> Iterator[list]:
     """The data rows (no header), chunk by chunk."""
     import json
@@ -170,6 +129,14 @@ def iter_rows(survey: Survey, lay: Layout, *, labels: bool, progress=None) -> It
     after = 0
     idx = lay.index
     value_labels = {c.name: c.value_labels for c in lay.columns if c.value_labels}
+
+    def label(column: str, code: str) -> str:
+        return value_labels.get(column, {}).get(code, code) if labels else code
+
+    writers = {
+        qid: (qtype.export_writer(code, idx, label), code)
+        for qid, (qtype, code) in lay.questions.items()
+    }
     while True:
         responses = read_frame(
             _responses_sql(survey.pk, after),
@@ -215,7 +182,7 @@ def iter_rows(survey: Survey, lay: Layout, *, labels: bool, progress=None) -> It
             row[idx["language"]] = language
             row[idx["completed"]] = completed
             rows[rid] = row
-        answered_multiple: dict[int, set[str]] = {}
+        answered: dict[int, set[str]] = {}
         for rid, qid, arow, choice, text, num, date in zip(
             answers["response_id"].tolist(),
             answers["question_id"].tolist(),
@@ -227,50 +194,17 @@ def iter_rows(survey: Survey, lay: Layout, *, labels: bool, progress=None) -> It
             strict=True,
         ):
             row = rows.get(rid)
-            meta = lay.questions.get(qid)
+            meta = writers.get(qid)
             if row is None or meta is None:
                 continue
-            qtype, code = meta
-            if qtype in ("single", "yes_no"):
-                name = code
-                if name in idx:
-                    row[idx[name]] = (
-                        value_labels.get(name, {}).get(choice, choice) if labels else choice
-                    )
-                if choice == "other" and text and f"{code}_other" in idx:
-                    row[idx[f"{code}_other"]] = text
-            elif qtype == "multiple":
-                answered_multiple.setdefault(rid, set()).add(code)
-                name = f"{code}_{choice}" if choice != "other" else f"{code}_other_selected"
-                if name in idx:
-                    row[idx[name]] = 1
-                if choice == "other" and text and f"{code}_other" in idx:
-                    row[idx[f"{code}_other"]] = text
-            elif qtype == "matrix":
-                name = f"{code}_{arow}"
-                if name in idx:
-                    row[idx[name]] = (
-                        value_labels.get(name, {}).get(choice, choice) if labels else choice
-                    )
-            elif qtype == "ranking":
-                name = f"{code}_{choice}"
-                if name in idx:
-                    row[idx[name]] = _number(num)
-            elif qtype in ("rating", "integer", "decimal"):
-                if code in idx:
-                    value = _number(num)
-                    if value is None and choice:
-                        value = value_labels.get(code, {}).get(choice, choice) if labels else choice
-                    row[idx[code]] = value
-            elif qtype == "date":
-                if code in idx:
-                    row[idx[code]] = date or None
-            elif code in idx:
-                row[idx[code]] = text
-        for rid, codes in answered_multiple.items():
+            put, code = meta
+            if code in lay.zero_when_answered:
+                answered.setdefault(rid, set()).add(code)
+            put(row, arow, choice, text, num, date)
+        for rid, codes in answered.items():
             row = rows[rid]
             for code in codes:
-                for name in lay.multiple.get(code, []):
+                for name in lay.zero_when_answered[code]:
                     if row[idx[name]] is None:
                         row[idx[name]] = 0
         yield from rows.values()

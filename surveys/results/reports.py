@@ -22,7 +22,6 @@ from ..i18n import pick
 from ..models import SurveyVersion
 from ..structure import QuestionDef, Structure
 from ..structure import get as get_structure
-from . import cells as C
 from . import stats
 from .aggregation import spec_for
 from .models import ResultCell
@@ -48,21 +47,13 @@ def choice_labels(q: QuestionDef) -> dict[str, str]:
     labels = {c.code: _label(c.label) or c.code for c in q.choices}
     labels.setdefault("other", _("Other"))
     labels.setdefault("dont_know", _("Don't know"))
-    if q.type == "yes_no":
-        labels.setdefault("yes", _("Yes"))
-        labels.setdefault("no", _("No"))
+    for code, label in q.qtype.extra_labels().items():
+        labels.setdefault(code, label)
     return labels
 
 
 def choice_codes(q: QuestionDef) -> list[str]:
-    if q.type == "yes_no":
-        return ["yes", "no"]
-    codes = [c.code for c in q.choices]
-    if q.allow_other:
-        codes.append("other")
-    if q.allow_dont_know:
-        codes.append("dont_know")
-    return codes
+    return q.qtype.choice_codes(q)
 
 
 @dataclass
@@ -228,6 +219,64 @@ def _cross(
     }
 
 
+@dataclass
+class ResultContext:
+    """What a question type's ``result`` works with: the question's stored cells (overall and
+    per group of the breakdown) and the suppression rules of this reader."""
+
+    q: QuestionDef
+    total: dict  # (metric, row, key) -> count, all respondents
+    by_group: dict  # group -> the same per group of the breakdown
+    n: int
+    small: bool  # too few respondents to show anything (when suppressing)
+    suppress: bool
+    bd: Breakdown | None
+    codes: list[str]
+    labels: dict[str, str]
+    min_count: int
+
+    metric = staticmethod(_metric)
+    hist = staticmethod(_hist)
+    pct = staticmethod(_pct)
+    label = staticmethod(_label)
+    ranking_rows = staticmethod(stats.ranking_rows)
+
+    def line(self, counts: list[int], total: int) -> list[bool]:
+        return _line(counts, total, self.suppress)
+
+    def summary(self, hist: dict, suppress: bool | None = None) -> dict:
+        return _summary(hist, self.suppress if suppress is None else suppress)
+
+    def choices_block(self, counts: dict[str, int], codes, n: int) -> list[dict]:
+        return _choices_block(counts, codes, self.labels, n, self.suppress)
+
+    def cross(self, counts: dict, hidden: dict, metric: str, row: str) -> dict:
+        return _cross(
+            self.q,
+            self.bd,
+            self.by_group,
+            counts,
+            hidden,
+            metric,
+            row,
+            self.codes,
+            self.labels,
+            self.suppress,
+        )
+
+    def group_sizes(self) -> list[tuple[str, str, int, bool]]:
+        """(group, label, respondents, hidden) per group of the breakdown, in its order."""
+        group_ns = {g: c.get(("n", "", ""), 0) for g, c in self.by_group.items()}
+        order = [g for g in self.bd.group_codes if g in group_ns] + sorted(
+            g for g in group_ns if g not in self.bd.group_codes
+        )
+        hidden = self.line([group_ns[g] for g in order], sum(group_ns.values()))
+        return [
+            (g, self.bd.group_labels.get(g, g), group_ns[g], h)
+            for g, h in zip(order, hidden, strict=True)
+        ]
+
+
 def question_result(
     version: SurveyVersion, code: str, *, breakdown: str = "", suppress: bool
 ) -> dict:
@@ -249,105 +298,20 @@ def question_result(
         "suppressed": small,
         "min_count": min_count() if suppress else None,
     }
-    labels = choice_labels(q)
-    codes = choice_codes(q)
     bd = breakdown_by_name(version, breakdown) if breakdown else None
-    by_group = {g: c for (b, g), c in cells.items() if b == breakdown and breakdown}
-    if q.type in ("single", "multiple", "yes_no"):
-        data["kind"] = "choices"
-        data["choices"] = _choices_block(_metric(total, "c"), codes, labels, n, suppress)
-        if bd:
-            hidden = {r["code"]: r["suppressed"] for r in data["choices"]}
-            data["cross"] = _cross(
-                q, bd, by_group, _metric(total, "c"), hidden, "c", "", codes, labels, suppress
-            )
-    elif q.type in ("rating", "integer", "decimal"):
-        data["kind"] = "numbers"
-        data["summary"] = _summary(_hist(total), suppress)
-        if q.type == "rating":
-            scale = [str(v) for v in q.scale] + (["dont_know"] if q.allow_dont_know else [])
-            counts = {**_metric(total, "v"), **_metric(total, "c")}
-            data["choices"] = _choices_block(counts, scale, labels, n, suppress)
-        if bd:
-            group_ns = {g: c.get(("n", "", ""), 0) for g, c in by_group.items()}
-            order = [g for g in bd.group_codes if g in group_ns] + sorted(
-                g for g in group_ns if g not in bd.group_codes
-            )
-            hidden = _line([group_ns[g] for g in order], sum(group_ns.values()), suppress)
-            data["groups"] = [
-                {
-                    "code": g,
-                    "label": bd.group_labels.get(g, g),
-                    "summary": _summary(_hist(by_group[g]), suppress)
-                    if not h
-                    else _summary({}, True) | {"suppressed": True},
-                }
-                for g, h in zip(order, hidden, strict=True)
-            ]
-    elif q.type == "matrix":
-        data["kind"] = "matrix"
-        data["rows"] = []
-        for r in q.rows:
-            rn = total.get(("n", r.code, ""), 0)
-            counts = _metric(total, "c", r.code)
-            block = {
-                "code": r.code,
-                "label": _label(r.label) or r.code,
-                "n": None if suppress and rn < min_count() else rn,
-                "choices": _choices_block(counts, codes, labels, rn, suppress),
-            }
-            if bd:
-                hidden = {c["code"]: c["suppressed"] for c in block["choices"]}
-                block["cross"] = _cross(
-                    q, bd, by_group, counts, hidden, "c", r.code, codes, labels, suppress
-                )
-            data["rows"].append(block)
-    elif q.type == "ranking":
-        data["kind"] = "ranking"
-        ranks: dict[str, dict[int, int]] = defaultdict(dict)
-        for (m, row, key), c in total.items():
-            if m == "r":
-                ranks[row][int(float(key))] = c
-        rows = stats.ranking_rows(ranks, [c.code for c in q.choices], n)
-        hidden = _line([r.first_place for r in rows], n, suppress)
-        data["ranking"] = [
-            {
-                "code": r.code,
-                "label": labels.get(r.code, r.code),
-                "n": r.n,
-                "mean_rank": None if small or (suppress and r.n < min_count()) else r.mean_rank,
-                "first_place": None if h else r.first_place,
-                "first_place_share": None if h else _pct(r.first_place_share),
-                "suppressed": h,
-            }
-            for r, h in zip(rows, hidden, strict=True)
-        ]
-    elif q.type == "date":
-        data["kind"] = "months"
-        months = _metric(total, "m")
-        keys = sorted(months)
-        hidden = _line([months[k] for k in keys], sum(months.values()), suppress)
-        data["months"] = [
-            {"key": k, "count": None if h else months[k], "suppressed": h}
-            for k, h in zip(keys, hidden, strict=True)
-        ]
-    else:
-        data["kind"] = "text"
-        if bd:
-            group_ns = {g: c.get(("n", "", ""), 0) for g, c in by_group.items()}
-            order = [g for g in bd.group_codes if g in group_ns] + sorted(
-                g for g in group_ns if g not in bd.group_codes
-            )
-            hidden = _line([group_ns[g] for g in order], sum(group_ns.values()), suppress)
-            data["groups"] = [
-                {
-                    "code": g,
-                    "label": bd.group_labels.get(g, g),
-                    "n": None if h else group_ns[g],
-                    "suppressed": h,
-                }
-                for g, h in zip(order, hidden, strict=True)
-            ]
+    context = ResultContext(
+        q=q,
+        total=total,
+        by_group={g: c for (b, g), c in cells.items() if b == breakdown and breakdown},
+        n=n,
+        small=small,
+        suppress=suppress,
+        bd=bd,
+        codes=choice_codes(q),
+        labels=choice_labels(q),
+        min_count=min_count(),
+    )
+    data.update(q.qtype.result(q, context))
     if bd:
         data["breakdown_label"] = bd.label
     return data
@@ -404,4 +368,4 @@ def _hide_small(value: int, suppress: bool):
 
 
 def answered_questions(structure: Structure) -> list[QuestionDef]:
-    return [q for q in structure.questions.values() if q.type in C.spec_types()]
+    return [q for q in structure.questions.values() if q.qtype.answered]

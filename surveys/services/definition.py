@@ -39,6 +39,8 @@ from participation.services import audit_log
 from .. import expressions
 from ..i18n import SURVEY_LANGUAGES
 from ..models import Choice, Question, Response, Section, Survey, SurveyVersion
+from ..question_types import REGISTRY, QuestionType, question_type
+from ..structure import QUESTION_OPTION_FIELDS
 
 CODE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$")
 # Choice codes may start with a digit (XLSForm and LimeSurvey often use 1, 2, 3 …).
@@ -54,32 +56,10 @@ SURVEY_FIELDS = (
     "opens_at",
     "closes_at",
 )
-QUESTION_FIELDS = (
-    "type",
-    "text",
-    "hint",
-    "required",
-    "relevant",
-    "widget",
-    "allow_other",
-    "allow_dont_know",
-    "randomize_choices",
-    "scale_min",
-    "scale_max",
-    "scale_min_label",
-    "scale_max_label",
-    "min_value",
-    "max_value",
-    "min_length",
-    "max_length",
-    "pattern",
-    "constraint",
-    "validation_message",
-    "is_target_group_question",
-)
+# What a question definition may hold besides its code (the structure writes the same).
+QUESTION_FIELDS = ("type", "text", *QUESTION_OPTION_FIELDS)
 QUESTION_TEXT_FIELDS = ("text", "hint", "scale_min_label", "scale_max_label", "validation_message")
 SECTION_FIELDS = ("title", "description", "relevant")
-CHOICE_TYPES = {Question.Type.SINGLE, Question.Type.MULTIPLE, Question.Type.RANKING}
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -290,19 +270,13 @@ def check_ready(version: SurveyVersion) -> None:
     """What must hold before a survey opens: questions exist, choice questions have choices."""
     errors: dict[str, list[str]] = {}
     questions = list(Question.objects.filter(version=version).prefetch_related("choices"))
-    if not [q for q in questions if q.type != Question.Type.DISPLAY]:
+    if not [q for q in questions if question_type(q.type).answered]:
         errors.setdefault("__all__", []).append(_("The survey has no questions yet."))
     for q in questions:
         options = [c for c in q.choices.all() if c.kind == Choice.Kind.OPTION]
         rows = [c for c in q.choices.all() if c.kind == Choice.Kind.ROW]
-        if q.type in CHOICE_TYPES and not options:
-            errors.setdefault(f"questions.{q.code}.choices", []).append(
-                _("A choice question needs at least one choice.")
-            )
-        if q.type == Question.Type.MATRIX and (not options or not rows):
-            errors.setdefault(f"questions.{q.code}.choices", []).append(
-                _("A matrix needs rows and a scale of at least one choice.")
-            )
+        for message in question_type(q.type).ready_errors(options, rows):
+            errors.setdefault(f"questions.{q.code}.choices", []).append(message)
     check_conditions(version)
     if errors:
         raise ValidationError(errors)
@@ -556,12 +530,11 @@ def _question_data(data: dict, default_language: str) -> dict:
 
 def _validate_question(question: Question) -> None:
     errors: dict[str, list[str]] = {}
-    if question.type not in Question.Type.values:
+    qtype = REGISTRY.get(question.type)
+    if qtype is None:
         errors["type"] = [_("Unknown question type %(t)s.") % {"t": repr(question.type)}]
-    if not question.text and question.type != Question.Type.DISPLAY:
-        errors["text"] = [_("The question needs a text.")]
-    if not question.text and question.type == Question.Type.DISPLAY:
-        errors["text"] = [_("A display item needs a text.")]
+        qtype = QuestionType()
+    qtype.validate(question, errors)
     if question.pattern:
         try:
             re.compile(question.pattern)
@@ -569,13 +542,6 @@ def _validate_question(question: Question) -> None:
             errors["pattern"] = [
                 _("The pattern is not a valid regular expression: %(e)s") % {"e": exc}
             ]
-    if question.type == Question.Type.RATING:
-        low = 1 if question.scale_min is None else question.scale_min
-        high = 5 if question.scale_max is None else question.scale_max
-        if high - low > 20:
-            errors["scale_max"] = [_("A rating scale has at most 21 points.")]
-    if question.type == Question.Type.DISPLAY and question.required:
-        question.required = False
     for field in ("relevant", "constraint"):
         source = getattr(question, field)
         if source:

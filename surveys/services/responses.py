@@ -242,7 +242,7 @@ def _clean_questions(
     cleaned: dict[str, Cleaned] = {}
     errors: dict[str, AnswerError] = {}
     for q in questions:
-        if q.type == "display":
+        if not q.qtype.answered:
             continue
         raw = data.get(q.code)
         other = data.get(f"{q.code}_other", "")
@@ -363,7 +363,7 @@ def response_save_page(
         newly_shown = [
             q.code
             for q in section.questions
-            if q.type != "display"
+            if q.qtype.answered
             and q.code not in shown
             and q.code not in state.raw
             and state.structure.is_visible(q, state.values)
@@ -394,7 +394,7 @@ def missing_required(state: ResponseState) -> list[tuple[str, str]]:
         for q in section.questions:
             if (
                 q.required
-                and q.type != "display"
+                and q.qtype.answered
                 and q.code not in state.raw
                 and state.structure.is_visible(q, state.values)
             ):

@@ -39,6 +39,7 @@ from ..designer.forms import (
 )
 from ..i18n import SURVEY_LANGUAGES, is_rtl, language_name, pick
 from ..models import Choice, Question, Response, Section, Survey
+from ..question_types import question_type
 from ..services import definition as defs
 
 CHANGE = "surveys.change_survey"
@@ -392,15 +393,9 @@ def question_edit(request, pk: int, question_pk: int):
             "title": _("Question %(code)s") % {"code": question.code},
             "options": [c for c in choices if c["kind"] == Choice.Kind.OPTION],
             "rows": [c for c in choices if c["kind"] == Choice.Kind.ROW],
-            "has_options": question.type
-            in (
-                Question.Type.SINGLE,
-                Question.Type.MULTIPLE,
-                Question.Type.RANKING,
-                Question.Type.MATRIX,
-                Question.Type.YES_NO,
-            ),
-            "has_rows": question.type == Question.Type.MATRIX,
+            "has_options": question_type(question.type).edits_choices,
+            "has_rows": question_type(question.type).needs_rows,
+            "choices_help": question_type(question.type).choices_help,
             "languages": languages,
             "cancel_url": _designer_url(survey, f"question-{question.code}"),
             **_version_note(survey),
@@ -535,7 +530,7 @@ def _preview_state(request, struct: structure.Structure, language: str):
     for section in struct.sections:
         data = data_from_post(section, request.GET)
         for q in section.questions:
-            if q.type == Question.Type.DISPLAY:
+            if not q.qtype.answered:
                 continue
             raw[q.code] = data.get(q.code, "")
             other[q.code] = data.get(f"{q.code}_other", "")

@@ -358,7 +358,7 @@ def _render_page(
             resume_code=_slot(request, survey).get("code"),
             earlier_values=earlier_values,
             notice=notice,
-            shown=" ".join(v.code for v in views if v.visible and v.type != "display"),
+            shown=" ".join(v.code for v in views if v.visible and v.answered),
             page_form=True,
         ),
         status=status,

@@ -103,7 +103,7 @@ def results_question(request, pk: int, version: int, code: str):
     require_perm(request.user, "surveys.view_results", survey)
     version_obj = _version(survey, version)
     structure = get_structure(version_obj)
-    if code not in structure.questions or structure.questions[code].type == "display":
+    if code not in structure.questions or not structure.questions[code].qtype.answered:
         raise Http404(_("Unknown question."))
     by = request.GET.get("by", "")
     bds = reports.breakdowns(version_obj, structure)

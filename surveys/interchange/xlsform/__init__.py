@@ -1,7 +1,9 @@
 """XLSForm (the ODK/KoBo standard) to and from a survey definition.
 
 Reading uses pyxform's own workbook reader (``xls2json_backends``), so whatever pyxform accepts
-as a workbook is read the same way here; the mapping to our question types is ours:
+as a workbook is read the same way here; the mapping to our question types is ours (each
+question type reads and writes its own rows: ``xlsform_types``, ``xlsform_read`` and
+``xlsform_rows`` in ``surveys.question_types``; the groups are read here):
 
 ===========================  ==========================================================
 XLSForm                      survey

@@ -10,6 +10,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from ...i18n import SURVEY_LANGUAGES
+from ...question_types import QuestionType, for_xlsform
+from ...question_types.base import XlsRow
 from .. import NotASurvey, ParsedSurvey, check_conditions, fix_choice_codes, resolve_language
 
 TRANSLATABLE = {
@@ -155,8 +157,18 @@ class _Texts:
         return texts
 
 
+def _select_word(kind: str) -> str:
+    """The select kinds of ``_SELECT`` as the three words the question types read."""
+    kind = kind.lower()
+    if kind == "rank":
+        return "rank"
+    if "one" in kind or kind == "select1":
+        return "select_one"
+    return "select_multiple"
+
+
 def _alias(raw_type: str) -> str | None:
-    """Our type for one of pyxform's many aliases of the plain types ("q int", "add text
+    """The plain XLSForm type behind one of pyxform's many aliases ("q int", "add text
     prompt", "q note" …), read from pyxform's own type dictionary; None if not one of them."""
     from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
 
@@ -168,7 +180,7 @@ def _alias(raw_type: str) -> str | None:
     if any(key.startswith("jr:preload") for key in bind) or control.get("tag") != "input":
         return None
     if bind.get("readonly") == "true()":
-        return "display"
+        return "note"
     return {"string": "text", "int": "integer", "decimal": "decimal", "date": "date"}.get(
         bind.get("type", "")
     )
@@ -535,6 +547,54 @@ def _finish_matrix(group: dict, choices: dict[str, list], parsed: ParsedSurvey) 
     group["target"]["questions"].append(question)
 
 
+def _question_type(
+    raw_type: str,
+    select,
+    code: str,
+    choices: dict[str, list],
+    appearance: str,
+    params: dict,
+    parsed: ParsedSurvey,
+) -> tuple[QuestionType, XlsRow] | None:
+    """The question type that reads the row (see ``surveys.question_types``), and the row as
+    the types see it; None (reported) if the choice list is missing or no type reads it."""
+    row_view = XlsRow(
+        word=raw_type.lower().replace(" ", "_"),
+        select=bool(select),
+        appearance=appearance,
+        params=params,
+        warn=lambda message: parsed.warn(code, message),
+        number=_number,
+    )
+    if select:
+        list_name = select.group(2)
+        row_view.word = _select_word(select.group(1))
+        row_view.options = [dict(c) for c in choices.get(list_name, [])]
+        row_view.or_other = bool(select.group(3))
+        if not row_view.options:
+            parsed.warn(
+                code,
+                _(
+                    "The choice list %(list)s is missing from the choices sheet; the question "
+                    "was skipped."
+                )
+                % {"list": list_name},
+            )
+            return None
+    qtype = for_xlsform(row_view)
+    if qtype is None and not select:
+        row_view.word, row_view.appearance = _alias(raw_type) or "", ""
+        qtype = for_xlsform(row_view)
+    if qtype is None:
+        parsed.warn(
+            code,
+            _("The question type %(type)s is not supported; the question was skipped.")
+            % {"type": raw_type},
+        )
+        return None
+    return qtype, row_view
+
+
 def _question(
     raw_type: str,
     code: str,
@@ -574,86 +634,24 @@ def _question(
     if message:
         question["validation_message"] = message
     select = _SELECT.match(raw_type)
+    found = _question_type(raw_type, select, code, choices, appearance, params, parsed)
+    if found is None:
+        return None
+    qtype, row_view = found
+    question["type"] = qtype.kind
+    qtype.xlsform_read(question, row_view)
     if select:
-        kind = select.group(1).lower()
-        list_name = select.group(2)
-        options = [dict(c) for c in choices.get(list_name, [])]
-        if not options:
-            parsed.warn(
-                code,
-                _(
-                    "The choice list %(list)s is missing from the choices sheet; the question "
-                    "was skipped."
-                )
-                % {"list": list_name},
-            )
-            return None
-        if kind == "rank":
-            question["type"] = "ranking"
-        elif "one" in kind or kind == "select1":
-            question["type"] = "single"
-            if "minimal" in appearance or "autocomplete" in appearance:
-                question["widget"] = "dropdown"
-            codes = [c["code"] for c in options]
-            if "likert" in appearance and all(re.fullmatch(r"-?\d+", c) for c in codes):
-                numbers = sorted(int(c) for c in codes)
-                if numbers == list(range(numbers[0], numbers[-1] + 1)) and len(numbers) > 1:
-                    by_code = {int(c["code"]): c for c in options}
-                    question.update(
-                        type="rating",
-                        scale_min=numbers[0],
-                        scale_max=numbers[-1],
-                        scale_min_label=by_code[numbers[0]]["label"],
-                        scale_max_label=by_code[numbers[-1]]["label"],
-                    )
-                    options = []
-        else:
-            question["type"] = "multiple"
-        if select.group(3) or any(c["code"] == "other" for c in options):
-            if question["type"] in ("single", "multiple"):
-                question["allow_other"] = True
-                options = [c for c in options if c["code"] != "other"]
         if params.get("randomize", "").lower() in TRUE:
             question["randomize_choices"] = True
-        if question["type"] != "rating":
-            question["choices"] = options
         if norm.get("choice_filter"):
             parsed.warn(
                 code,
                 _("The choice filter %(f)s is not supported; all choices are shown.")
                 % {"f": norm["choice_filter"]},
             )
-    elif low in ("text", "string"):
-        question["type"] = "long_text" if "multiline" in appearance else "text"
-    elif low in ("integer", "int"):
-        question["type"] = "integer"
-    elif low == "decimal":
-        question["type"] = "decimal"
-    elif low == "range":
-        question["type"] = "integer"
-        question["min_value"] = _number(params.get("start"))
-        question["max_value"] = _number(params.get("end"))
-        if params.get("step") not in (None, "", "1"):
-            parsed.warn(code, _("The step of the range was not imported."))
-    elif low == "date":
-        question["type"] = "date"
-    elif low == "note":
-        question["type"] = "display"
-        question["required"] = False
-    elif _alias(raw_type) is not None:
-        question["type"] = _alias(raw_type)
-        if question["type"] == "display":
-            question["required"] = False
-    else:
-        parsed.warn(
-            code,
-            _("The question type %(type)s is not supported; the question was skipped.")
-            % {"type": raw_type},
-        )
-        return None
     constraint = str(norm.get("constraint") or "").strip()
     regex = _REGEX_CONSTRAINT.match(constraint)
-    if regex and question["type"] in ("text", "long_text"):
+    if regex and qtype.takes_pattern:
         question["pattern"] = regex.group(2)
         constraint = ""
     question["constraint"] = constraint
@@ -668,7 +666,7 @@ def _question(
         question[key] = value
     if extra.get("generated_choices"):
         question["choices"] = []
-    if not question["text"] and question["type"] != "display":
+    if not question["text"] and qtype.answered:
         question["text"] = {texts.default: code}
         parsed.warn(code, _("The question has no label; its name is used as its text."))
     for key in norm:

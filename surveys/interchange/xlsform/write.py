@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from ...i18n import SURVEY_LANGUAGES
+from ...question_types import question_type
 
 # --- writing ------------------------------------------------------------------------------
 
@@ -92,7 +93,7 @@ def write(survey: dict, sections: list[dict]) -> bytes:
                 row["target_group"] = item["target_group"]
             choice_rows.append(row)
 
-    yes, no = _yes_no_labels(languages)
+    writer = _Writer(texts, add_choices, *_yes_no_labels(languages))
     for section in sections:
         survey_rows.append(
             {
@@ -104,7 +105,7 @@ def write(survey: dict, sections: list[dict]) -> bytes:
             }
         )
         for q in section["questions"]:
-            survey_rows.extend(_question_rows(q, texts, add_choices, yes, no))
+            survey_rows.extend(_question_rows(q, writer))
         survey_rows.append({"type": "end group"})
 
     workbook = Workbook()
@@ -148,10 +149,11 @@ def write(survey: dict, sections: list[dict]) -> bytes:
     return out.getvalue()
 
 
-def _question_rows(q: dict, texts, add_choices, yes: dict, no: dict) -> list[dict]:
-    qtype = q["type"]
+def _question_rows(q: dict, writer: _Writer) -> list[dict]:
+    qtype = question_type(q["type"])
     code = q["code"]
-    extra: dict[str, Any] = {"type": qtype}
+    texts = writer.texts
+    extra: dict[str, Any] = {"type": qtype.kind}
     row: dict[str, Any] = {
         "name": code,
         **texts("label", q.get("text")),
@@ -179,104 +181,35 @@ def _question_rows(q: dict, texts, add_choices, yes: dict, no: dict) -> list[dic
     for name in ("allow_dont_know", "is_target_group_question"):
         if q.get(name):
             extra[name] = True
-    if q.get("allow_other") and qtype not in ("single", "multiple"):
+    if q.get("allow_other") and not qtype.offers_other:
         extra["allow_other"] = True
-    if q.get("widget") == "dropdown" and qtype != "single":
+    if q.get("widget") == "dropdown" and not qtype.has_widget:
         extra["widget"] = "dropdown"
     if q.get("randomize_choices"):
         row["parameters"] = "randomize=true"
     row["constraint"] = _range_constraint(q)
-    rows: list[dict] = []
-    list_name = code
-    options = list(q.get("choices") or [])
-    if qtype in ("single", "multiple", "ranking"):
-        row["type"] = {"single": "select_one", "multiple": "select_multiple", "ranking": "rank"}[
-            qtype
-        ] + f" {list_name}"
-        if qtype == "single" and q.get("widget") == "dropdown":
-            row["appearance"] = "minimal"
-        if q.get("allow_other") and qtype in ("single", "multiple"):
-            options.append({"code": "other", "label": {c: _other_label(c) for c in _langs(texts)}})
-        add_choices(list_name, options)
-        rows.append(row)
-        if q.get("allow_other") and qtype in ("single", "multiple"):
-            rows.append(
-                {
-                    "type": "text",
-                    "name": f"{code}_other",
-                    **texts("label", {c: _specify_label(c) for c in _langs(texts)}),
-                    "relevant": f"selected(${{{code}}}, 'other')",
-                }
-            )
-    elif qtype == "yes_no":
-        row["type"] = f"select_one {list_name}"
-        if not options:
-            options = [{"code": "yes", "label": yes}, {"code": "no", "label": no}]
-            extra["generated_choices"] = True
-        add_choices(list_name, options)
-        rows.append(row)
-    elif qtype == "rating":
-        row["type"] = f"select_one {list_name}"
-        row["appearance"] = "likert"
-        low = 1 if q.get("scale_min") is None else q["scale_min"]
-        high = 5 if q.get("scale_max") is None else q["scale_max"]
-        scale = []
-        for value in range(low, high + 1):
-            label = {c: str(value) for c in _langs(texts)}
-            if value == low and q.get("scale_min_label"):
-                label = {c: f"{value} – {t}" for c, t in q["scale_min_label"].items()}
-            if value == high and q.get("scale_max_label"):
-                label = {c: f"{value} – {t}" for c, t in q["scale_max_label"].items()}
-            scale.append({"code": str(value), "label": label})
-        if q.get("allow_dont_know"):
-            scale.append(
-                {"code": "dont_know", "label": {c: _dont_know_label(c) for c in _langs(texts)}}
-            )
-        extra["generated_choices"] = True
-        add_choices(list_name, scale)
-        rows.append(row)
-    elif qtype == "matrix":
-        group = {
-            "type": "begin group",
-            "name": code,
-            **texts("label", q.get("text")),
-            **texts("hint", q.get("hint")),
-            "relevant": q.get("relevant", ""),
-            "appearance": "field-list",
-            "teilhabe": json.dumps(
-                {k: v for k, v in extra.items() if k != "type"} | {"type": "matrix"},
-                ensure_ascii=False,
-            ),
-        }
-        rows.append(group)
-        add_choices(list_name, options)
-        for matrix_row in q.get("rows") or []:
-            rows.append(
-                {
-                    "type": f"select_one {list_name}",
-                    "name": f"{code}_{matrix_row['code']}",
-                    **texts("label", matrix_row["label"]),
-                    "required": "yes" if q.get("required") else "",
-                }
-            )
-        rows.append({"type": "end group"})
-        return rows
-    else:
-        row["type"] = {
-            "integer": "integer",
-            "decimal": "decimal",
-            "text": "text",
-            "long_text": "text",
-            "date": "date",
-            "display": "note",
-        }[qtype]
-        if qtype == "long_text":
-            row["appearance"] = "multiline"
-        if qtype == "display":
-            row["required"] = ""
-        rows.append(row)
+    rows = qtype.xlsform_rows(q, row, extra, writer)
     row["teilhabe"] = json.dumps(extra, ensure_ascii=False)
     return rows
+
+
+class _Writer:
+    """What a question type's ``xlsform_rows`` writes with: per-language texts and choices."""
+
+    def __init__(self, texts, add_choices, yes: dict, no: dict):
+        self.texts = texts
+        self.add_choices = add_choices
+        self.yes, self.no = yes, no
+        self.languages = _langs(texts)
+
+    def other_label(self, language: str) -> str:
+        return _other_label(language)
+
+    def specify_label(self, language: str) -> str:
+        return _specify_label(language)
+
+    def dont_know_label(self, language: str) -> str:
+        return _dont_know_label(language)
 
 
 def _langs(texts) -> list[str]:

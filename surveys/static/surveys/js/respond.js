@@ -17,25 +17,27 @@
     return Array.prototype.slice.call(el.querySelectorAll(selector)).filter(function (i) { return i.checked; })
       .map(function (i) { return i.value; });
   }
+  /* data-value says how a question's value is read; each question type declares it
+     (client_value in surveys/question_types), so a new type needs no change here. */
   function valueOf(el) {
-    var type = el.getAttribute("data-type");
+    var how = el.getAttribute("data-value");
     var code = el.getAttribute("data-code");
-    if (type === "display") { return ""; }
-    if (type === "multiple") { return checked(el, "input[type=checkbox][name='" + code + "']"); }
-    if (type === "matrix") { return checked(el, "input[type=radio]"); }
-    if (type === "ranking") {
+    if (how === "none") { return ""; }
+    if (how === "checked") { return checked(el, "input[type=checkbox][name='" + code + "']"); }
+    if (how === "checked_radios") { return checked(el, "input[type=radio]"); }
+    if (how === "ranks") {
       var items = Array.prototype.slice.call(el.querySelectorAll("select")).filter(function (s) { return s.value; });
       items.sort(function (a, b) { return parseInt(a.value, 10) - parseInt(b.value, 10); });
       return items.map(function (s) { return s.name.split("__")[1]; });
     }
-    if (type === "single" || type === "yes_no" || type === "rating") {
+    if (how === "one" || how === "one_number") {
       var select = el.querySelector("select[name='" + code + "']");
       var v = select ? select.value : (checked(el, "input[type=radio][name='" + code + "']")[0] || "");
-      return type === "rating" ? numberOrText(v) : v;
+      return how === "one_number" ? numberOrText(v) : v;
     }
     var input = el.querySelector("[name='" + code + "']");
     if (!input) { return ""; }
-    return (type === "integer" || type === "decimal") ? numberOrText(input.value) : input.value.trim();
+    return how === "number" ? numberOrText(input.value) : input.value.trim();
   }
   function update() {
     var values = {};
@@ -52,7 +54,7 @@
       if (visible) {
         var v = valueOf(el);
         if (v !== "" && !(Array.isArray(v) && v.length === 0)) { values[code] = v; }
-        if (el.getAttribute("data-type") !== "display") { shown.push(code); }
+        if (el.getAttribute("data-value") !== "none") { shown.push(code); }
       }
     });
     var field = document.getElementById("shown-codes");
