@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from typing import Any
 
 from defusedxml import ElementTree
@@ -240,6 +241,7 @@ def parse(data: bytes) -> ParsedSurvey:
     for r in top:
         by_group.setdefault(r["gid"], []).append(r)
     sections = []
+    used_codes: set[str] = set()
     context = _Context()
     for gid in sorted(groups, key=lambda g: _int(groups[g].get("group_order"))):
         group = groups[gid]
@@ -251,7 +253,7 @@ def parse(data: bytes) -> ParsedSurvey:
             "questions": [],
         }
         for row in sorted(by_group.get(gid, []), key=lambda r: _int(r.get("question_order"))):
-            question = _question(
+            found = _question(
                 row,
                 q_texts.get(row["qid"], {}),
                 q_help.get(row["qid"], {}),
@@ -262,13 +264,28 @@ def parse(data: bytes) -> ParsedSurvey:
                 [default, *languages],
                 parsed,
             )
-            if question is None:
-                continue
-            question["relevant"] = _relevance(
-                row.get("relevance", ""), question["code"], context, parsed
-            )
-            section["questions"].append(question)
-            context.add(question)
+            for question in found:
+                # LimeSurvey lets two questions share a code; answers need them apart
+                code = question["code"]
+                if code in used_codes:
+                    number = 2
+                    while f"{code}_{number}" in used_codes:
+                        number += 1
+                    question["code"] = f"{code}_{number}"
+                    parsed.warn(
+                        question["code"],
+                        _(
+                            "The question code %(old)s was used more than once; this question "
+                            "was renamed to %(new)s."
+                        )
+                        % {"old": code, "new": question["code"]},
+                    )
+                used_codes.add(question["code"])
+                question["relevant"] = _relevance(
+                    row.get("relevance", ""), question["code"], context, parsed
+                )
+                section["questions"].append(question)
+                context.add(question)
         sections.append(section)
 
     settings = {}
@@ -347,7 +364,9 @@ def _question(
     default: str,
     languages: list[str],
     parsed: ParsedSurvey,
-) -> dict | None:
+) -> list[dict]:
+    """The question(s) a LimeSurvey question becomes: none when it cannot be imported (the
+    reason is reported), two for a dual-scale array (one matrix per scale)."""
     code = (row.get("title") or "").strip()
     ls_type = row.get("type", "")
     if ls_type in UNSUPPORTED:
@@ -359,7 +378,7 @@ def _question(
             )
             % {"type": ls_type, "name": UNSUPPORTED[ls_type]},
         )
-        return None
+        return []
     question: dict[str, Any] = {
         "code": code,
         "text": text or {default: code},
@@ -383,6 +402,9 @@ def _question(
         number=_number,
         int_value=_int,
     )
+    if ls_type == "R" and not choice_list(row["qid"]) and sub_list(row["qid"]):
+        # the newer ranking type keeps its items as subquestions
+        ls = replace(ls, choice_list=lambda qid, scale="0": sub_list(qid, scale))
     qtype = for_limesurvey(ls)
     if qtype is None:
         parsed.warn(
@@ -390,7 +412,7 @@ def _question(
             _("The LimeSurvey question type %(type)s is not known; the question was skipped.")
             % {"type": ls_type},
         )
-        return None
+        return []
     question["type"] = qtype.kind
     qtype.limesurvey_read(question, ls)
     if attrs.get("em_validation_q"):
@@ -403,11 +425,33 @@ def _question(
         parsed.warn(code, _("The question was hidden in LimeSurvey; it is imported as visible."))
     if qtype.needs_choices and not question.get("choices"):
         parsed.warn(code, _("The question has no answer options; it was skipped."))
-        return None
+        return []
     if qtype.needs_rows and (not question["rows"] or not question["choices"]):
         parsed.warn(code, _("The array has no rows or no answer options; it was skipped."))
-        return None
-    return question
+        return []
+    if ls_type == "1":
+        return _dual_scale(question, ls, attrs, default)
+    return [question]
+
+
+def _dual_scale(question: dict, ls: LsQuestion, attrs: dict, default: str) -> list[dict]:
+    """Both scales of a dual-scale array, as two matrices over the same rows; the scale headers
+    (dualscale_headerA/B) join the question text."""
+    second = dict(question, code=f"{question['code']}_2")
+    second["choices"] = ls.choice_list(ls.row["qid"], "1")
+    questions = [question]
+    if second["choices"]:
+        questions.append(second)
+        for item, header in ((question, "dualscale_headerA"), (second, "dualscale_headerB")):
+            if attrs.get(header):
+                item["text"] = {
+                    lang: f"{text} – {attrs[header]}" for lang, text in item["text"].items()
+                }
+        ls.warn(
+            _("The dual-scale array became two matrices: %(first)s and %(second)s.")
+            % {"first": question["code"], "second": second["code"]}
+        )
+    return questions
 
 
 # --- relevance equations ------------------------------------------------------------------
