@@ -343,11 +343,9 @@ def _labels(pairs: list[tuple[str, str]], languages: list[str]) -> list[dict]:
     return items
 
 
+# Arrays of numbers and texts and the multiple inputs: one typed question per cell.
+CELL_TYPES = {":": "integer", ";": "text", "K": "decimal", "Q": "text"}
 UNSUPPORTED = {
-    ":": "array (numbers)",
-    ";": "array (texts)",
-    "K": "multiple numerical input",
-    "Q": "multiple short text",
     "|": "file upload",
     "*": "equation",
     "I": "language switch",
@@ -369,6 +367,8 @@ def _question(
     reason is reported), two for a dual-scale array (one matrix per scale)."""
     code = (row.get("title") or "").strip()
     ls_type = row.get("type", "")
+    if ls_type in CELL_TYPES:
+        return _cells(row, text, help_text, attrs, sub_list, default, parsed)
     if ls_type in UNSUPPORTED:
         parsed.warn(
             code,
@@ -432,6 +432,57 @@ def _question(
     if ls_type == "1":
         return _dual_scale(question, ls, attrs, default)
     return [question]
+
+
+def _cells(row, text, help_text, attrs, sub_list, default, parsed) -> list[dict]:
+    """An array of numbers (``:``) or texts (``;``): one number or text question per row and
+    column, asked together on the page; the multiple numerical inputs (``K``) and short texts
+    (``Q``): one per item. Each keeps the array's text with its row and column."""
+    code = (row.get("title") or "").strip()
+    ls_type = row.get("type", "")
+    kind = CELL_TYPES[ls_type]
+    if ls_type == ":" and "." in str(attrs.get("multiflexible_step") or ""):
+        kind = "decimal"
+    if ls_type == ":" and attrs.get("multiflexible_checkbox") == "1":
+        kind = "yes_no"
+    rows = sub_list(row["qid"], "0")
+    columns = sub_list(row["qid"], "1") if ls_type in (":", ";") else [None]
+    if not rows or not columns:
+        parsed.warn(code, _("The array has no rows or no columns; it was skipped."))
+        return []
+    base = text or {default: code}
+    questions = []
+    for item in rows:
+        for column in columns:
+            cell = f"{code}_{item['code']}" + (f"_{column['code']}" if column else "")
+            label = {}
+            for lang, value in base.items():
+                parts = [value, item["label"].get(lang) or item["label"].get(default, "")]
+                if column:
+                    parts.append(column["label"].get(lang) or column["label"].get(default, ""))
+                label[lang] = " – ".join(p for p in parts if p)
+            question = {
+                "code": cell,
+                "type": kind,
+                "text": label,
+                "hint": help_text,
+                "required": row.get("mandatory") == "Y",
+            }
+            if kind in ("integer", "decimal"):
+                low = _number(attrs.get("multiflexible_min") or attrs.get("min_num_value_n"))
+                high = _number(attrs.get("multiflexible_max") or attrs.get("max_num_value_n"))
+                if low is not None and high is not None and low <= high:
+                    question.update(min_value=low, max_value=high)
+            questions.append(question)
+    parsed.warn(
+        code,
+        _(
+            "The array was imported as %(n)s %(kind)s questions, one per row and column "
+            "(%(first)s …), asked together on its page."
+        )
+        % {"n": len(questions), "kind": kind, "first": questions[0]["code"]},
+    )
+    return questions
 
 
 def _dual_scale(question: dict, ls: LsQuestion, attrs: dict, default: str) -> list[dict]:
