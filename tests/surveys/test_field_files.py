@@ -284,3 +284,21 @@ def test_arrays_of_numbers_and_texts_become_typed_questions_per_cell():
     assert questions[1]["text"]["de"] == "Stunden pro Woche – Kita – Dienstag"
     assert questions[0]["max_value"] == 60
     assert any("4 integer questions" in w.message for w in parsed.warnings)
+
+
+def test_cascading_selects_survive_an_xlsform_round_trip(process):
+    from pyxform.xls2xform import convert
+
+    first = interchange.survey_import(user=None, process=process, data=cascading_form()).survey
+    exported = interchange.survey_xlsform(survey=first)
+    import io
+
+    result = convert(io.BytesIO(exported), warnings=[], file_type=".xlsx")
+    assert "<itemset" in result.xform and "/data/page1/state" in result.xform
+    again = interchange.survey_import(user=None, process=process, data=exported).survey
+    county = again.current_version.questions.get(code="county")
+    assert county.choice_filter == "state=${state}"
+    assert county.choices.get(code="king").filter_values == [
+        {"state": "texas"},
+        {"state": "washington"},
+    ]
