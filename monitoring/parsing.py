@@ -20,9 +20,9 @@ import pandas as pd
 import yaml
 from django.utils.translation import gettext_noop
 
-from . import genesis, periods
-
 from core.numbers import decimal_comma
+
+from . import genesis, periods
 
 COLUMNS = [
     "row",
@@ -752,7 +752,10 @@ def parse_xlsx(
     book.close()
     first = next((r for r in rows if any(str(c).strip() for c in r)), None)
     if first and genesis.TABLE_CODE.match(str(first[0])):
-        numbered = [(n, [_plain(c) for c in row]) for n, row in enumerate(rows, start=1)]
+        numbered = [
+            (n, [c if isinstance(c, str) else decimal_comma(c) for c in row])
+            for n, row in enumerate(rows, start=1)
+        ]
         end = next(
             (i for i, (_n, r) in enumerate(numbered) if r and genesis.FOOTER.match(r[0])),
             len(numbered),

@@ -89,7 +89,8 @@ def _edition(tmp_path, *, drop: str, rename: tuple[str, str], add: str) -> Path:
             line = line.replace('"Gütersloh, Stadt"', f'"{rename[1]}"')
         out.append(line)
     out.append(
-        f'60,63,{add[:2]},{add[2]},{add[3:5]},0000,{add[5:]},"Neustadt am Test", 1.0, 1 000,,,,,,,,,,'
+        f"60,63,{add[:2]},{add[2]},{add[3:5]},0000,{add[5:]},"
+        '"Neustadt am Test", 1.0, 1 000,,,,,,,,,,'
     )
     path = tmp_path / "AuszugGV1QAktuell.csv"
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
@@ -112,7 +113,7 @@ def test_a_newer_edition_keeps_merged_keys_as_historic_with_successor(db, tmp_pa
     assert new.parent.key == "05754" and not new.historic
     assert new.register_date == date(2024, 12, 31)
     # figures for the old key still import: nothing that older data uses is lost
-    data = "Jahr;AGS;Reihe;Wert\n2015;05754004;bevoelkerung;8.900\n".encode()
+    data = b"Jahr;AGS;Reihe;Wert\n2015;05754004;bevoelkerung;8.900\n"
     services.standard_indicators_load()
     report = services.values_import(files=[services.ImportFile("old.csv", data)], fmt="official")
     assert report.applied and report.created == 1
@@ -179,7 +180,7 @@ def test_a_file_that_is_no_register_is_refused_clearly():
 
 
 def test_any_valid_key_imports_without_creating_territories(standard):
-    data = "Jahr;AGS;Reihe;Wert\n2023;09162000;bevoelkerung;1.512.491\n".encode()
+    data = b"Jahr;AGS;Reihe;Wert\n2023;09162000;bevoelkerung;1.512.491\n"
     report = services.values_import(files=[services.ImportFile("m.csv", data)], fmt="official")
     assert report.applied and report.created == 1
     assert Value.objects.get(series__code="bevoelkerung").territory.name.startswith("München")
