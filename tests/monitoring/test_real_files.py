@@ -463,3 +463,19 @@ def test_parser_reasons_carry_what_translation_needs():
             "params": {"value": "acht"},
         }
     ]
+
+
+def test_the_upload_page_imports_a_genesis_export_as_downloaded(client, mprocess, member):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(member("staff"))
+    data = (OFFICIAL / "22811-01i.csv").read_bytes()
+    response = client.post(
+        reverse("monitoring:imports", args=[mprocess.pk]),
+        {"file": SimpleUploadedFile("22811-01i.csv", data), "format": "auto"},
+    )
+    run = ImportRun.objects.get()
+    assert response.status_code == 302, response.content.decode()[:1500]
+    assert run.status == "applied" and run.created == 433 and len(run.skipped) == 1
+    assert run.format == "official"
