@@ -40,6 +40,7 @@ from .. import choice_filters, expressions
 from ..i18n import SURVEY_LANGUAGES
 from ..models import Choice, Question, Response, Section, Survey, SurveyVersion
 from ..question_types import REGISTRY, QuestionType, question_type
+from ..selectors import forget_survey
 from ..structure import QUESTION_OPTION_FIELDS
 
 CODE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$")
@@ -63,6 +64,13 @@ SECTION_FIELDS = ("title", "description", "relevant")
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+
+def _save_survey(survey: Survey, **kwargs) -> None:
+    """Save and drop this process's cached copy, so respondents see the change at once (other
+    processes within ``selectors.SURVEY_CACHE_SECONDS``)."""
+    survey.save(**kwargs)
+    forget_survey(survey.public_id)
 
 
 def _require_change(user, survey_or_process) -> None:
@@ -174,7 +182,7 @@ def writable_version(*, survey: Survey) -> SurveyVersion:
     if version is None:
         version = SurveyVersion.objects.create(survey=survey, number=1)
         survey.current_version = version
-        survey.save(update_fields=["current_version", "updated_at"])
+        _save_survey(survey, update_fields=["current_version", "updated_at"])
     elif has_real_responses(version):
         version = _clone_version(
             version,
@@ -182,7 +190,7 @@ def writable_version(*, survey: Survey) -> SurveyVersion:
             % {"date": timezone.localdate().isoformat(), "n": version.number},
         )
         survey.current_version = version
-        survey.save(update_fields=["current_version", "updated_at"])
+        _save_survey(survey, update_fields=["current_version", "updated_at"])
     return version
 
 
@@ -356,10 +364,10 @@ def survey_create(
         **clean,
     )
     _validate_survey(survey)
-    survey.save()
+    _save_survey(survey)
     version = SurveyVersion.objects.create(survey=survey, number=1)
     survey.current_version = version
-    survey.save(update_fields=["current_version"])
+    _save_survey(survey, update_fields=["current_version"])
     audit_log(actor=user, action="survey.create", obj=survey, process=process)
     return survey
 
@@ -389,7 +397,7 @@ def survey_update(*, survey: Survey, user, **data: Any) -> Survey:
     for name, value in clean.items():
         setattr(survey, name, value)
     _validate_survey(survey)
-    survey.save()
+    _save_survey(survey)
     audit_log(
         actor=user, action="survey.update", obj=survey, process=survey.process, fields=sorted(data)
     )
@@ -421,7 +429,7 @@ def survey_transition(*, survey: Survey, user, to: str) -> Survey:
         check_ready(survey.current_version)
     previous = survey.status
     survey.status = to
-    survey.save(update_fields=["status", "updated_at"])
+    _save_survey(survey, update_fields=["status", "updated_at"])
     audit_log(
         actor=user,
         action="survey.transition",
