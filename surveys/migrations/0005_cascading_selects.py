@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0003_results'),
+        ('surveys', '0004_questiontopic'),
     ]
 
     operations = [
