@@ -19,6 +19,7 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 install: $(VENV)/.installed
 	$(PY) manage.py compile_catalogues
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_territories
 
 run: install
 	$(PY) manage.py seed_demo

@@ -27,3 +27,4 @@ from .requests import (  # noqa: F401
     data_requests_remind_due,
     raw_view_log,
 )
+from .territories import territory_register_load  # noqa: F401, E402
