@@ -96,12 +96,19 @@ class _Writer:
         self.body.insert(len(self.body) - 1, element)  # before the final sectPr
 
     # --- blocks ---------------------------------------------------------------------------
-    def paragraph(self, text: str, *, style: str | None = None, refs=(), bold=False, size=None):
+    def paragraph(
+        self, text: str, *, style: str | None = None, refs=(), bold=False, size=None, segments=()
+    ):
         p = self.word.add_paragraph(style=style)
-        run = p.add_run(text)
-        run.bold = bold or None
-        if size:
-            run.font.size = Pt(size)
+        for segment in segments or [text]:
+            if isinstance(segment, int):
+                for element in parse_xml(f"<w:p {nsdecls('w')}>{_ref_runs([segment])}</w:p>"):
+                    p._p.append(element)
+                continue
+            run = p.add_run(segment)
+            run.bold = bold or None
+            if size:
+                run.font.size = Pt(size)
         if refs:
             for element in parse_xml(f"<w:p {nsdecls('w')}>{_ref_runs(list(refs))}</w:p>"):
                 p._p.append(element)
@@ -163,7 +170,8 @@ class _Writer:
                 if shade
                 else ""
             )
-            return f"<w:tc>{tcpr}<w:p>{ppr}<w:r>{rpr}{_t(text)}</w:r>{_ref_runs(list(refs))}</w:p></w:tc>"
+            run = f"<w:r>{rpr}{_t(text)}</w:r>{_ref_runs(list(refs))}"
+            return f"<w:tc>{tcpr}<w:p>{ppr}{run}</w:p></w:tc>"
 
         header = "".join(cell(h, bold=True, shade=True) for h in block.header)
         rows = ["<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>" + header + "</w:tr>"]
@@ -208,12 +216,20 @@ class _Writer:
         if kind == "heading":
             self.word.add_heading(block.text, level=max(2, block.level - 1))
         elif kind == "text":
-            self.paragraph(block.text, refs=block.refs, bold=block.style == "lead")
+            self.paragraph(
+                block.text,
+                refs=block.refs,
+                bold=block.style == "lead",
+                segments=block.segments,
+                style="Quote" if block.style == "quote" else None,
+            )
         elif kind == "markdown":
             self.markdown(block.blocks)
         elif kind == "bullets":
             for item in block.items:
-                self.paragraph(item.text, style="List Bullet", refs=item.refs)
+                self.paragraph(
+                    item.text, style="List Bullet", refs=item.refs, segments=item.segments
+                )
         elif kind == "note":
             p = self.paragraph("", size=None)
             label = p.add_run(f"{self.doc.labels.get('note', 'Note')}: ")

@@ -27,6 +27,15 @@ def _refs(doc: Document, refs: list[int]) -> str:
     return f"<sup>{links}</sup>"
 
 
+def _inline(doc: Document, block) -> str:
+    if not block.segments:
+        return escape(block.text) + _refs(doc, block.refs)
+    parts = [
+        _refs(doc, [seg]) if isinstance(seg, int) else escape(seg) for seg in block.segments
+    ]
+    return "".join(parts) + _refs(doc, block.refs)
+
+
 def _cell(doc: Document, cell, tag: str, scope: str = "") -> str:
     classes = []
     if cell.numeric:
@@ -90,13 +99,11 @@ def _block(doc: Document, block) -> str:
         return f"<h{block.level}{anchor}>{escape(block.text)}</h{block.level}>"
     if kind == "text":
         cls = f' class="{block.style}"' if block.style else ""
-        return f"<p{cls}>{escape(block.text)}{_refs(doc, block.refs)}</p>"
+        return f"<p{cls}>{_inline(doc, block)}</p>"
     if kind == "markdown":
         return f'<div class="staff-text">{block.html}</div>'
     if kind == "bullets":
-        items = "".join(
-            f"<li>{escape(item.text)}{_refs(doc, item.refs)}</li>" for item in block.items
-        )
+        items = "".join(f"<li>{_inline(doc, item)}</li>" for item in block.items)
         return f"<ul>{items}</ul>"
     if kind == "note":
         label = escape(doc.labels.get("note", "Note"))

@@ -27,7 +27,9 @@ class Text:
 
     text: str
     refs: list[int] = field(default_factory=list)
-    style: str = ""  # "lead" (a reading line), "small"
+    style: str = ""  # "lead" (a reading line), "small", "quote"
+    # Text with endnote numbers inside it ("... [1] ..."): strings and ints in reading order.
+    segments: list = field(default_factory=list)
     kind: str = "text"
 
 
