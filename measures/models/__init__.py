@@ -1,5 +1,45 @@
-"""Models of the measures app, one module per area."""
+"""Models of the measures app, one module per area.
 
+``catalogue`` holds findings, goals, measures and their tracking; other modules (the concept
+document) sit beside it. Import from ``measures.models``.
+"""
+
+from .catalogue import (
+    CatalogueSettings,
+    Evidence,
+    FieldOfActionArea,
+    Finding,
+    Measure,
+    MeasureComment,
+    MeasureDecision,
+    MeasureImport,
+    MeasureOrigin,
+    Milestone,
+    OperationalGoal,
+    ProgressReport,
+    ReportingLink,
+    StrategicGoal,
+)
 from .concept import Chapter, Concept, ConceptVersion, GenerationJob, Variant
 
-__all__ = ["Chapter", "Concept", "ConceptVersion", "GenerationJob", "Variant"]
+__all__ = [
+    "CatalogueSettings",
+    "Chapter",
+    "Concept",
+    "ConceptVersion",
+    "Evidence",
+    "FieldOfActionArea",
+    "Finding",
+    "GenerationJob",
+    "Measure",
+    "MeasureComment",
+    "MeasureDecision",
+    "MeasureImport",
+    "MeasureOrigin",
+    "Milestone",
+    "OperationalGoal",
+    "ProgressReport",
+    "ReportingLink",
+    "StrategicGoal",
+    "Variant",
+]
