@@ -96,8 +96,7 @@ def reading(data: IndicatorData, *, year: int | None = None) -> str:
     latest_year = years[-1] if years else None
     if latest_year is not None and total.withheld(latest_year):
         return _(
-            "The latest value (%(year)s) is withheld to protect small numbers; "
-            "no reading is given."
+            "The latest value (%(year)s) is withheld to protect small numbers; no reading is given."
         ) % {"year": latest_year}
     if len(published) < 2:
         return _("Too few published values for a trend.")
@@ -128,7 +127,9 @@ def reading(data: IndicatorData, *, year: int | None = None) -> str:
         trend = latest.trend if latest is not None else ""
         words = {
             IndicatorValue.Trend.ON_TRACK: _("target %(year)s within reach"),
-            IndicatorValue.Trend.ACCELERATE: _("target %(year)s only within reach if progress speeds up"),
+            IndicatorValue.Trend.ACCELERATE: _(
+                "target %(year)s only within reach if progress speeds up"
+            ),
             IndicatorValue.Trend.LIMITED: _("target %(year)s out of reach at this pace"),
             IndicatorValue.Trend.DETERIORATION: _("moving away from the target %(year)s"),
         }
@@ -161,7 +162,9 @@ def figure(doc: Document, data: IndicatorData, *, year: int | None = None) -> Fi
         for row in data.rows
     ]
     title = f"{indicator.code} {indicator.label}"
-    alt = _("Line chart of %(title)s, %(first)s to %(last)s. %(reading)s The table below holds every figure.") % {
+    alt = _(
+        "Line chart of %(title)s, %(first)s to %(last)s. %(reading)s The table below holds every figure."
+    ) % {
         "title": title,
         "first": years[0] if years else "",
         "last": years[-1] if years else "",
@@ -216,7 +219,10 @@ def table(
     if withheld:
         notes.append(withheld_note())
     if len(data.years) > len(years):
-        notes.append(_("The table shows the latest %(n)s years; the chart shows all years.") % {"n": len(years)})
+        notes.append(
+            _("The table shows the latest %(n)s years; the chart shows all years.")
+            % {"n": len(years)}
+        )
     return doc.table(
         Table(
             caption=f"{indicator.code} {indicator.label}",
@@ -242,7 +248,11 @@ def targets_text(data: IndicatorData) -> Text | None:
         group = target.target_group.label if target.target_group_id else _("all")
         parts.append(
             _("%(group)s: %(value)s by %(year)s")
-            % {"group": group, "value": fmt(target.value, data.indicator.decimals), "year": target.year}
+            % {
+                "group": group,
+                "value": fmt(target.value, data.indicator.decimals),
+                "year": target.year,
+            }
         )
     return Text(_("Targets") + ": " + "; ".join(parts) + ".")
 
@@ -250,5 +260,9 @@ def targets_text(data: IndicatorData) -> Text | None:
 def change_cell(data: IndicatorData, row: Row, year: int) -> Cell:
     value = row.values.get(year)
     if value is None or value.published_value is None:
-        return Cell(SUPPRESSED if row.withheld(year) else MISSING, numeric=True, suppressed=row.withheld(year))
+        return Cell(
+            SUPPRESSED if row.withheld(year) else MISSING,
+            numeric=True,
+            suppressed=row.withheld(year),
+        )
     return Cell(signed(value.change_previous, data.indicator.decimals), numeric=True)

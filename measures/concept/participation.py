@@ -50,9 +50,7 @@ def interviews(doc: Document, process: Process, figures: dict) -> list:
         rows.append([Cell(_("No target group")), _num(by_group[None])])
     rows.append([Cell(_("Total")), _num(total)])
     figures[_("Interviews")] = fmt(total)
-    blocks.append(
-        Text(_("%(n)s qualitative interviews were held.") % {"n": fmt(total)})
-    )
+    blocks.append(Text(_("%(n)s qualitative interviews were held.") % {"n": fmt(total)}))
     blocks.append(
         doc.table(
             Table(_("Interviews by target group"), [_("Target group"), _("Interviews")], rows)
@@ -109,7 +107,9 @@ def surveys(doc: Document, process: Process, figures: dict) -> list:
             [
                 Cell(f"{survey} – {_('all languages')}"),
                 Cell(SUPPRESSED, suppressed=True, numeric=True) if small_total else _num(total),
-                Cell(SUPPRESSED, suppressed=True, numeric=True) if small_total and sent else Cell(rate, numeric=True),
+                Cell(SUPPRESSED, suppressed=True, numeric=True)
+                if small_total and sent
+                else Cell(rate, numeric=True),
             ]
         )
         withheld = withheld or small_total
@@ -122,12 +122,18 @@ def surveys(doc: Document, process: Process, figures: dict) -> list:
         )
         for code, hide in zip(codes, hidden, strict=True):
             withheld = withheld or hide
-            cell = Cell(SUPPRESSED, suppressed=True, numeric=True) if hide else _num(per_language[code])
+            cell = (
+                Cell(SUPPRESSED, suppressed=True, numeric=True)
+                if hide
+                else _num(per_language[code])
+            )
             rows.append([Cell(f"{survey} – {_language_label(code)}"), cell, Cell("", numeric=True)])
             figures[f"{survey} · {code}"] = cell.text
     notes = [
-        _("Complete responses without test responses. The response rate relates complete "
-          "responses to the invitations sent (personal surveys only).")
+        _(
+            "Complete responses without test responses. The response rate relates complete "
+            "responses to the invitations sent (personal surveys only)."
+        )
     ]
     if withheld:
         notes.append(withheld_note())
@@ -173,7 +179,13 @@ def conference(doc: Document, process: Process, figures: dict) -> list:
         doc.table(
             Table(
                 _("Conference registrations and attendance"),
-                [_("Conference"), _("Registered"), _("Waiting list"), _("Attended"), _("Topic tables")],
+                [
+                    _("Conference"),
+                    _("Registered"),
+                    _("Waiting list"),
+                    _("Attended"),
+                    _("Topic tables"),
+                ],
                 rows,
                 widths=[3, 1, 1, 1, 1],
             )
@@ -303,7 +315,19 @@ def key_figures(doc: Document, process: Process, figures: dict) -> list:
     local: dict = {}
     all_blocks(scratch, process, local)
     figures.update(local)
-    rows = [[Cell(label), Cell(value, numeric=True, suppressed=value == SUPPRESSED)] for label, value in local.items()]
+    rows = [
+        [Cell(label), Cell(value, numeric=True, suppressed=value == SUPPRESSED)]
+        for label, value in local.items()
+    ]
     if not rows:
         return [doc.note(_("No participation has been recorded yet."))]
-    return [doc.table(Table(_("The participation process in figures"), [_("Figure"), _("Value")], rows, widths=[4, 1.5]))]
+    return [
+        doc.table(
+            Table(
+                _("The participation process in figures"),
+                [_("Figure"), _("Value")],
+                rows,
+                widths=[4, 1.5],
+            )
+        )
+    ]

@@ -30,9 +30,7 @@ def _refs(doc: Document, refs: list[int]) -> str:
 def _inline(doc: Document, block) -> str:
     if not block.segments:
         return escape(block.text) + _refs(doc, block.refs)
-    parts = [
-        _refs(doc, [seg]) if isinstance(seg, int) else escape(seg) for seg in block.segments
-    ]
+    parts = [_refs(doc, [seg]) if isinstance(seg, int) else escape(seg) for seg in block.segments]
     return "".join(parts) + _refs(doc, block.refs)
 
 

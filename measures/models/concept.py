@@ -38,6 +38,20 @@ class Concept(models.Model):
             "Shown on the title page, e.g. Kreis Gütersloh, Kommunales Integrationszentrum."
         ),
     )
+    # What the management summary shows of the catalogue (chosen by staff). Without a choice
+    # of measures the summary shows the measures of high priority.
+    summary_findings = models.ManyToManyField(
+        "measures.Finding", blank=True, related_name="+", verbose_name=_("findings in the summary")
+    )
+    summary_goals = models.ManyToManyField(
+        "measures.StrategicGoal",
+        blank=True,
+        related_name="+",
+        verbose_name=_("strategic goals in the summary"),
+    )
+    summary_measures = models.ManyToManyField(
+        "measures.Measure", blank=True, related_name="+", verbose_name=_("measures in the summary")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
