@@ -241,3 +241,17 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
         "ExportJobFormatEnum": "surveys.results.models.ExportJob.Format",
     }
 )
+
+# Findings, goals and measures: reminders to lead organisations that owe a progress report.
+MEASURES_REMINDER_DAYS = env.int("MEASURES_REMINDER_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["measures-progress-requests"] = {
+    "task": "measures.send_progress_requests",
+    "schedule": 6 * 60 * 60,
+}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "MeasureStatusEnum": "measures.models.Measure.Status",
+        "MeasurePriorityEnum": "measures.models.Measure.Priority",
+        "EvidenceKindEnum": "measures.models.Evidence.Kind",
+    }
+)
