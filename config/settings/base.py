@@ -93,7 +93,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The concept document keeps its own catalogue beside its code (measures/concept/locale).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "measures" / "concept" / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

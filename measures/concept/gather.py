@@ -75,7 +75,7 @@ def new_document(concept: Concept, variant: str, language: str, subtitle: str) -
 
 def staff_text(doc: Document, chapter: Chapter, *, summary: bool, snapshot: dict) -> list:
     text = chapter.summary_text if summary and chapter.summary_text.strip() else chapter.text
-    snapshot["chapters"][f"{chapter.kind}:{chapter.field_of_action_id or ''}"] = text
+    snapshot["chapters"][chapter.heading] = text
     if not text.strip():
         return []
     return [Markdown(markdown.to_html(text, top_heading=3), markdown.blocks(text))]

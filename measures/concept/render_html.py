@@ -218,10 +218,20 @@ a{color:#0b3d6e}
 .visually-hidden{display:none}
 """
 
+# The management summary runs on: chapters do not start a new page, title and contents share one.
+SUMMARY_PRINT_CSS = """
+.doc-cover{page-break-after:auto}
+h1.doc-title{margin-top:15mm}
+h2.chapter-title{page-break-before:auto;margin-top:9mm}
+.doc-toc h2{page-break-before:auto}
+"""
+
 
 def standalone(doc: Document, *, mode: str = "reader") -> str:
     """A complete HTML file: ``reader`` (screen, 360 px and up) or ``print`` (for WeasyPrint)."""
     css = PRINT_CSS if mode == "print" else SCREEN_CSS + _READER_PAGE_CSS
+    if mode == "print" and doc.variant == "summary":
+        css += SUMMARY_PRINT_CSS
     return (
         f'<!DOCTYPE html><html lang="{escape(doc.language)}"><head><meta charset="utf-8">'
         f"{'' if mode == 'print' else _VIEWPORT}<title>{escape(doc.title)}</title>"
