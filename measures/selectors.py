@@ -38,6 +38,8 @@ from .models import (
 def catalogue_processes(*, user) -> list[Process]:
     """Processes whose catalogue the user may open."""
     qs = Process.objects.order_by("-period_start", "title")
+    if not getattr(user, "is_authenticated", False):
+        return []
     if getattr(user, "is_superuser", False):
         return list(qs)
     return [
@@ -401,7 +403,7 @@ def evidence_rows(figure: dict) -> list[tuple[str, Any, Any]]:
     """(label, count, percent) rows of a cited survey figure for a small table."""
     rows = []
     for c in figure.get("choices") or []:
-        rows.append((c.get("label", c.get("code")), c.get("count"), c.get("percent")))
+        rows.append((c.get("label", c.get("code")), c.get("count"), c.get("pct_respondents")))
     return rows
 
 

@@ -197,7 +197,7 @@ def survey_figure(*, survey, version_number: int, question_code: str, breakdown:
     Raises ``ValidationError`` naming what is wrong when the address does not exist.
     """
     from surveys.results import reports
-    from surveys.structure import get_structure
+    from surveys.structure import get as get_structure
 
     version = survey.versions.filter(number=version_number).first()
     if version is None:

@@ -106,18 +106,20 @@ def history_entries(obj: models.Model, *, since_version: int | None = None) -> l
     for record in records:
         changes: list[Change] = []
         if previous is not None:
-            delta = record.diff_against(previous)
-            for change in delta.changes:
-                if change.field in _HIDDEN:
+            # Compared field by field (not only editable fields: the links summary too).
+            for f in record.tracked_fields:
+                if f.name in _HIDDEN:
                     continue
-                changes.append(
-                    Change(
-                        field=change.field,
-                        label=_label(model, change.field),
-                        old=_show(model, change.field, change.old, cache),
-                        new=_show(model, change.field, change.new, cache),
+                old, new = getattr(previous, f.attname), getattr(record, f.attname)
+                if old != new:
+                    changes.append(
+                        Change(
+                            field=f.name,
+                            label=_label(model, f.name),
+                            old=_show(model, f.name, old, cache),
+                            new=_show(model, f.name, new, cache),
+                        )
                     )
-                )
         previous = record
         version = getattr(record, "version", None)
         if since_version is not None and (version is None or version <= since_version):
