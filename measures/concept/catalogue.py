@@ -200,9 +200,9 @@ def period(measure: Measure) -> str:
 def measure_snapshot(measure: Measure, snapshot: dict) -> None:
     snapshot["measures"][measure.code] = {
         "title": measure.title,
-        "status": measure.status,
+        "status": str(measure.get_status_display()),
         "progress": measure.progress,
-        "priority": measure.priority,
+        "priority": str(measure.get_priority_display()),
         "lead": measure.lead_organisation.name if measure.lead_organisation_id else "",
         "field": measure.field_of_action.code,
     }

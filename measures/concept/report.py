@@ -188,14 +188,20 @@ def changes_chapter(doc: Document, concept: Concept, year: int, snapshot: dict) 
             )
         )
         diff = compare.diff(previous.snapshot, snapshot)
-        blocks.extend(compare.as_blocks(doc, diff))
-        return blocks
-    blocks.append(
-        doc.note(
-            _("There is no integration report for %(year)s; the changes are read from the data.")
-            % {"year": year - 1}
+        # Figures of other years are expected to differ between two reports: only the
+        # measures, findings and goals are compared here; the figures follow below.
+        diff.figures_moved, diff.figures_added, diff.figures_removed = [], [], []
+        if not diff.empty:
+            blocks.extend(compare.as_blocks(doc, diff))
+    else:
+        blocks.append(
+            doc.note(
+                _(
+                    "There is no integration report for %(year)s; the changes are read from the data."
+                )
+                % {"year": year - 1}
+            )
         )
-    )
     decisions = list(
         MeasureDecision.objects.filter(measure__process=concept.process, created_at__year=year)
         .select_related("measure")

@@ -83,7 +83,8 @@ def build(language_code: str = "language") -> ConceptData:
         rows.append(_value(indicator, county, year, 20.0 + i, group=group, published=year != 2024))
         if land is not None:
             rows.append(_value(indicator, land, year, 33.0 + i * 0.5))
-    IndicatorValue.objects.bulk_create(rows)
+    if not IndicatorValue.objects.filter(indicator=indicator, territory=county).exists():
+        IndicatorValue.objects.bulk_create(rows)
     Target.objects.create(process=process, indicator=indicator, value=36.0, year=2027)
 
     # Participation.
@@ -131,7 +132,7 @@ def build(language_code: str = "language") -> ConceptData:
         baseline_value=30.0,
         baseline_year=2020,
     )
-    lead = Organisation.objects.create(name="Kommunales Integrationszentrum Test")
+    lead, _created = Organisation.objects.get_or_create(name="Kommunales Integrationszentrum Test")
     measure = Measure.objects.create(
         process=process,
         number=1,

@@ -140,13 +140,10 @@ def test_management_summary_keeps_its_page_limit_and_the_priority_measure(concep
 def test_reading_line_says_how_the_rate_moved_and_whether_the_target_is_in_reach(concept_data):  # noqa: F811
     with translation.override("de"):
         doc, _snap = gather.build(concept_data.concept, variant="full", language="de")
-    lines = [
-        b.text
-        for c in doc.chapters
-        for b in c.blocks
-        if getattr(b, "style", "") == "lead"
-    ]
-    assert "Die Quote ist seit 2020 um 4,4 Prozentpunkte gestiegen; Ziel 2027 in Reichweite." in lines, lines
+    lines = [b.text for c in doc.chapters for b in c.blocks if getattr(b, "style", "") == "lead"]
+    assert (
+        "Die Quote ist seit 2020 um 4,4 Prozentpunkte gestiegen; Ziel 2027 in Reichweite." in lines
+    ), lines
 
 
 def test_floor_renders_the_same_html(concept_data):  # noqa: F811

@@ -15,7 +15,10 @@ from measures.models import Measure, MeasureDecision, ProgressReport, ReportingL
 def link(adopted, staff, proc, org, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         return services.reporting_link_create(
-            user=staff, process=proc, organisation=org, contact_name="Frau Beispiel",
+            user=staff,
+            process=proc,
+            organisation=org,
+            contact_name="Frau Beispiel",
             contact_email="vhs@example.org",
         )
 
@@ -30,14 +33,24 @@ def test_link_is_mailed_once_on_creation(link):
 
 def test_link_only_for_organisations_that_lead_a_measure(proc, staff, other_org, adopted):
     with pytest.raises(ValidationError):
-        services.reporting_link_create(user=staff, process=proc, organisation=other_org,
-                                       contact_name="x", contact_email="x@example.org")
+        services.reporting_link_create(
+            user=staff,
+            process=proc,
+            organisation=other_org,
+            contact_name="x",
+            contact_email="x@example.org",
+        )
 
 
 def test_link_creation_refused_for_facilitators(proc, facilitator, org, adopted):
     with pytest.raises(PermissionDenied):
-        services.reporting_link_create(user=facilitator, process=proc, organisation=org,
-                                       contact_name="x", contact_email="x@example.org")
+        services.reporting_link_create(
+            user=facilitator,
+            process=proc,
+            organisation=org,
+            contact_name="x",
+            contact_email="x@example.org",
+        )
 
 
 def test_beat_reminds_due_links_once_per_interval(link, settings):
@@ -64,8 +77,9 @@ def test_not_due_links_are_not_reminded(link):
 
 
 def test_report_through_link_updates_measure_and_schedule(link, adopted):
-    report = services.progress_report_submit(link=link, measure=adopted, progress=40,
-                                             note="Zwei Kurse laufen")
+    report = services.progress_report_submit(
+        link=link, measure=adopted, progress=40, note="Zwei Kurse laufen"
+    )
     adopted.refresh_from_db()
     assert adopted.status == "in_progress" and adopted.progress == 40
     assert report.reporting_link == link and report.status == "in_progress"
@@ -104,8 +118,11 @@ def test_inactive_link_refused(link, adopted, staff):
 def test_bad_progress_and_future_date_rejected(link, adopted):
     with pytest.raises(ValidationError) as error:
         services.progress_report_submit(
-            link=link, measure=adopted, progress=120,
-            reported_on=timezone.localdate() + timedelta(days=3))
+            link=link,
+            measure=adopted,
+            progress=120,
+            reported_on=timezone.localdate() + timedelta(days=3),
+        )
     assert {"progress", "reported_on"} <= set(error.value.message_dict)
     assert Measure.objects.get(pk=adopted.pk).progress == 0
 
@@ -115,11 +132,14 @@ def test_attachment_type_checked(link, adopted):
 
     with pytest.raises(ValidationError):
         services.progress_report_submit(
-            link=link, measure=adopted, progress=10,
-            attachment=SimpleUploadedFile("x.exe", b"MZ"))
+            link=link, measure=adopted, progress=10, attachment=SimpleUploadedFile("x.exe", b"MZ")
+        )
     report = services.progress_report_submit(
-        link=link, measure=adopted, progress=10,
-        attachment=SimpleUploadedFile("bericht.pdf", b"%PDF-1.4"))
+        link=link,
+        measure=adopted,
+        progress=10,
+        attachment=SimpleUploadedFile("bericht.pdf", b"%PDF-1.4"),
+    )
     assert report.attachment.name.endswith("bericht.pdf")
     report.attachment.delete(save=False)
 
