@@ -199,10 +199,16 @@ def _validate_request(variant: str, year: int | None, language: str) -> None:
 
 @transaction.atomic
 def concept_generate(
-    *, concept: Concept, user, variant: str, year: int | None = None, language: str = "de"
+    *,
+    concept: Concept,
+    user,
+    variant: str,
+    year: int | None = None,
+    language: str = "de",
+    publish: bool = False,
 ) -> GenerationJob:
-    """Queue the generation of a new version. Refuses a second job of the same variant while
-    one is waiting or running."""
+    """Queue the generation of a new version (published when done if ``publish``). Refuses a
+    second job of the same variant while one is waiting or running."""
     _validate_request(variant, year, language)
     if variant != Variant.REPORT:
         year = None
@@ -222,6 +228,7 @@ def concept_generate(
         language=language,
         requested_by=user if getattr(user, "is_authenticated", False) else None,
         stage=_("Waiting for a worker"),
+        publish=publish,
     )
     audit_log(
         actor=user, action="concept.generate", obj=job, process=concept.process, variant=variant
@@ -350,6 +357,8 @@ def _store(job: GenerationJob, built: Built) -> ConceptVersion:
         measures=doc.measures,
         endnotes=len(doc.endnotes),
         notes=doc.notes[:500],
+        published=job.publish,
+        published_at=timezone.now() if job.publish else None,
     )
     for ext, data in built.files.items():
         getattr(version, ext).save(

@@ -242,6 +242,7 @@ class GenerationJob(models.Model):
         related_name="+",
         verbose_name=_("requested by"),
     )
+    publish = models.BooleanField(_("publish when done"), default=False)
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

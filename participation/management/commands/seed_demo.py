@@ -7,7 +7,8 @@ from django.db import transaction
 
 from participation import demo
 
-APPS_WITH_DEMO = ["surveys", "workshops", "measures", "monitoring"]
+# "measures.concept" last: the concept document is written from what the others seeded.
+APPS_WITH_DEMO = ["surveys", "workshops", "measures", "monitoring", "measures.concept"]
 
 
 class Command(BaseCommand):
