@@ -202,7 +202,11 @@ def _catalogue(process, staff) -> None:
         if indicator is not None and home is not None:
             value = (
                 IndicatorValue.objects.filter(
-                    indicator=indicator, territory=home, year=2024, target_group=group, sex="",
+                    indicator=indicator,
+                    territory=home,
+                    year=2024,
+                    target_group=group,
+                    sex="",
                     age_group="",
                 )
                 .order_by("cell")
@@ -315,4 +319,3 @@ def seed(ctx) -> None:
             services.concept_generate(
                 concept=concept, user=staff, variant=variant, year=year, language="de", publish=True
             )
-

@@ -105,7 +105,7 @@ def surveys(doc: Document, process: Process, figures: dict) -> list:
         small_total = 0 < total < threshold
         rows.append(
             [
-                Cell(f"{survey} – {_('all languages')}"),
+                Cell(_("%(survey)s – all languages") % {"survey": survey}),
                 Cell(SUPPRESSED, suppressed=True, numeric=True) if small_total else _num(total),
                 Cell(SUPPRESSED, suppressed=True, numeric=True)
                 if small_total and sent
@@ -113,7 +113,7 @@ def surveys(doc: Document, process: Process, figures: dict) -> list:
             ]
         )
         withheld = withheld or small_total
-        figures[f"{survey} · {_('responses')}"] = rows[-1][1].text
+        figures[_("%(survey)s · responses") % {"survey": survey}] = rows[-1][1].text
         codes = sorted(per_language)
         hidden = (
             [True] * len(codes)
@@ -173,8 +173,8 @@ def conference(doc: Document, process: Process, figures: dict) -> list:
                 _num(tables),
             ]
         )
-        figures[f"{conf.title} · {_('registrations')}"] = fmt(counts["registered"])
-        figures[f"{conf.title} · {_('attendance')}"] = fmt(counts["attended"])
+        figures[_("%(title)s · registrations") % {"title": conf.title}] = fmt(counts["registered"])
+        figures[_("%(title)s · attendance") % {"title": conf.title}] = fmt(counts["attended"])
     blocks.append(
         doc.table(
             Table(

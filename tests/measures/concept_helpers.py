@@ -163,7 +163,8 @@ def build(language_code: str = "language") -> ConceptData:
 
 
 @pytest.fixture
-def concept_data(db) -> ConceptData:
+def concept_data(db, settings, tmp_path) -> ConceptData:
+    settings.MEDIA_ROOT = tmp_path / "media"  # generated files stay out of the work tree
     return build()
 
 
