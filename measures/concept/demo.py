@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 
 from measures.models import (
@@ -305,6 +306,8 @@ def seed(ctx) -> None:
                 chapter.save(update_fields=["text", "summary_text"])
         if not concept.summary_findings.exists():
             concept.summary_findings.set(Finding.objects.filter(process=process))
+        if not getattr(settings, "CONCEPT_DEMO_DOCUMENTS", True):
+            return
         # Queued on commit: in the embedded default the task runs right then, in process; with a
         # broker a worker builds them. Each is published as soon as it is done.
         for variant, year in (

@@ -62,6 +62,9 @@ def _value(indicator, territory, year, value, group=None, published=True, trend=
 
 
 def build(language_code: str = "language") -> ConceptData:
+    from participation.catalogue_data import ensure_catalogues
+
+    ensure_catalogues(TargetGroup, FieldOfAction)  # a transactional test flushed them
     monitoring_services.standard_indicators_load()
     process = ProcessFactory(territory_key="05754", territory="Kreis Gütersloh")
     fields = list(FieldOfAction.objects.filter(code__in=[language_code, "education"]))
