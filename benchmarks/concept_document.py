@@ -141,7 +141,7 @@ def seed(*, measures: int, statements: int, indicators: int, years: int):
         [
             Statement(
                 process=process,
-                text=f"Aussage {i}: Die Beratung in der eigenen Sprache fehlt noch an vielen Orten.",
+                text=f"Aussage {i}: Die Beratung in der eigenen Sprache fehlt an vielen Orten.",
                 kind="need",
                 source_label=f"Interview P-{i:04d}",
             )
@@ -219,7 +219,8 @@ def run(*, measures: int, statements: int, indicators: int, years: int, quick: b
         lambda: seed(measures=measures, statements=statements, indicators=indicators, years=years)
     )
     print(
-        f"seeded in {seed_s:.1f} s: {measures} measures, {citations} citations, {indicators} indicators × {years} years"
+        f"seeded in {seed_s:.1f} s: {measures} measures, {citations} citations, "
+        f"{indicators} indicators × {years} years"
     )
     # Warm WeasyPrint's font and style caches once, so neither timed run pays for them.
     render_pdf.from_html('<html lang="de"><title>x</title><p>x <b>y</b></p></html>')

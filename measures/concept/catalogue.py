@@ -145,7 +145,8 @@ def finding_blocks(doc: Document, finding: Finding, snapshot: dict) -> list:
         blocks.append(
             doc.note(
                 _(
-                    "Citation [%(n)s] in “%(finding)s” has no evidence any more (the cited statement or figure was deleted)."
+                    "Citation [%(n)s] in “%(finding)s” has no evidence any more "
+                    "(the cited statement or figure was deleted)."
                 )
                 % {"n": number, "finding": finding.title}
             )

@@ -78,7 +78,8 @@ CATALOGUE = {
     "language": (
         "Lange Wartezeiten auf Integrationskurse",
         "Viele Zugewanderte warten lange auf einen Kursplatz [1]; Kurse mit Kinderbetreuung "
-        "sind selten [2]. Der Anteil der Kita-Kinder mit nichtdeutscher Familiensprache steigt [3].",
+        "sind selten [2]. Der Anteil der Kita-Kinder mit nichtdeutscher Familiensprache "
+        "steigt [3].",
         "Jede und jeder Zugewanderte findet innerhalb von drei Monaten einen passenden Kurs.",
         "Deutsch lernen ohne Wartezeit",
         "Wartezeit auf einen Integrationskurs unter drei Monaten",

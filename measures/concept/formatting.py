@@ -6,15 +6,14 @@ import math
 
 from django.utils import formats
 
+from core.numbers import localized
+
 from .structure import MISSING
 
 
 def fmt(value: float | int | None, decimals: int = 0) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return MISSING
-    # Django's number_format cuts surplus decimals off; round first so 4.3999… reads 4,4.
-    value = round(value) if decimals == 0 else round(float(value), decimals)
-    return formats.number_format(value, decimals, use_l10n=True, force_grouping=True)
+    """In the document's language, grouped, always with ``decimals`` places (tables align)."""
+    return localized(value, decimals, empty=MISSING, trim=False)
 
 
 def signed(value: float | None, decimals: int = 1) -> str:

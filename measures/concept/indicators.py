@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from monitoring import charts, selectors
+from core import charts
+from monitoring import selectors
 from monitoring.models import Indicator, IndicatorValue, Target
 from participation.models import Process
 
@@ -163,7 +164,8 @@ def figure(doc: Document, data: IndicatorData, *, year: int | None = None) -> Fi
     ]
     title = f"{indicator.code} {indicator.label}"
     alt = _(
-        "Line chart of %(title)s, %(first)s to %(last)s. %(reading)s The table below holds every figure."
+        "Line chart of %(title)s, %(first)s to %(last)s. %(reading)s "
+        "The table below holds every figure."
     ) % {
         "title": title,
         "first": years[0] if years else "",

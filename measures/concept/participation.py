@@ -12,6 +12,7 @@ from django.apps import apps
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from core.suppression import suppress_line
 from participation.models import (
     Conference,
     FieldOfAction,
@@ -24,7 +25,6 @@ from participation.models import (
 from surveys.i18n import SURVEY_LANGUAGES
 from surveys.models import Invitation, Response, Survey
 from surveys.results.reports import min_count
-from surveys.results.suppression import suppress_line
 
 from .formatting import fmt
 from .indicators import withheld_note

@@ -7,8 +7,8 @@ import io
 import math
 from functools import lru_cache
 
-from monitoring.charts import PALETTE, REFERENCE, _nice_range
-from monitoring.suppression import format_cell
+from core.charts import PALETTE, REFERENCE, _nice_range
+from core.numbers import german
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
@@ -64,7 +64,7 @@ def line_chart_png(
         draw.line([(left, ty), (width - right, ty)], fill=(224, 224, 224), width=scale)
         draw.text(
             (left - 6 * scale, ty),
-            format_cell(tick, decimals=tick_decimals),
+            german(tick, decimals=tick_decimals),
             fill=(51, 51, 51),
             font=small,
             anchor="rm",

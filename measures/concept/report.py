@@ -197,7 +197,8 @@ def changes_chapter(doc: Document, concept: Concept, year: int, snapshot: dict) 
         blocks.append(
             doc.note(
                 _(
-                    "There is no integration report for %(year)s; the changes are read from the data."
+                    "There is no integration report for %(year)s; "
+                    "the changes are read from the data."
                 )
                 % {"year": year - 1}
             )
@@ -214,7 +215,8 @@ def changes_chapter(doc: Document, concept: Concept, year: int, snapshot: dict) 
                 [
                     Text(
                         f"{d.measure.code} {d.measure.title}: "
-                        f"{Measure.Status(d.from_status).label} → {Measure.Status(d.to_status).label}"
+                        f"{Measure.Status(d.from_status).label} → "
+                        f"{Measure.Status(d.to_status).label}"
                         f" ({date(d.created_at)})"
                     )
                     for d in decisions
@@ -256,7 +258,8 @@ def build(
             _(
                 "This report describes integration in %(territory)s in %(year)s: the indicators "
                 "of the integration monitoring with their trends and targets, the implementation "
-                "of the measures of the integration concept, and what changed since the year before."
+                "of the measures of the integration concept, and what changed since the year "
+                "before."
             )
             % {"territory": concept.process.territory, "year": year}
         ),

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def data(transactional_db, settings, tmp_path):
-    from tests.measures.concept_helpers import build
+    from tests.measures.concept.helpers import build
 
     settings.MEDIA_ROOT = tmp_path / "media"
     return build()

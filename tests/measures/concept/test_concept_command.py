@@ -5,12 +5,12 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.measures.concept_helpers import concept_data, docx_text  # noqa: F401  (fixture)
+from tests.measures.concept.helpers import docx_text
 
 pytestmark = pytest.mark.django_db
 
 
-def test_build_concept_writes_a_docx_and_reports_json(concept_data, tmp_path, capsys):  # noqa: F811
+def test_build_concept_writes_a_docx_and_reports_json(concept_data, tmp_path, capsys):
     out = tmp_path / "konzept.docx"
     call_command(
         "build_concept",
@@ -31,7 +31,7 @@ def test_build_concept_writes_a_docx_and_reports_json(concept_data, tmp_path, ca
     assert ("Heading 1", "Daten und Fakten") in paragraphs
 
 
-def test_build_concept_report_as_html(concept_data, tmp_path, capsys):  # noqa: F811
+def test_build_concept_report_as_html(concept_data, tmp_path, capsys):
     out = tmp_path / "bericht.html"
     call_command(
         "build_concept",
@@ -52,7 +52,7 @@ def test_build_concept_report_as_html(concept_data, tmp_path, capsys):  # noqa: 
     assert "Integrationsbericht 2024" in out.read_text()
 
 
-def test_build_concept_refuses_bad_arguments(concept_data, tmp_path):  # noqa: F811
+def test_build_concept_refuses_bad_arguments(concept_data, tmp_path):
     with pytest.raises(CommandError, match="--year"):
         call_command(
             "build_concept",

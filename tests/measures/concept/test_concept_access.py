@@ -9,7 +9,6 @@ from measures.concept import services
 from measures.models import Chapter, ConceptVersion, GenerationJob
 from participation.models import ProcessMembership
 from tests.factories import ProcessFactory, UserFactory
-from tests.measures.concept_helpers import concept_data  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +20,7 @@ def _member(process, role):
 
 
 @pytest.fixture
-def version(concept_data, django_capture_on_commit_callbacks):  # noqa: F811
+def version(concept_data, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         job = services.concept_generate(
             concept=concept_data.concept, user=concept_data.staff, variant="summary"
@@ -32,7 +31,7 @@ def version(concept_data, django_capture_on_commit_callbacks):  # noqa: F811
 
 
 @pytest.fixture
-def people(concept_data):  # noqa: F811
+def people(concept_data):
     other = ProcessFactory()
     return {
         "facilitator": _member(concept_data.process, "facilitator"),
@@ -50,7 +49,7 @@ def _api(user):
 # --- staff -----------------------------------------------------------------------------------
 
 
-def test_staff_page_lists_chapters_and_edits_one(client, concept_data):  # noqa: F811
+def test_staff_page_lists_chapters_and_edits_one(client, concept_data):
     client.force_login(concept_data.staff)
     pk = concept_data.process.pk
     response = client.get(reverse("measures:concept", args=[pk]))
@@ -71,7 +70,7 @@ def test_staff_page_lists_chapters_and_edits_one(client, concept_data):  # noqa:
     assert Chapter.objects.get(pk=chapter.pk).order == 2
 
 
-def test_staff_page_refuses_bad_generation_input_with_a_message(client, concept_data):  # noqa: F811
+def test_staff_page_refuses_bad_generation_input_with_a_message(client, concept_data):
     client.force_login(concept_data.staff)
     response = client.post(
         reverse("measures:concept_generate", args=[concept_data.process.pk]),
@@ -84,7 +83,7 @@ def test_staff_page_refuses_bad_generation_input_with_a_message(client, concept_
 
 def test_staff_generates_and_follows_progress(
     client, concept_data, django_capture_on_commit_callbacks
-):  # noqa: F811
+):
     client.force_login(concept_data.staff)
     pk = concept_data.process.pk
     with django_capture_on_commit_callbacks(execute=True):
@@ -102,7 +101,7 @@ def test_staff_generates_and_follows_progress(
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
 
 
-def test_publish_asks_for_confirmation_then_public_reads(client, concept_data, version):  # noqa: F811
+def test_publish_asks_for_confirmation_then_public_reads(client, concept_data, version):
     client.force_login(concept_data.staff)
     pk = concept_data.process.pk
     url = reverse("measures:concept_publish", args=[pk, version.pk])
@@ -125,7 +124,7 @@ def test_publish_asks_for_confirmation_then_public_reads(client, concept_data, v
 
 def test_compare_page_lists_changes(
     client, concept_data, version, django_capture_on_commit_callbacks
-):  # noqa: F811
+):
     concept_data.measure.title = "Neuer Titel der Maßnahme"
     concept_data.measure.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -144,7 +143,7 @@ def test_compare_page_lists_changes(
 
 
 @pytest.mark.parametrize("who", ["facilitator", "expert", "other_staff"])
-def test_page_refuses_editing_and_generating_to_non_staff(client, concept_data, people, who):  # noqa: F811
+def test_page_refuses_editing_and_generating_to_non_staff(client, concept_data, people, who):
     client.force_login(people[who])
     pk = concept_data.process.pk
     chapter = concept_data.concept.chapters.first()
@@ -164,7 +163,7 @@ def test_page_refuses_editing_and_generating_to_non_staff(client, concept_data, 
 
 
 @pytest.mark.parametrize("who", ["facilitator", "expert"])
-def test_readers_see_published_versions_only(client, concept_data, people, version, who):  # noqa: F811
+def test_readers_see_published_versions_only(client, concept_data, people, version, who):
     client.force_login(people[who])
     pk = concept_data.process.pk
     url = reverse("measures:concept_version", args=[pk, version.pk])
@@ -180,7 +179,7 @@ def test_readers_see_published_versions_only(client, concept_data, people, versi
     assert client.get(reverse("measures:concept_publish", args=[pk, version.pk])).status_code == 403
 
 
-def test_member_of_another_process_reads_nothing(client, concept_data, people, version):  # noqa: F811
+def test_member_of_another_process_reads_nothing(client, concept_data, people, version):
     services.version_publish(version=version, user=concept_data.staff, published=True)
     client.force_login(people["other_staff"])
     pk = concept_data.process.pk
@@ -188,7 +187,7 @@ def test_member_of_another_process_reads_nothing(client, concept_data, people, v
     assert client.get(reverse("measures:concept_version", args=[pk, version.pk])).status_code == 403
 
 
-def test_anonymous_is_sent_to_login(client, concept_data):  # noqa: F811
+def test_anonymous_is_sent_to_login(client, concept_data):
     response = client.get(reverse("measures:concept", args=[concept_data.process.pk]))
     assert response.status_code == 302 and "/accounts/login/" in response.url
 
@@ -198,7 +197,7 @@ def test_anonymous_is_sent_to_login(client, concept_data):  # noqa: F811
 
 def test_api_staff_edits_a_chapter_and_starts_a_job(
     concept_data, django_capture_on_commit_callbacks
-):  # noqa: F811
+):
     api = _api(concept_data.staff)
     chapters = api.get("/api/v1/concept-chapters/", {"process": concept_data.process.pk}).json()
     assert chapters["count"] == concept_data.concept.chapters.count()
@@ -228,7 +227,7 @@ def test_api_staff_edits_a_chapter_and_starts_a_job(
     assert pdf.status_code == 200 and b"".join(pdf.streaming_content)[:5] == b"%PDF-"
 
 
-def test_api_rejects_bad_input_in_the_one_error_shape(concept_data):  # noqa: F811
+def test_api_rejects_bad_input_in_the_one_error_shape(concept_data):
     api = _api(concept_data.staff)
     response = api.post(
         "/api/v1/concept-jobs/",
@@ -246,7 +245,7 @@ def test_api_rejects_bad_input_in_the_one_error_shape(concept_data):  # noqa: F8
 
 
 @pytest.mark.parametrize("who", ["facilitator", "expert", "other_staff"])
-def test_api_refuses_editing_and_generating_to_non_staff(concept_data, people, who):  # noqa: F811
+def test_api_refuses_editing_and_generating_to_non_staff(concept_data, people, who):
     api = _api(people[who])
     chapter = concept_data.concept.chapters.first()
     response = api.patch(f"/api/v1/concept-chapters/{chapter.pk}/", {"text": "x"}, format="json")
@@ -263,7 +262,7 @@ def test_api_refuses_editing_and_generating_to_non_staff(concept_data, people, w
 
 
 @pytest.mark.parametrize("who", ["facilitator", "expert"])
-def test_api_readers_see_published_versions_only(concept_data, people, version, who):  # noqa: F811
+def test_api_readers_see_published_versions_only(concept_data, people, version, who):
     api = _api(people[who])
     assert api.get("/api/v1/concept-versions/").json()["count"] == 0
     assert api.get(f"/api/v1/concept-versions/{version.pk}/files/pdf/").status_code == 404
@@ -281,7 +280,7 @@ def test_api_readers_see_published_versions_only(concept_data, people, version, 
     assert ConceptVersion.objects.get(pk=version.pk).published
 
 
-def test_api_other_process_staff_sees_no_versions(concept_data, people, version):  # noqa: F811
+def test_api_other_process_staff_sees_no_versions(concept_data, people, version):
     services.version_publish(version=version, user=concept_data.staff, published=True)
     api = _api(people["other_staff"])
     assert api.get("/api/v1/concept-versions/").json()["count"] == 0
@@ -289,7 +288,7 @@ def test_api_other_process_staff_sees_no_versions(concept_data, people, version)
     assert api.get("/api/v1/concept-jobs/").json()["count"] == 0
 
 
-def test_api_anonymous_is_refused(concept_data):  # noqa: F811
+def test_api_anonymous_is_refused(concept_data):
     assert APIClient().get("/api/v1/concept-versions/").status_code in (401, 403)
 
 

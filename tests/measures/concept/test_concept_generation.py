@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 
 from measures.concept import compare, services
 from measures.models import Chapter, ConceptVersion, GenerationJob, Measure
-from tests.measures.concept_helpers import concept_data  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +22,7 @@ def _generate(data, capture, variant="summary", **kwargs):
 
 def test_generation_stores_a_version_with_files_fingerprint_and_who_asked(
     concept_data,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     job = _generate(concept_data, django_capture_on_commit_callbacks)
     assert job.status == GenerationJob.Status.DONE and job.progress == 100
@@ -37,7 +36,7 @@ def test_generation_stores_a_version_with_files_fingerprint_and_who_asked(
 
 def test_regenerating_keeps_old_versions_and_the_comparison_lists_what_changed(
     concept_data,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     first = _generate(concept_data, django_capture_on_commit_callbacks).version
     concept_data.measure.title = "Kita-Lotsinnen, neu zugeschnitten"
@@ -62,7 +61,7 @@ def test_regenerating_keeps_old_versions_and_the_comparison_lists_what_changed(
     assert concept_data.finding.title in diff.findings_edited
 
 
-def test_same_data_gives_the_same_fingerprint(concept_data, django_capture_on_commit_callbacks):  # noqa: F811
+def test_same_data_gives_the_same_fingerprint(concept_data, django_capture_on_commit_callbacks):
     a = _generate(concept_data, django_capture_on_commit_callbacks).version
     b = _generate(concept_data, django_capture_on_commit_callbacks).version
     assert a.fingerprint == b.fingerprint
@@ -72,7 +71,7 @@ def test_same_data_gives_the_same_fingerprint(concept_data, django_capture_on_co
 def test_a_failed_generation_keeps_the_previous_version_and_says_why(
     concept_data,
     django_capture_on_commit_callbacks,
-    monkeypatch,  # noqa: F811
+    monkeypatch,
 ):
     good = _generate(concept_data, django_capture_on_commit_callbacks).version
 
@@ -89,7 +88,7 @@ def test_a_failed_generation_keeps_the_previous_version_and_says_why(
     assert good.pdf.read(5) == b"%PDF-"
 
 
-def test_report_needs_a_year_and_a_second_job_waits(concept_data):  # noqa: F811
+def test_report_needs_a_year_and_a_second_job_waits(concept_data):
     with pytest.raises(ValidationError) as error:
         services.concept_generate(
             concept=concept_data.concept, user=concept_data.staff, variant="report"
@@ -109,7 +108,7 @@ def test_report_needs_a_year_and_a_second_job_waits(concept_data):  # noqa: F811
 
 def test_report_of_a_year_compares_with_last_years_report(
     concept_data, django_capture_on_commit_callbacks
-):  # noqa: F811
+):
     last = _generate(concept_data, django_capture_on_commit_callbacks, variant="report", year=2023)
     assert last.status == "done", last.error
     concept_data.measure.status = "completed"
@@ -124,7 +123,7 @@ def test_report_of_a_year_compares_with_last_years_report(
     assert "Veränderte Zahlen" in html  # 2024 figures differ from 2023's
 
 
-def test_chapters_move_and_keep_unique_positions(concept_data):  # noqa: F811
+def test_chapters_move_and_keep_unique_positions(concept_data):
     chapters = list(concept_data.concept.chapters.order_by("order"))
     second = chapters[1]
     services.chapter_move(chapter=second, user=concept_data.staff, direction="up")
@@ -146,7 +145,7 @@ def test_chapters_move_and_keep_unique_positions(concept_data):  # noqa: F811
         )
 
 
-def test_concept_ensure_adds_a_chapter_for_a_new_field_of_action(concept_data):  # noqa: F811
+def test_concept_ensure_adds_a_chapter_for_a_new_field_of_action(concept_data):
     from participation.models import FieldOfAction
 
     before = concept_data.concept.chapters.count()
@@ -159,8 +158,8 @@ def test_concept_ensure_adds_a_chapter_for_a_new_field_of_action(concept_data): 
     assert concept_data.concept.chapters.filter(field_of_action=field).exists()
 
 
-def test_summary_choice_must_stay_in_the_process(concept_data):  # noqa: F811
-    from tests.measures.concept_helpers import build
+def test_summary_choice_must_stay_in_the_process(concept_data):
+    from tests.measures.concept.helpers import build
 
     other = build("education")
     with pytest.raises(ValidationError):

@@ -8,10 +8,9 @@ from django.utils import translation
 
 from measures.concept import gather, render_docx, render_pdf, services
 from measures.models import Chapter
-from tests.measures.concept_helpers import (  # noqa: F401  (fixture)
+from tests.measures.concept.helpers import (
     MEASURE_TITLE,
     QUOTE,
-    concept_data,
     docx_text,
     pdf_text,
 )
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def full(concept_data):  # noqa: F811
+def full(concept_data):
     return services.build_files(
         concept_data.concept,
         variant="full",
@@ -30,12 +29,12 @@ def full(concept_data):  # noqa: F811
     )
 
 
-def _headings(concept_data):  # noqa: F811
+def _headings(concept_data):
     with translation.override("de"):
         return [c.heading for c in concept_data.concept.chapters.order_by("order")]
 
 
-def test_docx_has_every_chapter_as_word_heading_measure_quote_and_endnote(concept_data, full):  # noqa: F811
+def test_docx_has_every_chapter_as_word_heading_measure_quote_and_endnote(concept_data, full):
     paragraphs, cells = docx_text(full.files["docx"])
     heading1 = [text for style, text in paragraphs if style == "Heading 1"]
     assert heading1 == _headings(concept_data)
@@ -73,7 +72,7 @@ def test_docx_shows_the_withheld_value_as_withheld(full):
     assert any("nicht veröffentlicht" in n or "withheld" in n for n in endnotes)
 
 
-def test_pdf_has_headings_measure_quote_endnote_and_withheld_figure(concept_data, full):  # noqa: F811
+def test_pdf_has_headings_measure_quote_endnote_and_withheld_figure(concept_data, full):
     text = pdf_text(full.files["pdf"])
     flat = " ".join(text.split())
     for heading in _headings(concept_data):
@@ -84,7 +83,7 @@ def test_pdf_has_headings_measure_quote_endnote_and_withheld_figure(concept_data
     assert "Interview P-0007" in flat
 
 
-def test_pdf_is_tagged_with_language_title_and_bookmarks(concept_data, full):  # noqa: F811
+def test_pdf_is_tagged_with_language_title_and_bookmarks(concept_data, full):
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(full.files["pdf"]))
@@ -99,7 +98,7 @@ def test_pdf_is_tagged_with_language_title_and_bookmarks(concept_data, full):  #
     assert full.pages == len(reader.pages)
 
 
-def test_bad_input_becomes_visible_notes_not_a_crash(concept_data, full):  # noqa: F811
+def test_bad_input_becomes_visible_notes_not_a_crash(concept_data, full):
     notes = full.document.notes
     assert any("[3]" in n for n in notes)  # the deleted Statement's citation
     assert any("leer" in n for n in notes)  # the empty foreword
@@ -109,14 +108,14 @@ def test_bad_input_becomes_visible_notes_not_a_crash(concept_data, full):  # noq
     assert "<strong>gemeinsame</strong>" in html
 
 
-def test_indicator_without_values_for_the_report_year_is_a_note(concept_data):  # noqa: F811
+def test_indicator_without_values_for_the_report_year_is_a_note(concept_data):
     built = services.build_files(
         concept_data.concept, variant="report", year=2025, language="de", formats=("html",)
     )
     assert any(concept_data.indicator.code in n and "2025" in n for n in built.document.notes)
 
 
-def test_english_document(concept_data):  # noqa: F811
+def test_english_document(concept_data):
     built = services.build_files(
         concept_data.concept, variant="full", year=None, language="en", formats=("html",)
     )
@@ -125,7 +124,7 @@ def test_english_document(concept_data):  # noqa: F811
     assert "Endnotes" in html
 
 
-def test_management_summary_keeps_its_page_limit_and_the_priority_measure(concept_data):  # noqa: F811
+def test_management_summary_keeps_its_page_limit_and_the_priority_measure(concept_data):
     built = services.build_files(
         concept_data.concept, variant="summary", year=None, language="de", formats=("pdf",)
     )
@@ -137,7 +136,7 @@ def test_management_summary_keeps_its_page_limit_and_the_priority_measure(concep
     assert str(annex) not in flat
 
 
-def test_reading_line_says_how_the_rate_moved_and_whether_the_target_is_in_reach(concept_data):  # noqa: F811
+def test_reading_line_says_how_the_rate_moved_and_whether_the_target_is_in_reach(concept_data):
     with translation.override("de"):
         doc, _snap = gather.build(concept_data.concept, variant="full", language="de")
     lines = [b.text for c in doc.chapters for b in c.blocks if getattr(b, "style", "") == "lead"]
@@ -146,7 +145,7 @@ def test_reading_line_says_how_the_rate_moved_and_whether_the_target_is_in_reach
     ), lines
 
 
-def test_floor_renders_the_same_html(concept_data):  # noqa: F811
+def test_floor_renders_the_same_html(concept_data):
     from measures.concept import render_html
 
     with translation.override("de"):

@@ -8,8 +8,6 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-import pytest
-
 from measures.concept import services
 from measures.models import (
     Evidence,
@@ -163,12 +161,6 @@ def build(language_code: str = "language") -> ConceptData:
     first.text = "Dieses Konzept beschreibt **gemeinsame** Ziele.\n\n<script>alert(1)</script>"
     first.save()
     return ConceptData(process, concept, staff, indicator, finding, measure, statement)
-
-
-@pytest.fixture
-def concept_data(db, settings, tmp_path) -> ConceptData:
-    settings.MEDIA_ROOT = tmp_path / "media"  # generated files stay out of the work tree
-    return build()
 
 
 def pdf_text(data: bytes) -> str:
