@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.spreadsheets import download
 from core.views import add_validation_error, paginate
-from participation.exports import download
 from participation.models import Statement
 
 from .. import selectors, services
