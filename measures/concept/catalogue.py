@@ -209,34 +209,37 @@ def measure_snapshot(measure: Measure, snapshot: dict) -> None:
     }
 
 
-def measure_table(
-    doc: Document, measures: list[Measure], caption: str, *, with_field=False, with_progress=False
-) -> Table:
-    header = [_("No."), _("Measure")]
-    widths = [0.8, 4.0]
-    if with_field:
-        header.append(_("Field of action"))
-        widths.append(1.6)
-    header += [_("Lead organisation"), _("Period"), _("Priority"), _("Status")]
-    widths += [2.0, 1.3, 0.9, 1.1]
-    if with_progress:
-        header.append(_("Progress"))
-        widths.append(0.9)
-    rows = []
-    for m in measures:
-        row = [Cell(m.code), Cell(m.title)]
-        if with_field:
-            row.append(Cell(m.field_of_action.label))
-        row += [
+def measure_table(doc: Document, measures: list[Measure], caption: str) -> Table:
+    """The measures of a field of action: who leads, when, how urgent, how far."""
+    rows = [
+        [
+            Cell(f"{m.code} {m.title}"),
             Cell(m.lead_organisation.name if m.lead_organisation_id else MISSING),
             Cell(period(m)),
             Cell(str(m.get_priority_display())),
-            Cell(str(m.get_status_display())),
+            Cell(f"{m.get_status_display()} · {m.progress} %"),
         ]
-        if with_progress:
-            row.append(Cell(f"{m.progress} %", numeric=True))
-        rows.append(row)
-    return doc.table(Table(caption, header, rows, widths=widths))
+        for m in measures
+    ]
+    header = [_("Measure"), _("Lead organisation"), _("Period"), _("Priority"), _("Status")]
+    return doc.table(Table(caption, header, rows, widths=[4.4, 2.2, 1.3, 0.9, 1.5]))
+
+
+def catalogue_table(doc: Document, measures: list[Measure]) -> Table:
+    """The annex: every measure once, with its field of action (details are in the chapters).
+
+    Few cells per row on purpose: with thousands of measures the typesetting time and memory
+    grow with the number of table cells."""
+    rows = [
+        [
+            Cell(f"{m.code} {m.title}"),
+            Cell(m.field_of_action.label),
+            Cell(f"{m.get_status_display()} · {m.progress} %"),
+        ]
+        for m in measures
+    ]
+    header = [_("Measure"), _("Field of action"), _("Status")]
+    return doc.table(Table(_("All measures"), header, rows, widths=[5, 3, 1.6]))
 
 
 def field_blocks(

@@ -272,11 +272,7 @@ def build(
                 cat.measure_snapshot(m, snapshot)
             if measures:
                 doc.measures = max(doc.measures, len(measures))
-                generated = [
-                    cat.measure_table(
-                        doc, measures, _("All measures"), with_field=True, with_progress=True
-                    )
-                ]
+                generated = [cat.catalogue_table(doc, measures)]
             else:
                 generated = [doc.note(_("No measures have been planned yet."))]
         elif kind == Chapter.Kind.ANNEX_INDICATORS:
