@@ -19,4 +19,3 @@ class MeasuresConfig(AppConfig):
         from .concept import permissions as concept_permissions  # noqa: F401
 
         register_phase_counter("drafting", _drafting_counter)
-        register_phase_counter("monitoring", _drafting_counter)

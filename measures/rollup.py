@@ -42,9 +42,12 @@ def roll_up(
     measures: Iterable[tuple[int, int, int, Iterable[int]]],
     operational: Iterable[tuple[int, int, int]],
     strategic: Iterable[tuple[int, int, int]],
+    ungrouped: Iterable[tuple[int, int, int, int]] = (),
 ) -> Rollup:
     """``measures``: (id, progress, weight, operational goal ids) of counted measures;
-    ``operational``: (id, strategic goal id, weight); ``strategic``: (id, field id, weight)."""
+    ``operational``: (id, strategic goal id, weight); ``strategic``: (id, field id, weight);
+    ``ungrouped``: (id, field id, progress, weight) of counted measures under no goal, which
+    count directly in their field of action, beside its strategic goals."""
     by_goal: dict[int, list[Child]] = {}
     for pk, progress, weight, goals in measures:
         for goal in goals:
@@ -59,5 +62,7 @@ def roll_up(
     for pk, field, weight in strategic:
         st_progress[pk] = weighted(by_strategic.get(pk, []))
         by_field.setdefault(field, []).append(Child(pk, st_progress[pk], weight))
+    for pk, field, progress, weight in ungrouped:
+        by_field.setdefault(field, []).append(Child(("measure", pk), progress, weight))
     fields = {field: weighted(children) for field, children in by_field.items()}
     return Rollup(operational=op_progress, strategic=st_progress, fields=fields)

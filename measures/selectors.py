@@ -297,11 +297,13 @@ def indicator_trends(measure: Measure) -> list[dict]:
 def source_url(statement: Statement, sources: dict | None = None) -> str:
     """Where a statement's source can be opened (its page), else the statement itself."""
     obj = (sources or {}).get((statement.source_type_id, statement.source_id))
-    if obj is not None and hasattr(obj, "get_absolute_url"):
-        try:
-            return obj.get_absolute_url()
-        except NoReverseMatch:
-            pass
+    # A card has no page of its own: its table (conference or workshop) shows it.
+    for target in (obj, getattr(obj, "table", None)):
+        if target is not None and hasattr(target, "get_absolute_url"):
+            try:
+                return target.get_absolute_url()
+            except NoReverseMatch:
+                continue
     return reverse("participation:statement_edit", args=[statement.pk])
 
 
@@ -555,11 +557,14 @@ def goal_tree(*, process: Process) -> list[dict]:
         measure__process=process, measure__status__in=Measure.ADOPTED_STATUSES
     ).values_list("measure_id", "operationalgoal_id"):
         links[measure_id].append(goal_id)
-    counted = Measure.objects.filter(
-        process=process, status__in=Measure.ADOPTED_STATUSES
-    ).values_list("pk", "progress", "weight")
+    counted = list(
+        Measure.objects.filter(process=process, status__in=Measure.ADOPTED_STATUSES).values_list(
+            "pk", "progress", "weight", "field_of_action_id"
+        )
+    )
     result = rollup.roll_up(
-        measures=[(pk, p, w, links.get(pk, [])) for pk, p, w in counted],
+        measures=[(pk, p, w, links.get(pk, [])) for pk, p, w, _f in counted],
+        ungrouped=[(pk, f, p, w) for pk, p, w, f in counted if pk not in links],
         operational=[(g.pk, g.strategic_goal_id, g.weight) for g in operational],
         strategic=[(g.pk, g.field_of_action_id, g.weight) for g in strategic],
     )

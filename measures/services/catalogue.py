@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from core.permissions import require_perm
 from monitoring.models import Area, Indicator, IndicatorValue, Target, Territory
 from monitoring.services.catalogue import territory_scope
 from participation.models import FieldOfAction, Organisation, Process, Statement, TargetGroup
@@ -37,8 +38,7 @@ from .locking import save_versioned
 
 
 def require(user, perm: str, process: Process) -> None:
-    if not user.has_perm(perm, process):
-        raise PermissionDenied(_("You do not have permission to do this."))
+    require_perm(user, perm, process)
 
 
 def _in_process(process: Process, field: str, objs: Iterable, label: str) -> None:
@@ -88,8 +88,7 @@ def field_of_action_areas_set(
     *, user, field_of_action: FieldOfAction, areas: Iterable[Area]
 ) -> None:
     """Give a field of action its monitoring areas (a shared catalogue: directory keepers)."""
-    if not user.has_perm("participation.manage_catalogues"):
-        raise PermissionDenied(_("You do not have permission to do this."))
+    require_perm(user, "participation.manage_catalogues")
     wanted = {a.pk for a in areas}
     FieldOfActionArea.objects.filter(field_of_action=field_of_action).exclude(
         area_id__in=wanted

@@ -196,6 +196,10 @@ def public_catalogue(request, pk: int):
 @login_required
 def area_links(request):
     require_perm(request.user, "participation.manage_catalogues")
+    if request.method == "POST":
+        created = services.field_of_action_areas_seed()
+        messages.success(request, _("%(n)s standard links were added.") % {"n": created})
+        return redirect("measures:area_links")
     return render(
         request,
         "measures/area_links.html",

@@ -248,6 +248,14 @@ def test_roll_up_pure():
     assert r.operational == {10: 50.0, 11: None}
     assert r.strategic == {100: 50.0} and r.fields == {7: 50.0}
     assert rollup.weighted([]) is None
+    # a measure under no goal counts directly in its field of action
+    r = rollup.roll_up(
+        measures=[],
+        operational=[],
+        strategic=[(100, 7, 1)],
+        ungrouped=[(5, 7, 80, 1), (6, 8, 30, 2)],
+    )
+    assert r.fields == {7: 80.0, 8: 30.0}
 
 
 def test_field_of_action_not_in_process_refused(proc, staff):

@@ -174,7 +174,10 @@ def test_history_shows_readable_diffs_including_links(make_measure, staff, proc,
         lead_organisation=org,
         target_groups=[TargetGroup.objects.get(code="ukraine")],
     )
-    entries = services.history_entries(Measure.objects.get(pk=m.pk))
+    from django.utils import translation
+
+    with translation.override("en"):
+        entries = services.history_entries(Measure.objects.get(pk=m.pk))
     newest = {c.field: c for c in entries[0].changes}
     assert newest["priority"].old == "Medium" and newest["priority"].new == "High"
     assert newest["lead_organisation"].new == "VHS Gütersloh"
