@@ -266,7 +266,8 @@ class _Writer:
         )
         for chapter in doc.chapters:
             heading = word.add_heading(chapter.title, level=1)
-            heading.paragraph_format.page_break_before = True
+            # The management summary runs on; the long version starts each chapter on a page.
+            heading.paragraph_format.page_break_before = doc.variant != "summary"
             for block in chapter.blocks:
                 self.block(block)
         if doc.endnotes:

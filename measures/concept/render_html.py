@@ -8,6 +8,7 @@ build from escaped labels.
 
 from __future__ import annotations
 
+import base64
 from html import escape
 
 from .structure import Document
@@ -81,8 +82,16 @@ def _table(doc: Document, block) -> str:
     )
 
 
-def _figure(doc: Document, block) -> str:
+def _figure(doc: Document, block, mode: str) -> str:
     label = escape(doc.labels.get("figure", "Figure"))
+    if mode == "print":
+        # As an image with alt text: the tagged PDF gives the figure its /Alt from it.
+        data = base64.b64encode(block.svg.encode("utf-8")).decode("ascii")
+        return (
+            f'<figure class="chart-figure" id="fig-{block.number}">'
+            f'<img class="chart" src="data:image/svg+xml;base64,{data}" alt="{escape(block.alt)}">'
+            f"<figcaption>{label} {block.number}: {escape(block.caption)}</figcaption></figure>"
+        )
     return (
         f'<figure class="chart-figure" id="fig-{block.number}">{block.svg}'
         f"<figcaption>{label} {block.number}: {escape(block.caption)}"
@@ -90,7 +99,7 @@ def _figure(doc: Document, block) -> str:
     )
 
 
-def _block(doc: Document, block) -> str:
+def _block(doc: Document, block, mode: str = "reader") -> str:
     kind = block.kind
     if kind == "heading":
         anchor = f' id="{escape(block.anchor)}"' if block.anchor else ""
@@ -109,11 +118,11 @@ def _block(doc: Document, block) -> str:
     if kind == "table":
         return _table(doc, block)
     if kind == "figure":
-        return _figure(doc, block)
+        return _figure(doc, block, mode)
     raise ValueError(f"unknown block {kind}")
 
 
-def body(doc: Document, *, toc: bool = True) -> str:
+def body(doc: Document, *, toc: bool = True, mode: str = "reader") -> str:
     """The document's content (title, contents, chapters, endnotes) as one HTML fragment."""
     parts = [BODY_START, '<article class="concept-doc">']
     parts.append('<header class="doc-cover">')
@@ -141,7 +150,7 @@ def body(doc: Document, *, toc: bool = True) -> str:
             f'<section class="chapter" aria-labelledby="{chapter.anchor}">'
             f'<h2 class="chapter-title" id="{chapter.anchor}">{escape(chapter.title)}</h2>'
         )
-        parts.extend(_block(doc, block) for block in chapter.blocks)
+        parts.extend(_block(doc, block, mode) for block in chapter.blocks)
         parts.append("</section>")
     if doc.endnotes:
         title = escape(doc.labels.get("endnotes", "Endnotes"))
@@ -208,7 +217,7 @@ tr{page-break-inside:avoid}
 td.num{text-align:right;white-space:nowrap}
 .table-note{font-size:8pt;margin:0 0 3mm}
 figure{margin:3mm 0;page-break-inside:avoid}
-svg.chart{width:150mm;height:auto}
+svg.chart,img.chart{width:150mm;height:auto}
 figcaption{font-size:8.5pt;font-style:italic}
 .doc-note{border-left:3pt solid #7a4b00;background:#fff6e0;padding:1.5mm 2mm}
 .lead{font-weight:bold}
@@ -236,7 +245,7 @@ def standalone(doc: Document, *, mode: str = "reader") -> str:
         f'<!DOCTYPE html><html lang="{escape(doc.language)}"><head><meta charset="utf-8">'
         f"{'' if mode == 'print' else _VIEWPORT}<title>{escape(doc.title)}</title>"
         f'<meta name="description" content="{escape(doc.subtitle)}">'
-        f"<style>{css}</style></head><body><main>{body(doc)}</main></body></html>"
+        f"<style>{css}</style></head><body><main>{body(doc, mode=mode)}</main></body></html>"
     )
 
 

@@ -178,3 +178,25 @@ def docx_text(data: bytes) -> tuple[list[tuple[str, str]], str]:
     paragraphs = [(p.style.name, p.text) for p in document.paragraphs]
     cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
     return paragraphs, cells
+
+
+def pdf_figure_alts(data: bytes) -> list:
+    """The /Alt texts of the Figure elements in the PDF's structure tree."""
+    from pypdf import PdfReader
+
+    root = PdfReader(io.BytesIO(data)).trailer["/Root"]["/StructTreeRoot"]
+    found = []
+
+    def walk(node):
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, dict):
+            if node.get("/S") == "/Figure":
+                found.append(node.get("/Alt"))
+            if node.get("/K") is not None:
+                walk(node["/K"])
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(root)
+    return found

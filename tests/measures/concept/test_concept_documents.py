@@ -12,6 +12,7 @@ from tests.measures.concept.helpers import (
     MEASURE_TITLE,
     QUOTE,
     docx_text,
+    pdf_figure_alts,
     pdf_text,
 )
 
@@ -96,6 +97,8 @@ def test_pdf_is_tagged_with_language_title_and_bookmarks(concept_data, full):
     titles = [item["/Title"] for item in reader.outline if not isinstance(item, list)]
     assert "Einleitung" in titles
     assert full.pages == len(reader.pages)
+    alts = pdf_figure_alts(full.files["pdf"])
+    assert alts and all(alt and alt.startswith("Liniendiagramm") for alt in alts)
 
 
 def test_bad_input_becomes_visible_notes_not_a_crash(concept_data, full):
