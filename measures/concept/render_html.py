@@ -167,7 +167,9 @@ def body(doc: Document, *, toc: bool = True, mode: str = "reader") -> str:
 
 
 SCREEN_CSS = """
-.concept-doc{max-width:48rem;margin:0 auto;line-height:1.5;color:#1b1b1b;overflow-wrap:anywhere}
+.concept-doc{max-width:48rem;margin:0 auto;line-height:1.5;color:#1b1b1b;overflow-wrap:break-word;
+hyphens:auto}
+@media (max-width:30rem){.concept-doc h1.doc-title{font-size:1.4rem}}
 .concept-doc h1.doc-title{font-size:1.8rem;margin:.5rem 0}
 .concept-doc .doc-subtitle{font-size:1.15rem}
 .concept-doc .chapter-title{border-bottom:2px solid #0b5394;padding-bottom:.2rem;margin-top:2.5rem}
