@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core import markdown
 from monitoring.models import Area, Indicator, Target
@@ -38,7 +39,7 @@ def labels() -> dict:
         "contents": _("Contents"),
         "endnotes": _("Endnotes"),
         "endnote": _("Endnote"),
-        "table": _("Table"),
+        "table": pgettext("document caption", "Table"),
         "figure": _("Figure"),
         "note": _("Note"),
         "suppressed": _("withheld to protect small numbers"),
