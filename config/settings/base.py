@@ -93,7 +93,10 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The concept document keeps its own catalogue beside its code (measures/concept/locale).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "measures" / "concept" / "locale"]
+# seed_demo generates the demo's concept documents (full, summary, 2024 report).
+CONCEPT_DEMO_DOCUMENTS = env.bool("CONCEPT_DEMO_DOCUMENTS", default=True)
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
