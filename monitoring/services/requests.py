@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.mail import PermanentRefusal, send_message
 from participation.models import Process, TargetGroup
 from participation.services import audit_log
 
 from ..models import DataRequest, Series, Territory
 from .imports import ImportFile, ImportReport, values_import
+
+logger = logging.getLogger(__name__)
 
 
 def raw_view_log(*, user, process: Process, obj, what: str) -> None:
@@ -94,12 +98,23 @@ def data_request_remind(*, request_id: int, first: bool = False) -> bool:
             "series": "\n".join(f"- {s.name}" for s in request.series.all()),
             "link": _link(request),
         }
-        send_mail(subject, body, None, [request.owner_email])
+        before = (request.last_reminded_at, request.reminders_sent)
         request.last_reminded_at = now
         if not first:
             request.reminders_sent += 1
         request.save(update_fields=["last_reminded_at", "reminders_sent"])
-        return True
+    # Sent after the claim above is committed: no row lock while the mail server talks.
+    try:
+        send_message(EmailMessage(subject, body, to=[request.owner_email]))
+    except PermanentRefusal as refusal:
+        logger.warning("data request %s: email refused: %s", request_id, refusal)
+        return False
+    except OSError:
+        DataRequest.objects.filter(pk=request_id).update(
+            last_reminded_at=before[0], reminders_sent=before[1]
+        )
+        raise
+    return True
 
 
 def data_requests_remind_due() -> int:
