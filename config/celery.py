@@ -37,7 +37,6 @@ TASK_ROUTES: list[tuple[str, str]] = [
     ("surveys.aggregate_response", RESULTS_QUEUE),
     ("surveys.refresh_funnel", RESULTS_QUEUE),
     ("surveys.reconcile_results", DEFAULT_QUEUE),
-    ("*.send_*_reminders", DEFAULT_QUEUE),  # finds who is due and queues one email task each
     ("*.send_*", EMAIL_QUEUE),
     ("*_email", EMAIL_QUEUE),
     ("*.notify_*", EMAIL_QUEUE),
@@ -74,7 +73,6 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_routes = (route_task,)
 app.conf.task_default_queue = DEFAULT_QUEUE
 app.autodiscover_tasks()
-app.autodiscover_tasks(["config"], related_name="housekeeping")
 
 # Options of every task that sends one email: late acknowledgement, retries with backoff on
 # network and temporary SMTP errors (smtplib.SMTPException is an OSError), short time limits.

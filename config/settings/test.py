@@ -11,4 +11,5 @@ STORAGES = {
 }
 # Tests run tasks in-process unless a test starts a real worker on purpose.
 CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_IGNORE_RESULT = False  # the integration tests read results
 LANGUAGE_CODE = "de"

@@ -120,3 +120,34 @@ def results_rebuild_request(*, survey: Survey, user) -> None:
 
     for version_id in survey.versions.values_list("pk", flat=True):
         rebuild_results.delay_on_commit(version_id)
+
+
+def exports_delete_old(*, days: int | None = None) -> int:
+    """Housekeeping (beat): delete export jobs that finished more than ``days`` ago
+    (``TEILHABE_EXPORT_RETENTION_DAYS``) with their files, and mark as failed the jobs whose
+    worker died (still running or waiting long after the task's hard time limit).
+    Returns how many jobs were deleted."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    now = timezone.now()
+    days = days if days is not None else settings.TEILHABE_EXPORT_RETENTION_DAYS
+    cutoff = now - timedelta(days=days)
+    deleted = 0
+    for job in ExportJob.objects.filter(finished_at__lt=cutoff).iterator():
+        if job.file:
+            # The file first: a row left behind is harmless, an orphaned file is not.
+            job.file.delete(save=False)
+        job.delete()
+        deleted += 1
+    ExportJob.objects.filter(
+        status__in=[ExportJob.Status.RUNNING, ExportJob.Status.PENDING],
+        created_at__lt=now - timedelta(hours=6),
+    ).update(
+        status=ExportJob.Status.FAILED,
+        finished_at=now,
+        error=_("The export was interrupted. Please start it again."),
+    )
+    return deleted
