@@ -94,7 +94,7 @@ def test_production_settings_with_everything_set():
 
     values = json.loads(result.stdout.strip().splitlines()[-1])
     assert values["debug"] is False and values["eager"] is False
-    assert values["static"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert values["static"] == "config.storage.StaticFilesStorage"
     assert values["files"] == "django.core.files.storage.FileSystemStorage"
     # Broker, results and cache in three Redis databases: clearing the cache keeps the queue.
     assert values["broker"] == "redis://127.0.0.1:6379/4"

@@ -58,9 +58,8 @@ X_FRAME_OPTIONS = "DENY"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)  # noqa: F405
 
 # Hashed names (expressions.3f2a….js), so a browser never runs an old script after a deploy.
-STORAGES["staticfiles"] = {  # noqa: F405
-    "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-}
+STORAGES["staticfiles"] = {"BACKEND": "config.storage.StaticFilesStorage"}  # noqa: F405
+STATIC_BROTLI = env.bool("DJANGO_STATIC_BROTLI", default=True)
 
 LOGGING["handlers"]["console"]["formatter"] = env("DJANGO_LOG_FORMAT", default="json")
 
