@@ -200,6 +200,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=7200)
 }
+# Every task to this one queue instead of its own (tests with one private worker).
+CELERY_TASK_QUEUE_OVERRIDE = env("CELERY_TASK_QUEUE_OVERRIDE", default="")
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_TIMEZONE = TIME_ZONE

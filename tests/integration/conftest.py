@@ -36,6 +36,8 @@ def celery_worker_process(transactional_db):
         "DATABASE_URL": db_url,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "TEILHABE_WORKER": "1",
+        # Tasks the worker itself queues stay on this private queue too.
+        "CELERY_TASK_QUEUE_OVERRIDE": queue,
     }
     log_path = ROOT / "test-artifacts" / f"{queue}.log"
     log_path.parent.mkdir(exist_ok=True)
