@@ -45,8 +45,8 @@ def run(n: int) -> dict:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
+    from core.spreadsheets import csv_bytes, xlsx_bytes
     from participation import services
-    from participation.exports import csv_bytes, xlsx_bytes
     from participation.interviews import selectors as interview_selectors
     from participation.interviews import services as interview_services
     from participation.models import (

@@ -204,6 +204,7 @@ def floor_seconds(version) -> float:
     import pandas as pd
     from django.conf import settings
 
+    from core.frames import read_frame
     from surveys.results import aggregation as agg
     from surveys.results import cells as C
     from surveys.structure import get as get_structure
@@ -216,11 +217,11 @@ def floor_seconds(version) -> float:
         "FROM surveys_answer a JOIN surveys_response r ON r.id = a.response_id "
         f"WHERE r.version_id = {version.pk} AND r.status = 'complete' AND NOT r.is_test"
     )
-    answers = agg.read_frame(
+    answers = read_frame(
         sql, ["response_id", "question_id", "row", "choice", "number", "date"], agg.ANSWER_DTYPES
     )
     answers["question"] = agg.question_categories(answers["question_id"], id_to_code)
-    responses = agg.read_frame(
+    responses = read_frame(
         "SELECT id, completed_at, '' FROM surveys_response "
         f"WHERE version_id = {version.pk} AND status = 'complete' AND NOT is_test",
         ["response_id", "completed_at", "invitation_tg"],

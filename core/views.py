@@ -4,15 +4,13 @@ standard form page and pagination."""
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 
+from .permissions import require_perm
 
-def require_perm(user, perm: str, obj=None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
+__all__ = ["add_validation_error", "form_page", "paginate", "require_perm"]
 
 
 def add_validation_error(form, error: ValidationError) -> None:

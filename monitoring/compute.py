@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import suppression
+from core import suppression
 
 TREND_NONE = ""
 ON_TRACK, ACCELERATE, LIMITED, DETERIORATION = "on_track", "accelerate", "limited", "deterioration"
@@ -30,9 +30,9 @@ ON_TRACK, ACCELERATE, LIMITED, DETERIORATION = "on_track", "accelerate", "limite
 @dataclass(frozen=True)
 class Settings:
     base_year: int | None = None
-    min_count: int = 3
-    min_numerator: int = 3
-    min_denominator: int = 20
+    min_count: int = suppression.OFFICIAL_MIN_COUNT
+    min_numerator: int = suppression.MIN_NUMERATOR
+    min_denominator: int = suppression.MIN_DENOMINATOR
     # Without a target: yearly growth (in the desired direction) that counts as on track and
     # the floor below which it is a deterioration.
     on_track_growth: float = 0.01
@@ -342,14 +342,16 @@ def _suppress(frame: pd.DataFrame, territories: pd.DataFrame, settings: Settings
             (int(row.territory), row.sex): (row.Index, row.numerator)
             for row in table[["territory", "sex", "numerator"]].itertuples()
         }
-        hidden = _protect_table(cells, children_of)
+        hidden = _protect_table(cells, children_of, settings.min_count)
         for cell, kind in hidden.items():
             result[cells[cell][0]] = kind
     return result
 
 
 def _protect_table(
-    cells: dict[tuple[int, str], tuple[int, float]], children_of: dict[int, list[int]]
+    cells: dict[tuple[int, str], tuple[int, float]],
+    children_of: dict[int, list[int]],
+    min_count: int,
 ) -> dict[tuple[int, str], str]:
     """Suppression on one table of territories × sex; families handled until nothing changes."""
     values = {cell: (None if np.isnan(v) else float(v)) for cell, (_i, v) in cells.items()}
@@ -366,7 +368,7 @@ def _protect_table(
         for sex in sexes:
             if (parent_id, sex) in cells and all((k, sex) in cells for k in kids):
                 equations.append(((parent_id, sex), [(k, sex) for k in kids]))
-    first, second = suppression.protect(values, equations)
+    first, second = suppression.protect(values, equations, min_count=min_count)
     hidden = {cell: "primary" for cell in first}
     hidden.update({cell: "secondary" for cell in second})
     return hidden

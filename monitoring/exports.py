@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from core.numbers import german
+from core.spreadsheets import csv_writer, safe_row, with_bom
+
 from .models import IndicatorValue
-from .suppression import format_cell
 
 WITHHELD_NOTE = "."
 
@@ -71,27 +72,27 @@ def header() -> list[str]:
 
 def as_csv(values, raw: bool) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csv_writer(buffer)
     writer.writerow(header())
     for row, v in zip(rows(values, raw), values, strict=True):
-        row[9] = format_cell(row[9], decimals=v.indicator.decimals)
+        row[9] = german(row[9], decimals=v.indicator.decimals)
         writer.writerow(row)
     writer.writerow([])
     writer.writerow([_footnote()])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return with_bom(buffer.getvalue())
 
 
 def as_xlsx(values, raw: bool) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Values")[:31]
-    sheet.append(header())
+    sheet.append(safe_row(header()))
     for row in rows(values, raw):
         if row[9] is None:
             row[9] = WITHHELD_NOTE
-        sheet.append(row)
+        sheet.append(safe_row(row, empty=None))
     sheet.append([])
-    sheet.append([_footnote()])
+    sheet.append(safe_row([_footnote()]))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -102,7 +103,7 @@ def as_opensdg(values, raw: bool) -> bytes:
     values = list(values)
     named = sorted({k for v in values for k in (v.dimensions or {})})
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer, delimiter=",")
     writer.writerow(
         [
             "Year",

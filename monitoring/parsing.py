@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from core.numbers import decimal_comma
+
 COLUMNS = [
     "row",
     "series",
@@ -620,7 +622,7 @@ def _official_from_frame(
             series_of=series_of,
             value_raw=values
             if values.dtype != object
-            else umap(values, lambda v: v if isinstance(v, str) else _plain(v)),
+            else umap(values, lambda v: v if isinstance(v, str) else decimal_comma(v)),
             year_col=year_col,
             territory_col=territory_col,
             unit_col=unit_col,
@@ -638,17 +640,6 @@ def _official_from_frame(
         dimension_columns=dim_cols,
         column_values=column_values,
     )
-
-
-def _plain(value) -> str:
-    """An XLSX number cell as text in official notation (decimal comma, no thousands dot)."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    if isinstance(value, float | np.floating):
-        return repr(float(value)).replace(".", ",").removesuffix(",0")
-    return str(value)
 
 
 def parse_official(

@@ -16,13 +16,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import charts
+from core.numbers import german
 from core.views import add_validation_error, form_page, paginate, require_perm
 from participation.models import Process
 
-from . import charts, exports, parsing, selectors, services
+from . import exports, parsing, selectors, services
 from .forms import DataRequestForm, DeliverForm, MappingForm, TargetForm, UploadForm
 from .models import DataRequest, ImportRun, Indicator, IndicatorValue, Target
-from .suppression import format_cell
 
 PENDING_DIR = services.PENDING_DIR
 
@@ -59,7 +60,7 @@ def dashboard(request, pk: int):
         for tile in block.tiles:
             tile.sparkline = mark_safe(charts.sparkline(tile.history))  # noqa: S308 (own SVG)
             tile.display = (
-                format_cell(tile.value, decimals=tile.indicator.decimals) if tile.year else "–"
+                german(tile.value, decimals=tile.indicator.decimals) if tile.year else "–"
             )
     return render(
         request,
@@ -98,7 +99,7 @@ def indicator_detail(request, pk: int, code: str):
         (
             line,
             [
-                format_cell(dict(line.points).get(y), decimals=indicator.decimals)
+                german(dict(line.points).get(y), decimals=indicator.decimals)
                 if y in dict(line.points)
                 else "–"
                 for y in years
@@ -129,7 +130,7 @@ def indicator_detail(request, pk: int, code: str):
                 (
                     v.territory.name,
                     v.target_group.label if v.target_group_id else _("All"),
-                    format_cell(shown, decimals=indicator.decimals),
+                    german(shown, decimals=indicator.decimals),
                 )
             )
     # the latest comparisons of the county (all and each target group)
@@ -139,7 +140,7 @@ def indicator_detail(request, pk: int, code: str):
             comparisons.append(
                 {
                     "label": v.target_group.label if v.target_group_id else _("All"),
-                    "value": format_cell(
+                    "value": german(
                         v.value if raw else v.published_value, decimals=indicator.decimals
                     ),
                     "change_previous": _signed(v.change_previous, indicator.decimals, raw, v),
@@ -160,7 +161,7 @@ def indicator_detail(request, pk: int, code: str):
         {
             "process": process,
             "indicator": indicator,
-            "svg": mark_safe(svg),  # noqa: S308 (built by charts.py from escaped text)
+            "svg": mark_safe(svg),  # noqa: S308 (built by core.charts from escaped text)
             "years": years,
             "table": table,
             "municipalities": municipalities,
@@ -177,7 +178,7 @@ def indicator_detail(request, pk: int, code: str):
 def _signed(value, decimals, raw, v) -> str:
     if value is None or (not raw and v.published_value is None):
         return "–" if value is None else "."
-    text = format_cell(abs(value), decimals=decimals)
+    text = german(abs(value), decimals=decimals)
     return ("+" if value > 0 else "−" if value < 0 else "±") + text
 
 

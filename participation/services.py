@@ -8,13 +8,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.mail import PermanentRefusal, send_message
+from core.permissions import require_perm
 
 from .models import (
     AuditEvent,
@@ -83,8 +84,7 @@ def process_create(
 
     Without explicit catalogues the process uses every active target group and field of action.
     """
-    if not user.has_perm("participation.add_process"):
-        raise PermissionDenied(_("You may not create processes."))
+    require_perm(user, "participation.add_process", message=_("You may not create processes."))
     process = Process()
     _save(
         process,

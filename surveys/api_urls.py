@@ -19,7 +19,7 @@ urlpatterns = [
     *router.urls,
 ]
 
-# --- results (issue 6) --------------------------------------------------------------------
+# --- results ------------------------------------------------------------------------------
 from .results import api as results_api  # noqa: E402
 
 urlpatterns += [

@@ -1378,7 +1378,7 @@ def seed(ctx) -> None:
         )
         _generate(expert, 45, rng, invitations=invited[:45], start=_tz(2025, 4, 3))
 
-    # Results (issue 6): count the generated responses into the stored result rows.
+    # Count the generated responses into the stored result rows.
     from .results.demo import seed as seed_results
 
     seed_results(ctx)

@@ -494,7 +494,7 @@ class Answer(models.Model):
         return f"{self.question_id}:{self.row}:{self.choice}"
 
 
-# Results (issue 6): stored result cells, export jobs, free-text tags.
+# Results: stored result cells, export jobs, free-text tags.
 from .results.models import (  # noqa: E402,F401
     ExportJob,
     FreeTextTag,

@@ -56,7 +56,7 @@ urlpatterns = [
     path("<int:pk>/export.xlsx", interchange.survey_export, name="survey_export"),
 ]
 
-# --- results (issue 6) --------------------------------------------------------------------
+# --- results ------------------------------------------------------------------------------
 from .views import results as results_views  # noqa: E402
 
 urlpatterns += [

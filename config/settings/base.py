@@ -300,10 +300,16 @@ LOGGING = {
     },
 }
 
-# Small-count protection: the smallest number of respondents a published cell may show.
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
-TEILHABE_MIN_CELL_COUNT = env.int("TEILHABE_MIN_CELL_COUNT", default=5)
+# Small-count protection of everything published (core.suppression), one family:
+# - SUPPRESSION_MIN_COUNT: official statistics' convention for counts, 1 and 2 withheld (3);
+# - SUPPRESSION_SURVEY_MIN_COUNT: the fewest respondents a survey figure may rest on (5);
+# - SUPPRESSION_MIN_NUMERATOR / _DENOMINATOR: a rate needs 3 cases out of a base of 20.
+SUPPRESSION_MIN_COUNT = env.int("SUPPRESSION_MIN_COUNT", default=3)
+SUPPRESSION_SURVEY_MIN_COUNT = env.int("SUPPRESSION_SURVEY_MIN_COUNT", default=5)
+SUPPRESSION_MIN_NUMERATOR = env.int("SUPPRESSION_MIN_NUMERATOR", default=3)
+SUPPRESSION_MIN_DENOMINATOR = env.int("SUPPRESSION_MIN_DENOMINATOR", default=20)
 
 # Surveys: absolute links in emails, email sending rate, per-IP limits of public surveys.
 TEILHABE_BASE_URL = env("TEILHABE_BASE_URL", default="http://127.0.0.1:8000")
@@ -314,11 +320,7 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["survey_submit"] = env(
     "SURVEY_API_SUBMIT_RATE", default="120/minute"
 )
 
-# Integration monitoring: small-count protection of everything published, trend base year,
-# reminders to data owners.
-MONITORING_MIN_COUNT = env.int("MONITORING_MIN_COUNT", default=3)
-MONITORING_MIN_NUMERATOR = env.int("MONITORING_MIN_NUMERATOR", default=3)
-MONITORING_MIN_DENOMINATOR = env.int("MONITORING_MIN_DENOMINATOR", default=20)
+# Integration monitoring: trend base year, reminders to data owners.
 MONITORING_BASE_YEAR = env.int("MONITORING_BASE_YEAR", default=0) or None
 MONITORING_REMINDER_DAYS = env.int("MONITORING_REMINDER_DAYS", default=7)
 CELERY_BEAT_SCHEDULE["monitoring-data-request-reminders"] = {
@@ -338,7 +340,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     }
 )
 
-# Survey results (issue 6): the reconcile task repairs lost incremental updates.
+# Survey results: the reconcile task repairs lost incremental updates.
 CELERY_BEAT_SCHEDULE["surveys-reconcile-results"] = {
     "task": "surveys.reconcile_results",
     "schedule": env.float("SURVEYS_RECONCILE_SECONDS", default=600.0),

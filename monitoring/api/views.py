@@ -2,17 +2,16 @@
 figures only for those with the right, on request (``?raw=true``), and every such read logged."""
 
 import django_filters
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
-from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from core.permissions import require_perm
 from participation.api.permissions import RulesMixin
 from participation.models import Process
 
@@ -43,11 +42,6 @@ from .serializers import (
 )
 
 
-def _require(user, perm, obj=None):
-    if not user.has_perm(perm, obj):
-        raise ApiPermissionDenied(_("You do not have permission to do this."))
-
-
 def _visible_processes(user, perm="monitoring.view_monitoring"):
     return selectors.monitoring_processes(user=user, perm=perm)
 
@@ -57,7 +51,7 @@ def _process_param(request, perm="monitoring.view_monitoring") -> Process:
     if not raw or not raw.isdigit():
         raise ValidationError({"process": [_("Give the process id (?process=…).")]})
     process = get_object_or_404(Process, pk=int(raw))
-    _require(request.user, perm, process)
+    require_perm(request.user, perm, process)
     return process
 
 
@@ -125,7 +119,7 @@ class IndicatorValueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return IndicatorValue.objects.none()
         process = _process_param(self.request)
         if self._is_raw():
-            _require(self.request.user, "monitoring.view_raw", process)
+            require_perm(self.request.user, "monitoring.view_raw", process)
             services.raw_view_log(
                 user=self.request.user, process=process, obj=process, what="api-values"
             )
@@ -203,7 +197,7 @@ class ImportRunViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         process = data["process"]
-        _require(request.user, "monitoring.manage_monitoring", process)
+        require_perm(request.user, "monitoring.manage_monitoring", process)
         metadata = None
         if data.get("metadata"):
             try:
@@ -267,16 +261,13 @@ class TargetViewSet(RulesMixin, viewsets.ModelViewSet):
     def _save(self, serializer, process, target=None):
         data = dict(serializer.validated_data)
         data.pop("process", None)
-        try:
-            serializer.instance = services.target_save(
-                user=self.request.user, process=process, target=target, **data
-            )
-        except PermissionDenied as exc:
-            raise ApiPermissionDenied(str(exc)) from exc
+        serializer.instance = services.target_save(
+            user=self.request.user, process=process, target=target, **data
+        )
 
     def perform_create(self, serializer):
         process = serializer.validated_data["process"]
-        _require(self.request.user, "monitoring.manage_monitoring", process)
+        require_perm(self.request.user, "monitoring.manage_monitoring", process)
         self._save(serializer, process)
 
     def perform_update(self, serializer):

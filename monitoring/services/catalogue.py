@@ -4,10 +4,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.permissions import require_perm
 from participation.models import Process
 from participation.services import audit_log
 
@@ -131,8 +132,12 @@ def territory_scope(process: Process) -> list[Territory]:
 
 
 def _require_manage(user, process: Process) -> None:
-    if not user.has_perm("monitoring.manage_monitoring", process):
-        raise PermissionDenied(_("You may not manage the monitoring of this process."))
+    require_perm(
+        user,
+        "monitoring.manage_monitoring",
+        process,
+        message=_("You may not manage the monitoring of this process."),
+    )
 
 
 @transaction.atomic

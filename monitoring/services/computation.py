@@ -2,47 +2,19 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
+
+from core import suppression
+from core.frames import arrow_csv, copy_in, is_postgres, read_frame
 
 from .. import compute
 from ..models import ImportRun, Indicator, IndicatorValue, Series, Target, Territory, Value
-
-
-def query_frame(queryset, columns: list[str], dtypes: dict | None = None) -> pd.DataFrame:
-    """A values_list queryset as a DataFrame; by COPY on PostgreSQL (fast for millions of rows)."""
-    if connection.vendor != "postgresql":
-        return pd.DataFrame(list(queryset), columns=columns)
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        query = cursor.cursor.mogrify(sql, params)
-        buffer = io.BytesIO()
-        with cursor.cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)") as copy:
-            for chunk in copy:
-                buffer.write(chunk)
-    buffer.seek(0)
-    if not buffer.getbuffer().nbytes:
-        return pd.DataFrame(columns=columns)
-    return pd.read_csv(
-        buffer,
-        header=None,
-        names=columns,
-        keep_default_na=False,
-        na_values=[""],
-        dtype=dtypes or {},
-    )
-
-
-def _bool(series: pd.Series) -> pd.Series:
-    if series.dtype == bool:
-        return series
-    return series.astype(str).isin(["t", "True", "true", "1"])
 
 
 def load_values(series_ids: list[int] | None = None) -> pd.DataFrame:
@@ -63,7 +35,7 @@ def load_values(series_ids: list[int] | None = None) -> pd.DataFrame:
         "series_break",
         "limited_validity",
     )
-    frame = query_frame(
+    frame = read_frame(
         qs,
         [
             "series",
@@ -80,6 +52,7 @@ def load_values(series_ids: list[int] | None = None) -> pd.DataFrame:
             "limited_validity",
         ],
         dtypes={"cell": str, "sex": str, "order": str},
+        booleans=("suppressed", "provisional", "series_break", "limited_validity"),
     )
     frame["sex"] = frame["sex"].fillna("").astype(str)
     frame["cell"] = frame["cell"].fillna("").astype(str)
@@ -87,8 +60,6 @@ def load_values(series_ids: list[int] | None = None) -> pd.DataFrame:
     frame["order"] = pd.to_numeric(frame["order"], errors="coerce").fillna(99999999).astype(int)
     frame["target_group"] = frame["target_group"].fillna(0).astype(int)
     frame["value"] = frame["value"].astype(float)
-    for column in ("suppressed", "provisional", "series_break", "limited_validity"):
-        frame[column] = _bool(frame[column])
     return frame
 
 
@@ -159,11 +130,12 @@ def load_inputs():
 
 
 def compute_settings() -> compute.Settings:
+    limits = suppression.thresholds()
     return compute.Settings(
         base_year=settings.MONITORING_BASE_YEAR,
-        min_count=settings.MONITORING_MIN_COUNT,
-        min_numerator=settings.MONITORING_MIN_NUMERATOR,
-        min_denominator=settings.MONITORING_MIN_DENOMINATOR,
+        min_count=limits.official,
+        min_numerator=limits.min_numerator,
+        min_denominator=limits.min_denominator,
     )
 
 
@@ -255,25 +227,16 @@ def indicators_compute(*, import_run_id: int | None = None, timings: dict | None
 
 
 def store_results(out: pd.DataFrame) -> None:
-    if connection.vendor == "postgresql":
-        from .imports import arrow_csv
-
-        table = IndicatorValue._meta.db_table
+    if is_postgres():
         block = out.copy()
         for column in ("sex", "age_group", "dimensions", "cell", "trend", "suppression"):
             block[column] = block[column].astype(str)
-        data = arrow_csv(block)
-        force = "sex, age_group, cell, trend, suppression"
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(
-                f"COPY {table} ({', '.join(OUT_COLUMNS)}) FROM STDIN "
-                f"WITH (FORMAT csv, FORCE_NOT_NULL ({force}))"
-            ) as copy,
-        ):
-            step = 8 << 20
-            for start in range(0, len(data), step):
-                copy.write(data[start : start + step])
+        copy_in(
+            IndicatorValue._meta.db_table,
+            OUT_COLUMNS,
+            arrow_csv(block),
+            force_not_null=("sex", "age_group", "cell", "trend", "suppression"),
+        )
         return
     objs = []
     floats = [

@@ -9,7 +9,6 @@ rows travel by ``COPY``; elsewhere by batched ORM writes.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.frames import arrow_csv, copy_in, read_frame
 from participation.models import Process, TargetGroup
 
 from .. import parsing
@@ -289,29 +289,12 @@ def _existing(series_ids, period_ids, territory_ids) -> pd.DataFrame:
         "source",
         "import_run_id",
     )
-    if connection.vendor == "postgresql":
-        sql, params = rows.query.sql_with_params()
-        with connection.cursor() as cursor:
-            query = cursor.cursor.mogrify(sql, params)
-            buffer = io.BytesIO()
-            with cursor.cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)") as copy:
-                for chunk in copy:
-                    buffer.write(chunk)
-        buffer.seek(0)
-        if not buffer.getbuffer().nbytes:
-            return pd.DataFrame(columns=columns)
-        frame = pd.read_csv(
-            buffer,
-            header=None,
-            names=columns,
-            keep_default_na=False,
-            dtype={"cell": str, "symbol": str, "comment": str, "source": str},
-            na_values={"value": [""], "import_run": [""]},
-        )
-        for column in ("suppressed", "provisional", "series_break", "limited_validity"):
-            frame[column] = frame[column].astype(str).eq("t")
-        return frame
-    return pd.DataFrame(list(rows), columns=columns)
+    return read_frame(
+        rows,
+        columns,
+        {"cell": str, "symbol": str, "comment": str, "source": str},
+        booleans=("suppressed", "provisional", "series_break", "limited_validity"),
+    )
 
 
 def _same(a: pd.Series, b: pd.Series) -> pd.Series:
@@ -559,17 +542,6 @@ WRITE_COLUMNS = [
 TEXT_COLUMNS = ["sex", "age_group", "cell", "symbol", "comment", "source"]
 
 
-def arrow_csv(frame: pd.DataFrame) -> bytes:
-    """CSV for COPY, written by Arrow's C++ writer (pandas' to_csv is the slow part)."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    buffer = io.BytesIO()
-    pacsv.write_csv(table, buffer, write_options=pacsv.WriteOptions(include_header=False))
-    return buffer.getvalue()
-
-
 def _csv_block(frame: pd.DataFrame, now, *, with_id: bool = False) -> bytes:
     out = pd.DataFrame({db: frame[src] for src, db in WRITE_COLUMNS if src != "updated_at"})
     if with_id:
@@ -594,29 +566,21 @@ def _csv_block(frame: pd.DataFrame, now, *, with_id: bool = False) -> bytes:
 def _write_pg(new: pd.DataFrame, changed: pd.DataFrame, run, now) -> None:
     table = Value._meta.db_table
     columns = [db for _src, db in WRITE_COLUMNS]
-    force = ", ".join(TEXT_COLUMNS)
     with connection.cursor() as cursor:
-        raw = cursor.cursor
         if not new.empty:
-            with raw.copy(
-                f"COPY {table} ({', '.join(columns)}) FROM STDIN "
-                f"WITH (FORMAT csv, FORCE_NOT_NULL ({force}))"
-            ) as copy:
-                data = _csv_block(new, now)
-                step = 8 << 20
-                for start in range(0, len(data), step):
-                    copy.write(data[start : start + step])
+            copy_in(table, columns, _csv_block(new, now), force_not_null=TEXT_COLUMNS)
         if changed.empty:
             return
         cursor.execute(
             f"CREATE TEMP TABLE monitoring_incoming (id bigint, "
             f"{', '.join(c + ' ' + t for c, t in _pg_types())}) ON COMMIT DROP"
         )
-        with raw.copy(
-            f"COPY monitoring_incoming (id, {', '.join(columns)}) FROM STDIN "
-            f"WITH (FORMAT csv, FORCE_NOT_NULL ({force}))"
-        ) as copy:
-            copy.write(_csv_block(changed, now, with_id=True))
+        copy_in(
+            "monitoring_incoming",
+            ["id", *columns],
+            _csv_block(changed, now, with_id=True),
+            force_not_null=TEXT_COLUMNS,
+        )
         history = _history_table()
         cursor.execute(
             f"INSERT INTO {history} (value_id, old_value, old_flags, old_source, "

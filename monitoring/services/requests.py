@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.mail import PermanentRefusal, send_message
+from core.numbers import decimal_comma
+from core.permissions import require_perm
 from participation.models import Process, TargetGroup
 from participation.services import audit_log
 
@@ -43,8 +45,12 @@ def data_request_create(
     due_date: date,
 ) -> DataRequest:
     """Create a request and mail the owner a personal link (queued after commit)."""
-    if not user.has_perm("monitoring.manage_monitoring", process):
-        raise PermissionDenied(_("You may not manage the monitoring of this process."))
+    require_perm(
+        user,
+        "monitoring.manage_monitoring",
+        process,
+        message=_("You may not manage the monitoring of this process."),
+    )
     if not series:
         raise ValidationError({"series": _("Choose at least one figure.")})
     request = DataRequest(
@@ -148,7 +154,7 @@ def data_request_deliver_form(
     for (series_id, tg), value in sorted(figures.items()):
         if value in (None, ""):
             continue
-        text = str(value).replace(".", ",")
+        text = decimal_comma(value)
         lines.append(
             f"{request.year};{request.territory.key};{groups.get(tg, '')};{codes[series_id]};{text}"
         )

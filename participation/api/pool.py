@@ -2,7 +2,6 @@
 
 import django_filters
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -10,6 +9,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.response import Response
+
+from core.permissions import require_perm
 
 from ..conference import selectors as conference_selectors
 from ..conference import services as conference_services
@@ -29,12 +30,6 @@ from ..selectors import process_list
 from ..services import statement_for_source
 from ..statements.selectors import statement_list
 from .permissions import RulesMixin
-
-
-def _require(user, perm, obj=None):
-    if not user.has_perm(perm, obj):
-        raise ApiPermissionDenied(_("You do not have permission to do this."))
-
 
 # --- statements ---------------------------------------------------------------------------
 
@@ -176,7 +171,7 @@ class InterviewViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         process = data.pop("process")
-        _require(self.request.user, "participation.add_interview", process)
+        require_perm(self.request.user, "participation.add_interview", process)
         if (
             not self.request.user.has_perm("participation.manage_interviews", process)
             and data.get("facilitator") != self.request.user
@@ -255,18 +250,15 @@ class PassageViewSet(
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        try:
-            serializer.instance = interview_services.passage_code(
-                interview=data["interview"],
-                user=self.request.user,
-                start=data["start"],
-                end=data["end"],
-                codes=data["codes"],
-                memo=data.get("memo", ""),
-                kind=data.get("kind", Statement.Kind.OTHER),
-            )
-        except PermissionDenied as exc:
-            raise ApiPermissionDenied(str(exc)) from exc
+        serializer.instance = interview_services.passage_code(
+            interview=data["interview"],
+            user=self.request.user,
+            start=data["start"],
+            end=data["end"],
+            codes=data["codes"],
+            memo=data.get("memo", ""),
+            kind=data.get("kind", Statement.Kind.OTHER),
+        )
 
     def perform_destroy(self, instance):
         interview_services.passage_delete(passage=instance, user=self.request.user)
@@ -428,7 +420,7 @@ class CardViewSet(
 
     def perform_create(self, serializer):
         table: TopicTable = serializer.validated_data["table"]
-        _require(self.request.user, "participation.write_on_table", table)
+        require_perm(self.request.user, "participation.write_on_table", table)
         serializer.instance = conference_services.card_create(
             table=table,
             user=self.request.user,

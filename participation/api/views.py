@@ -2,18 +2,18 @@
 
 import django_filters
 from django.contrib.auth import authenticate
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.exceptions import AuthenticationFailed
-from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
+
+from core.permissions import require_perm
 
 from .. import selectors, services
 from ..models import Organisation, Person, Phase, ProcessMembership
@@ -55,11 +55,6 @@ class TokenView(APIView):
         return Response({"token": token.key})
 
 
-def _require(user, perm, obj=None):
-    if not user.has_perm(perm, obj):
-        raise ApiPermissionDenied(_("You do not have permission to do this."))
-
-
 class ProcessViewSet(RulesMixin, viewsets.ModelViewSet):
     serializer_class = ProcessSerializer
     filterset_fields = ["status"]
@@ -82,12 +77,9 @@ class ProcessViewSet(RulesMixin, viewsets.ModelViewSet):
         return "participation.view_process"
 
     def perform_create(self, serializer):
-        try:
-            serializer.instance = services.process_create(
-                user=self.request.user, **serializer.validated_data
-            )
-        except PermissionDenied as exc:
-            raise ApiPermissionDenied(str(exc)) from exc
+        serializer.instance = services.process_create(
+            user=self.request.user, **serializer.validated_data
+        )
 
     def perform_update(self, serializer):
         serializer.instance = services.process_update(
@@ -126,7 +118,7 @@ class PhaseViewSet(RulesMixin, viewsets.ModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         process = data.pop("process")
-        _require(self.request.user, "participation.change_process", process)
+        require_perm(self.request.user, "participation.change_process", process)
         serializer.instance = services.phase_save(process=process, user=self.request.user, **data)
 
     def perform_update(self, serializer):
@@ -283,7 +275,7 @@ class MembershipViewSet(
 
     def perform_create(self, serializer):
         process = serializer.validated_data["process"]
-        _require(self.request.user, "participation.change_process", process)
+        require_perm(self.request.user, "participation.change_process", process)
         serializer.instance = services.membership_set(
             process=process,
             user=self.request.user,

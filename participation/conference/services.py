@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.mail import PermanentRefusal, send_message
+from core.permissions import require_perm
 
 from .. import services as core
 from ..models import (
@@ -238,8 +239,12 @@ def registration_cancel(*, registration: Registration, user) -> Registration | N
     changes nothing more.
     """
     conference = registration.conference
-    if not user.has_perm("participation.manage_conference", conference):
-        raise PermissionDenied(_("Only project staff check people in."))
+    require_perm(
+        user,
+        "participation.manage_conference",
+        conference,
+        message=_("Only project staff check people in."),
+    )
     Conference.objects.select_for_update().get(pk=conference.pk)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == Registration.Status.CANCELLED:
@@ -277,8 +282,12 @@ def registration_cancel(*, registration: Registration, user) -> Registration | N
 def registration_check_in(*, registration: Registration, user, undo: bool = False) -> Registration:
     """Mark a registration as present at the door (or undo it). Waiting-list entries who turn
     up are checked in too; a cancelled registration is refused."""
-    if not user.has_perm("participation.manage_conference", registration.conference):
-        raise PermissionDenied(_("Only project staff check people in."))
+    require_perm(
+        user,
+        "participation.manage_conference",
+        registration.conference,
+        message=_("Only project staff check people in."),
+    )
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == Registration.Status.CANCELLED and not undo:
         raise ValidationError(_("This registration was cancelled."))
@@ -305,8 +314,12 @@ def registrations_anonymise(*, conference: Conference, user, today=None) -> int:
     before the conference day. Returns how many registrations were changed; running it again
     changes nothing.
     """
-    if not user.has_perm("participation.manage_conference", conference):
-        raise PermissionDenied(_("Only project staff check people in."))
+    require_perm(
+        user,
+        "participation.manage_conference",
+        conference,
+        message=_("Only project staff check people in."),
+    )
     today = today or timezone.localdate()
     if conference.date >= today:
         raise ValidationError(
@@ -348,8 +361,12 @@ def card_create(
 ) -> ConferenceCard:
     """Add a card to a topic table and the input pool (a Statement with the table's field of
     action). Only the table's facilitator and project staff may write on a table."""
-    if not user.has_perm("participation.write_on_table", table):
-        raise PermissionDenied(_("You may only write on your own tables."))
+    require_perm(
+        user,
+        "participation.write_on_table",
+        table,
+        message=_("You may only write on your own tables."),
+    )
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": [_("A card needs a text.")]})
@@ -372,8 +389,12 @@ def card_create(
 
 @transaction.atomic
 def card_delete(*, card: ConferenceCard, user) -> None:
-    if not user.has_perm("participation.write_on_table", card.table):
-        raise PermissionDenied(_("You may only write on your own tables."))
+    require_perm(
+        user,
+        "participation.write_on_table",
+        card.table,
+        message=_("You may only write on your own tables."),
+    )
     core.statement_delete_for_source(source=card)
     core.audit_log(
         actor=user, action="card.delete", obj=card, process=card.table.conference.process

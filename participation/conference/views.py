@@ -3,14 +3,15 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..exports import download
+from core import ratelimit
+from core.spreadsheets import download
+
 from ..models import AgendaItem, Conference, ConferenceCard, Process, Registration, TopicTable
 from ..selectors import process_list
 from ..views import add_validation_error, form_page, require_perm
@@ -191,24 +192,14 @@ def card_delete(request, table_pk: int, card_pk: int):
 # --- registration (public) ----------------------------------------------------------------
 
 
-def _client_ip(request) -> str:
-    # REMOTE_ADDR is the proxy's address behind a reverse proxy; production sets it from
-    # X-Forwarded-For in the proxy (see README, Deploy), never trusting the client's header.
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _rate_limited(request) -> bool:
-    """Count registration attempts per IP in the cache (Redis in deployment)."""
-    limit = getattr(settings, "TEILHABE_REGISTRATION_RATE_LIMIT", 10)
-    window = getattr(settings, "TEILHABE_REGISTRATION_RATE_WINDOW", 3600)
-    key = f"teilhabe:registration:{_client_ip(request)}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
+    """Count registration attempts per IP (in the shared cache, Redis in deployment)."""
+    return ratelimit.exceeded(
+        "registration",
+        ratelimit.client_ip(request),
+        getattr(settings, "TEILHABE_REGISTRATION_RATE_LIMIT", 10),
+        getattr(settings, "TEILHABE_REGISTRATION_RATE_WINDOW", 3600),
+    )
 
 
 def conference_register(request, pk: int):

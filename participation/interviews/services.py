@@ -6,9 +6,11 @@ Every coded passage is also a Statement (``participation.services.statement_crea
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+
+from core.permissions import require_perm
 
 from .. import services as core
 from ..models import (
@@ -237,8 +239,12 @@ def passage_code(
     codes (or, when no code has one, those of the interview), the facilitator as author and a
     pseudonymised source label. Refuses users who may not code the interview.
     """
-    if not user.has_perm("participation.code_interview", interview):
-        raise PermissionDenied(_("You may only code interviews assigned to you."))
+    require_perm(
+        user,
+        "participation.code_interview",
+        interview,
+        message=_("You may only code interviews assigned to you."),
+    )
     codes = list(codes)
     errors: dict[str, list[str]] = {}
     text = interview.transcript
@@ -303,8 +309,12 @@ def passage_code(
 @transaction.atomic
 def passage_delete(*, passage: CodedPassage, user) -> None:
     """Remove a coded passage and the statement it produced."""
-    if not user.has_perm("participation.code_interview", passage.interview):
-        raise PermissionDenied(_("You may only code interviews assigned to you."))
+    require_perm(
+        user,
+        "participation.code_interview",
+        passage.interview,
+        message=_("You may only code interviews assigned to you."),
+    )
     core.statement_delete_for_source(source=passage)
     core.audit_log(
         actor=user, action="passage.delete", obj=passage, process=passage.interview.process

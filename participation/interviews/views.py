@@ -2,15 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..charts import bar_chart_svg
-from ..exports import download
+from core.charts import bar_chart
+from core.spreadsheets import download
+
 from ..models import Code, CodedPassage, GuideQuestion, Interview, Process
 from ..views import add_validation_error, form_page, require_perm
 from . import selectors, services
@@ -103,8 +104,12 @@ def interview_detail(request, pk: int, interview_pk: int):
     can_code = request.user.has_perm("participation.code_interview", interview)
     form = PassageForm(request.POST or None, interview=interview, paths=paths)
     if request.method == "POST":
-        if not can_code:
-            raise PermissionDenied(_("You may only code interviews assigned to you."))
+        require_perm(
+            request.user,
+            "participation.code_interview",
+            interview,
+            message=_("You may only code interviews assigned to you."),
+        )
         if form.is_valid():
             try:
                 services.passage_code(
@@ -271,7 +276,7 @@ def coding_overview(request, pk: int):
         field_id=field.pk if field else None,
     )
     chart_rows = [(row["node"].path, row["total"]) for row in frequencies.rows if row["total"]]
-    chart = bar_chart_svg(chart_rows, title=_("Coded passages per code"))
+    chart = bar_chart(chart_rows, title=_("Coded passages per code"), fmt=str, labels_above=True)
     return render(
         request,
         "participation/interviews/coding_overview.html",
@@ -279,7 +284,7 @@ def coding_overview(request, pk: int):
             "process": process,
             "form": form,
             "frequencies": frequencies,
-            "chart": mark_safe(chart),  # noqa: S308 - built from escaped parts in charts.py
+            "chart": mark_safe(chart),  # noqa: S308 - built from escaped parts in core.charts
             "query": request.GET.urlencode(),
         },
     )

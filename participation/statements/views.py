@@ -2,14 +2,14 @@
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.spreadsheets import download
+
 from .. import services
-from ..exports import download
 from ..models import FieldOfAction, Statement, TargetGroup
 from ..selectors import process_list
 from ..views import form_page, paginate, require_perm
@@ -47,8 +47,7 @@ class StatementFilterForm(forms.Form):
 
 
 def _visible_or_refuse(request):
-    if not request.user.has_perm("participation.view_any_statements"):
-        raise PermissionDenied(_("You do not have permission to do this."))
+    require_perm(request.user, "participation.view_any_statements")
 
 
 @login_required

@@ -16,6 +16,7 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from core.permissions import require_perm
 from participation.api.permissions import RulesMixin
 from participation.permissions import roles_of
 
@@ -64,11 +65,6 @@ def _with_codes(exc: DjangoValidationError) -> ApiValidationError:
             for field, errors in exc.error_dict.items()
         }
     )
-
-
-def _require(user, perm, obj=None):
-    if not user.has_perm(perm, obj):
-        raise ApiPermissionDenied(_("You do not have permission to do this."))
 
 
 class SurveyViewSet(RulesMixin, viewsets.ReadOnlyModelViewSet):
@@ -197,7 +193,7 @@ class ResponseViewSet(
                 {"token": [_("This survey needs a personal invitation token.")]}
             )
         if data["test"]:
-            _require(request.user, "surveys.test_survey", survey)
+            require_perm(request.user, "surveys.test_survey", survey)
         try:
             result = resp_services.response_submit(
                 survey=survey,
@@ -234,7 +230,7 @@ class ResponseViewSet(
         if not request.user.is_authenticated:
             raise ApiPermissionDenied(_("Authentication credentials were not provided."))
         response = self.get_object()
-        _require(request.user, "surveys.view_responses", response.survey)
+        require_perm(request.user, "surveys.view_responses", response.survey)
         return ApiResponse(ResponseDetailSerializer(response).data)
 
 
@@ -266,7 +262,7 @@ class InvitationViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         survey = data.pop("survey")
-        _require(self.request.user, "surveys.manage_invitations", survey)
+        require_perm(self.request.user, "surveys.manage_invitations", survey)
         group = data.pop("target_group", None)
         row = {k: v for k, v in data.items() if k != "attributes"}
         row.update(data.get("attributes") or {})
@@ -287,7 +283,7 @@ class InvitationViewSet(
         serializer = InvitationImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         survey = serializer.validated_data["survey"]
-        _require(request.user, "surveys.manage_invitations", survey)
+        require_perm(request.user, "surveys.manage_invitations", survey)
         rows = inv_services.read_invitee_file(serializer.validated_data["file"])
         report = inv_services.invitations_import(survey=survey, user=request.user, rows=rows)
         return ApiResponse({"created": report.created, "skipped": report.skipped}, status=201)

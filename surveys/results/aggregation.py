@@ -18,7 +18,6 @@ What callers may rely on:
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 
 import numpy as np
@@ -27,6 +26,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
+
+from core.frames import copy_in, is_postgres, read_frame
 
 from ..models import Answer, Invitation, Response, Survey, SurveyVersion
 from ..structure import get as get_structure
@@ -75,7 +76,7 @@ def _append(survey_id: int, version_id: int, counts: Counter) -> int:
     if not counts:
         return 0
     items = list(counts.items())
-    if _is_postgres():
+    if is_postgres():
         # One statement with array parameters: the cost is the rows, not the SQL parsing.
         table = ResultCell._meta.db_table
         qn = connection.ops.quote_name
@@ -178,44 +179,6 @@ def results_add_response(*, response_id: int) -> bool:
 # --- the rebuild ---------------------------------------------------------------------------
 
 
-def _is_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def read_frame(sql: str, columns: list[str], dtypes: dict | None = None) -> pd.DataFrame:
-    """Run ``sql`` (no parameters: callers inline only integers) into a DataFrame.
-
-    On PostgreSQL the rows stream through ``COPY … TO STDOUT`` (CSV), the fastest way into
-    pandas; elsewhere through the cursor.
-    """
-    if _is_postgres():
-        buffer = io.BytesIO()
-        connection.ensure_connection()
-        with connection.connection.cursor() as cursor:
-            with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
-                for data in copy:
-                    buffer.write(data)
-        buffer.seek(0)
-        text_columns = [c for c, t in (dtypes or {}).items() if t in (str, "category")]
-        return pd.read_csv(
-            buffer,
-            names=columns,
-            header=None,
-            dtype=dtypes,
-            keep_default_na=False,
-            na_values={c: [""] for c in columns if c not in text_columns},
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        frame = pd.DataFrame(cursor.fetchall(), columns=columns)
-    for column, dtype in (dtypes or {}).items():
-        if dtype in (str, "category"):
-            frame[column] = frame[column].fillna("").astype(str)
-        if dtype == "category":
-            frame[column] = frame[column].astype("category")
-    return frame
-
-
 def _complete_responses_where(alias: str, version_id: int) -> str:
     return (
         f"{alias}.version_id = {int(version_id)} AND {alias}.status = "
@@ -300,9 +263,8 @@ def _read_responses(version_id: int, lo: int, hi: int, by_response: bool = False
 def _write_cells(survey_id: int, version_id: int, frame: pd.DataFrame) -> None:
     if frame.empty:
         return
-    if _is_postgres():
+    if is_postgres():
         table = ResultCell._meta.db_table
-        qn = connection.ops.quote_name
         cols = [
             "survey_id",
             "version_id",
@@ -317,15 +279,7 @@ def _write_cells(survey_id: int, version_id: int, frame: pd.DataFrame) -> None:
         out = frame.copy()
         out.insert(0, "version_id", version_id)
         out.insert(0, "survey_id", survey_id)
-        buffer = io.StringIO()
-        out[cols].to_csv(buffer, index=False, header=False)
-        connection.ensure_connection()
-        with connection.connection.cursor() as cursor:
-            with cursor.copy(
-                f"COPY {qn(table)} ({', '.join(qn(c) for c in cols)}) FROM STDIN WITH "
-                f"(FORMAT csv, FORCE_NOT_NULL ({', '.join(qn(c) for c in cols[2:-1])}))"
-            ) as copy:
-                copy.write(buffer.getvalue())
+        copy_in(table, cols, out[cols].to_csv(index=False, header=False), force_not_null=cols[2:-1])
         return
     ResultCell.objects.bulk_create(
         (
@@ -407,7 +361,7 @@ def results_rebuild(*, version_id: int) -> int:
             question="", metric__in=FUNNEL_METRICS
         ).delete()
         ResultResponse.objects.filter(version_id=version_id).delete()
-        if _is_postgres():
+        if is_postgres():
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"INSERT INTO {ResultResponse._meta.db_table} (response_id, version_id) "

@@ -3,7 +3,6 @@ protection by role, as on the pages) and export jobs (create, poll, download).""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -11,9 +10,10 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from core.permissions import require_perm
 
 from ..models import Survey, SurveyVersion
 from ..structure import get as get_structure
@@ -23,8 +23,7 @@ from .models import ExportJob
 
 def _survey(request, pk: int, perm: str) -> Survey:
     survey = get_object_or_404(Survey, pk=pk)
-    if not request.user.has_perm(perm, survey):
-        raise ApiPermissionDenied(_("You do not have permission to do this."))
+    require_perm(request.user, perm, survey)
     return survey
 
 
@@ -154,12 +153,7 @@ class SurveyExportListView(generics.ListCreateAPIView):
         survey = _survey(request, pk, "surveys.export_results")
         data = ExportJobCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            job = services.export_job_create(
-                survey=survey, user=request.user, **data.validated_data
-            )
-        except PermissionDenied as exc:
-            raise ApiPermissionDenied(str(exc)) from exc
+        job = services.export_job_create(survey=survey, user=request.user, **data.validated_data)
         job.refresh_from_db()
         return Response(ExportJobSerializer(job, context={"request": request}).data, status=201)
 

@@ -13,7 +13,6 @@ attributes, no response id — rows are numbered — and only the day of complet
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import tempfile
@@ -28,11 +27,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from core.frames import read_frame
+from core.numbers import localized
+from core.spreadsheets import csv_writer, safe_row
+
 from ..models import Answer, Response, Survey
 from ..structure import Structure
 from ..structure import get as get_structure
 from . import reports
-from .aggregation import read_frame
 from .models import ExportJob
 
 CHUNK = 5000
@@ -288,10 +290,10 @@ def header(lay: Layout, labels: bool) -> list[str]:
 def write_csv(survey: Survey, out, *, labels: bool, progress=None) -> None:
     structure = get_structure(survey.current_version)
     lay = layout(survey, structure)
-    writer = csv.writer(out, delimiter=";")
+    writer = csv_writer(out)
     writer.writerow(header(lay, labels))
     for row in iter_rows(survey, lay, labels=labels, progress=progress):
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(row)
 
 
 def write_xlsx(survey: Survey, path: str, *, labels: bool, progress=None) -> None:
@@ -303,7 +305,7 @@ def write_xlsx(survey: Survey, path: str, *, labels: bool, progress=None) -> Non
     ws = wb.create_sheet(_("Responses")[:31])
     ws.append(header(lay, labels))
     for row in iter_rows(survey, lay, labels=labels, progress=progress):
-        ws.append(row)
+        ws.append(safe_row(row, empty=None))
     wb.save(path)
 
 
@@ -316,9 +318,9 @@ def write_codebook(survey: Survey, path: str) -> None:
     ws = wb.create_sheet(_("Codebook")[:31])
     ws.append([_("Variable"), _("Label"), _("Type"), _("Value"), _("Value label")])
     for c in lay.columns:
-        ws.append([c.name, c.label, c.kind, None, None])
+        ws.append(safe_row([c.name, c.label, c.kind, None, None], empty=None))
         for code, label in c.value_labels.items():
-            ws.append([None, None, None, code, label])
+            ws.append(safe_row([None, None, None, code, label], empty=None))
     wb.save(path)
 
 
@@ -368,7 +370,7 @@ def _sav_name(name: str) -> str:
 def write_report(survey: Survey, path: str, *, fmt: str, suppressed: bool) -> None:
     from django.template.loader import render_to_string
 
-    from ..views.results import question_chart
+    from .charts import question_chart
 
     version = survey.current_version
     structure = get_structure(version)
@@ -397,14 +399,7 @@ def write_report(survey: Survey, path: str, *, fmt: str, suppressed: bool) -> No
 
 
 def _docx_value(value, places=1) -> str:
-    from django.utils.formats import number_format
-
-    if value is None:
-        return "–"
-    value = float(value)
-    if value.is_integer():
-        return number_format(int(value), 0, force_grouping=True)
-    return number_format(round(value, places), places, force_grouping=True)
+    return localized(value, places)
 
 
 def _write_docx(path: str, context: dict) -> None:
@@ -518,12 +513,12 @@ def _build(job: ExportJob, survey: Survey, path: str, progress: Callable[[int], 
 def csv_stream(survey: Survey, *, labels: bool) -> Iterator[str]:
     """The CSV export as a stream of text pieces (for a streaming HTTP response)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csv_writer(buffer)
     structure = get_structure(survey.current_version)
     lay = layout(survey, structure)
     writer.writerow(header(lay, labels))
     for i, row in enumerate(iter_rows(survey, lay, labels=labels)):
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(row)
         if i % 500 == 0:
             yield buffer.getvalue()
             buffer.seek(0)

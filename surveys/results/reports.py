@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core import suppression
+from core.suppression import suppress_line, suppress_table_with_margins
 from participation.models import TargetGroup
 
 from ..i18n import pick
@@ -25,13 +26,12 @@ from . import cells as C
 from . import stats
 from .aggregation import spec_for
 from .models import ResultCell
-from .suppression import suppress_line, suppress_table_with_margins
 
 NO_GROUP = ""
 
 
 def min_count() -> int:
-    return int(getattr(settings, "TEILHABE_MIN_CELL_COUNT", 5))
+    return suppression.thresholds().survey
 
 
 def _label(texts, language: str | None = None) -> str:

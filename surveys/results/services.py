@@ -3,10 +3,11 @@ free text into the input pool, publication, rebuild requests."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.permissions import require_perm
 from participation.models import FieldOfAction, TargetGroup
 from participation.services import statement_create
 
@@ -17,8 +18,8 @@ FREE_TEXT_TYPES = (Question.Type.TEXT, Question.Type.LONG_TEXT)
 
 
 def _require(user, perm: str, survey: Survey) -> None:
-    if user is not None and not user.has_perm(perm, survey):
-        raise PermissionDenied(_("You do not have permission to do this."))
+    if user is not None:
+        require_perm(user, perm, survey)
 
 
 @transaction.atomic
@@ -75,7 +76,7 @@ def free_text_tag(
 
 
 def free_text_to_statement(*, answer: Answer, user, kind: str = "other"):
-    """Turn a tagged free-text answer into a Statement of the input pool (issue 4), keeping the
+    """Turn a tagged free-text answer into a Statement of the input pool, keeping the
     link both ways: the Statement's generic source is the answer, the tag stores the Statement.
 
     Goes through ``participation.services.statement_create`` (the one door into the pool).

@@ -26,12 +26,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.permissions import require_perm
 from participation.models import Process, TargetGroup
 from participation.services import audit_log
 
@@ -87,8 +88,12 @@ CHOICE_TYPES = {Question.Type.SINGLE, Question.Type.MULTIPLE, Question.Type.RANK
 def _require_change(user, survey_or_process) -> None:
     if user is None:  # system callers (demo, management commands run by an operator)
         return
-    if not user.has_perm("surveys.change_survey", survey_or_process):
-        raise PermissionDenied(_("You may not change surveys of this process."))
+    require_perm(
+        user,
+        "surveys.change_survey",
+        survey_or_process,
+        message=_("You may not change surveys of this process."),
+    )
 
 
 def texts(value: Any, field: str, default_language: str = "de") -> dict:

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.mail import PermanentRefusal, send_message
+from core.permissions import require_perm
 from participation.models import Person, TargetGroup
 from participation.services import audit_log
 
@@ -91,8 +92,13 @@ def opt_out_url(invitation: Invitation) -> str:
 
 
 def _require(user, survey: Survey) -> None:
-    if user is not None and not user.has_perm("surveys.manage_invitations", survey):
-        raise PermissionDenied(_("You may not manage the invitations of this survey."))
+    if user is not None:
+        require_perm(
+            user,
+            "surveys.manage_invitations",
+            survey,
+            message=_("You may not manage the invitations of this survey."),
+        )
 
 
 # --- importing ----------------------------------------------------------------------------

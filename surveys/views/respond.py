@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core.ratelimit import client_ip, exceeded
+
 from ..answering.forms import data_from_post, question_views
 from ..i18n import SURVEY_LANGUAGES, is_rtl, pick
 from ..models import Response, Survey
-from ..ratelimit import client_ip, exceeded
 from ..services import invitations as inv_services
 from ..services import responses as services
 from ..structure import get as get_structure

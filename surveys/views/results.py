@@ -16,60 +16,19 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core import charts
 from core.views import require_perm
 from participation.models import FieldOfAction, TargetGroup
 
 from ..models import Answer, Survey, SurveyVersion
-from ..results import charts, reports, services
+from ..results import reports, services
+from ..results.charts import question_chart
 from ..results.models import ExportJob, ResultsPublication, ResultState
 from ..structure import get as get_structure
-
-
-def _fmt(value: float) -> str:
-    if float(value).is_integer():
-        return number_format(int(value), 0, force_grouping=True)
-    return number_format(round(value, 1), 1, force_grouping=True)
-
-
-def question_chart(result: dict) -> str:
-    title = result["text"]
-    hidden = _("fewer than %(n)s") % {"n": reports.min_count()}
-    if result.get("choices"):
-        return charts.bar_chart(
-            [(c["label"], c["pct_respondents"]) for c in result["choices"]],
-            title=title,
-            fmt=_fmt,
-            suffix=" %",
-            hidden_text=hidden,
-        )
-    if result["kind"] == "ranking":
-        return charts.bar_chart(
-            [(r["label"], r["mean_rank"]) for r in result["ranking"]],
-            title=title,
-            fmt=_fmt,
-            hidden_text=hidden,
-        )
-    if result["kind"] == "months":
-        return charts.column_chart([(m["key"], m["count"]) for m in result["months"]], title=title)
-    if result["kind"] == "matrix" and result["rows"]:
-        first = result["rows"][0]["choices"][0]["code"] if result["rows"][0]["choices"] else None
-        if first:
-            return charts.bar_chart(
-                [
-                    (r["label"], next(c["pct_respondents"] for c in r["choices"]))
-                    for r in result["rows"]
-                ],
-                title=f"{title}: {result['rows'][0]['choices'][0]['label']}",
-                fmt=_fmt,
-                suffix=" %",
-                hidden_text=hidden,
-            )
-    return ""
 
 
 def _version(survey: Survey, number: int) -> SurveyVersion:
@@ -403,4 +362,3 @@ def results_rebuild(request, pk: int):
     services.results_rebuild_request(survey=survey, user=request.user)
     messages.success(request, _("The results are being recounted."))
     return redirect("surveys:results", pk=survey.pk)
-

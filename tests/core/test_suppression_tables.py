@@ -1,14 +1,15 @@
-"""Small-count protection: every small cell is hidden and no hidden figure can be recovered
-exactly from the published ones (checked by linear algebra, independently of the algorithm)."""
+"""Small-count protection of tables with margins (survey cross tables): every small cell is
+hidden and no hidden figure can be recovered exactly from the published ones (checked by linear
+algebra, independently of the algorithm)."""
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.linalg import null_space
 
-from surveys.results.suppression import suppress_line, suppress_table_with_margins
+from core.suppression import SURVEY_MIN_COUNT, suppress_line, suppress_table_with_margins
 
-K = 5
+K = SURVEY_MIN_COUNT
 
 
 def recoverable(table, result):

@@ -1,11 +1,12 @@
-"""Small-count protection: primary and secondary suppression, proven with hypothesis."""
+"""Small-count protection over any system of sums: primary and secondary suppression, proven
+with hypothesis."""
 
 import itertools
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monitoring import suppression
+from core import suppression
 
 PROPERTY = settings(
     max_examples=150,
@@ -112,7 +113,21 @@ def test_rate_rules():
     assert suppression.rate_publishable(5, 40, min_numerator=5, min_denominator=40)
 
 
-def test_german_cell_format():
-    assert suppression.format_cell(1234567.891, decimals=2) == "1.234.567,89"
-    assert suppression.format_cell(None) == "."
-    assert suppression.format_cell(5.0, decimals=1) == "5,0"
+def test_thresholds_one_settings_family(settings):
+    assert suppression.thresholds() == suppression.Thresholds(3, 5, 3, 20)
+    settings.SUPPRESSION_MIN_COUNT = 4
+    settings.SUPPRESSION_SURVEY_MIN_COUNT = 10
+    settings.SUPPRESSION_MIN_NUMERATOR = 6
+    settings.SUPPRESSION_MIN_DENOMINATOR = 50
+    assert suppression.thresholds() == suppression.Thresholds(4, 10, 6, 50)
+
+
+def test_small_counts():
+    assert [suppression.is_small(v, 3) for v in (0, 1, 2, 3, None, float("nan"))] == [
+        False,
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]

@@ -1,0 +1,303 @@
+"""Server-rendered SVG charts, pure (no Django): horizontal bars, columns over time, lines over
+years and sparklines. A page shows a data table under every chart; a chart draws nothing for a
+withheld figure. Titles and labels are escaped here, so callers may mark the result safe.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from html import escape
+
+from .numbers import german
+
+BAR = "#2f6f9f"
+MUTED = "#9aa5b1"
+PALETTE = ["#0b5394", "#a4161a", "#1e6b34", "#7a4b00", "#5b2a86", "#00707a", "#444444"]
+REFERENCE = ["#6d6d6d", "#9a9a9a"]
+
+
+def _general(value: float) -> str:
+    return f"{value:g}"
+
+
+def bar_chart(
+    items: Sequence[tuple[str, float | None]],
+    *,
+    title: str,
+    fmt: Callable[[float], str] = _general,
+    suffix: str = "",
+    hidden_text: str = "–",
+    width: int = 640,
+    labels_above: bool = False,
+    bar_height: int = 22,
+) -> str:
+    """Horizontal bars: ``items`` are (label, value); ``None`` = withheld (no bar, ``hidden_text``).
+
+    Labels stand left of the bars, or above them with ``labels_above`` (long labels on 360 px
+    phones; styled by the ``bar-chart`` CSS classes). An empty list draws nothing with
+    ``labels_above``.
+    """
+    if labels_above:
+        return _bars_labels_above(
+            items,
+            title=title,
+            fmt=fmt,
+            suffix=suffix,
+            hidden_text=hidden_text,
+            width=width,
+            bar_height=bar_height,
+        )
+    return _bars_labels_left(
+        items, title=title, fmt=fmt, suffix=suffix, hidden_text=hidden_text, width=width
+    )
+
+
+def _bars_labels_above(items, *, title, fmt, suffix, hidden_text, width, bar_height) -> str:
+    if not items:
+        return ""
+    maximum = max((value for _label, value in items if value is not None), default=0) or 1
+    row_height = bar_height + 22
+    height = row_height * len(items) + 8
+    parts = [
+        f'<svg class="bar-chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" '
+        f'preserveAspectRatio="xMinYMin meet"><title>{escape(title)}</title>'
+    ]
+    usable = width - 60
+    for index, (label, value) in enumerate(items):
+        y = index * row_height + 4
+        parts.append(f'<text x="0" y="{y + 14}" class="bar-label">{escape(str(label))}</text>')
+        if value is None:
+            parts.append(
+                f'<text x="0" y="{y + 18 + bar_height - 6}" class="bar-value">'
+                f"{escape(hidden_text)}</text>"
+            )
+            continue
+        bar = max(2, round(usable * value / maximum)) if value else 0
+        parts.append(
+            f'<rect x="0" y="{y + 18}" width="{bar}" height="{bar_height}" class="bar" rx="2"/>'
+        )
+        parts.append(
+            f'<text x="{bar + 6}" y="{y + 18 + bar_height - 6}" class="bar-value">'
+            f"{escape(fmt(value) + suffix)}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _bars_labels_left(items, *, title, fmt, suffix, hidden_text, width) -> str:
+    row_h, label_w, pad = 26, min(260, width // 2 - 20), 8
+    height = max(1, len(items)) * row_h + pad * 2
+    top = max((v for _l, v in items if v is not None), default=0) or 1
+    bar_w = width - label_w - 90
+    parts = [
+        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'role="img" preserveAspectRatio="xMinYMin meet"><title>{escape(title)}</title>'
+    ]
+    for i, (label, value) in enumerate(items):
+        y = pad + i * row_h
+        short = label if len(label) <= 38 else label[:36] + "…"
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + 17}" text-anchor="end" font-size="13">'
+            f"{escape(short)}</text>"
+        )
+        if value is None:
+            parts.append(
+                f'<text x="{label_w + 4}" y="{y + 17}" font-size="13" fill="{MUTED}">'
+                f"{escape(hidden_text)}</text>"
+            )
+            continue
+        w = max(0.0, bar_w * value / top)
+        parts.append(
+            f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" fill="{BAR}"/>'
+            f'<text x="{label_w + w + 4:.1f}" y="{y + 17}" font-size="13">'
+            f"{escape(fmt(value) + suffix)}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def column_chart(
+    items: list[tuple[str, float | None]],
+    *,
+    title: str,
+    width: int = 640,
+    height: int = 200,
+) -> str:
+    """Vertical columns over time (e.g. responses per day); labels on the first and last."""
+    pad_l, pad_b, pad_t = 36, 24, 10
+    n = max(1, len(items))
+    top = max((v for _l, v in items if v is not None), default=0) or 1
+    col_w = (width - pad_l - 6) / n
+    inner_h = height - pad_b - pad_t
+    parts = [
+        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'role="img" preserveAspectRatio="xMinYMin meet"><title>{escape(title)}</title>',
+        f'<text x="{pad_l - 4}" y="{pad_t + 10}" text-anchor="end" font-size="11">{top:g}</text>',
+        f'<line x1="{pad_l}" y1="{height - pad_b}" x2="{width - 6}" y2="{height - pad_b}" '
+        f'stroke="{MUTED}"/>',
+    ]
+    for i, (_label, value) in enumerate(items):
+        if value is None:
+            continue
+        h = inner_h * value / top
+        x = pad_l + i * col_w
+        parts.append(
+            f'<rect x="{x + col_w * 0.1:.1f}" y="{height - pad_b - h:.1f}" '
+            f'width="{max(1.0, col_w * 0.8):.1f}" height="{h:.1f}" fill="{BAR}"/>'
+        )
+    if items:
+        parts.append(
+            f'<text x="{pad_l}" y="{height - 6}" font-size="11">{escape(items[0][0])}</text>'
+            f'<text x="{width - 6}" y="{height - 6}" text-anchor="end" font-size="11">'
+            f"{escape(items[-1][0])}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+@dataclass
+class ChartLine:
+    label: str
+    points: list[tuple[int, float | None]]
+    reference: bool = False
+
+
+def _nice_range(low: float, high: float) -> tuple[float, float, float]:
+    if low == high:
+        low, high = low - 1, high + 1
+    span = high - low
+    step = 10 ** math.floor(math.log10(span / 4))
+    for factor in (1, 2, 2.5, 5, 10):
+        if span / (step * factor) <= 5:
+            step *= factor
+            break
+    return math.floor(low / step) * step, math.ceil(high / step) * step, step
+
+
+def line_chart(
+    lines: list[ChartLine],
+    *,
+    title: str,
+    description: str = "",
+    unit: str = "",
+    decimals: int = 1,
+    width: int = 640,
+    height: int = 320,
+    chart_id: str = "chart",
+) -> str:
+    years = sorted({year for line in lines for year, _v in line.points})
+    values = [v for line in lines for _y, v in line.points if v is not None]
+    left, right, top, bottom = 56, 16, 16, 40
+    legend_cols = 2 if all(len(line.label) <= 38 for line in lines) else 1
+    legend_rows = math.ceil(len(lines) / legend_cols)
+    total_height = height + legend_rows * 20 + 8
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'viewBox="0 0 {width} {total_height}" aria-labelledby="{chart_id}-t {chart_id}-d">',
+        f'<title id="{chart_id}-t">{escape(title)}</title>',
+        f'<desc id="{chart_id}-d">{escape(description)}</desc>',
+    ]
+    if not years or not values:
+        parts.append(
+            f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" fill="#555">–</text>'
+        )
+        parts.append("</svg>")
+        return "".join(parts)
+    lo = (
+        min(0.0, min(values)) if min(values) >= 0 and min(values) < max(values) / 3 else min(values)
+    )
+    low, high, step = _nice_range(lo, max(values))
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def x(year: int) -> float:
+        if len(years) == 1:
+            return left + plot_w / 2
+        return left + (years.index(year) / (len(years) - 1)) * plot_w
+
+    def y(value: float) -> float:
+        return top + plot_h - (value - low) / (high - low) * plot_h
+
+    tick = low
+    while tick <= high + step / 2:
+        ty = y(tick)
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{ty:.1f}" y2="{ty:.1f}" '
+            f'stroke="#e0e0e0"/>'
+            f'<text x="{left - 6}" y="{ty + 4:.1f}" text-anchor="end" font-size="12" '
+            f'fill="#333">{german(tick, decimals=_tick_decimals(step))}</text>'
+        )
+        tick += step
+    for year in years:
+        parts.append(
+            f'<text x="{x(year):.1f}" y="{height - bottom + 18}" text-anchor="middle" '
+            f'font-size="12" fill="#333">{year}</text>'
+        )
+    if unit:
+        parts.append(f'<text x="4" y="12" font-size="12" fill="#333">{escape(unit)}</text>')
+    own = ref = 0
+    for index, line in enumerate(lines):
+        if line.reference:
+            color, dash = REFERENCE[ref % len(REFERENCE)], ' stroke-dasharray="6 4"'
+            ref += 1
+        else:
+            color, dash = PALETTE[own % len(PALETTE)], ""
+            own += 1
+        segments, current = [], []
+        for year, value in sorted(line.points):
+            if value is None:
+                if current:
+                    segments.append(current)
+                current = []
+                continue
+            current.append((x(year), y(value)))
+        if current:
+            segments.append(current)
+        for segment in segments:
+            points = " ".join(f"{px:.1f},{py:.1f}" for px, py in segment)
+            parts.append(
+                f'<polyline fill="none" stroke="{color}" stroke-width="2.5"{dash} '
+                f'points="{points}"/>'
+            )
+            for px, py in segment:
+                parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{color}"/>')
+        lx = 8 + (index % legend_cols) * (width / 2)
+        ly = height + 4 + (index // legend_cols) * 20
+        parts.append(
+            f'<line x1="{lx}" x2="{lx + 24}" y1="{ly + 6}" y2="{ly + 6}" stroke="{color}" '
+            f'stroke-width="3"{dash}/>'
+            f'<text x="{lx + 30}" y="{ly + 10}" font-size="12" fill="#1b1b1b">'
+            f"{escape(line.label[:60])}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _tick_decimals(step: float) -> int:
+    if step >= 1:
+        return 0
+    return min(3, max(0, -math.floor(math.log10(step))))
+
+
+def sparkline(points: list[tuple[int, float | None]], *, width: int = 120, height: int = 32) -> str:
+    values = [v for _y, v in points if v is not None]
+    if len(values) < 2:
+        return ""
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    years = [year for year, _v in points]
+    coords = []
+    for year, value in points:
+        if value is None:
+            continue
+        px = 2 + (years.index(year) / max(1, len(years) - 1)) * (width - 4)
+        py = height - 2 - (value - low) / span * (height - 4)
+        coords.append(f"{px:.1f},{py:.1f}")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" aria-hidden="true" focusable="false">'
+        f'<polyline fill="none" stroke="#0b5394" stroke-width="2" points="{" ".join(coords)}"/>'
+        f"</svg>"
+    )

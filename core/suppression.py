@@ -1,0 +1,374 @@
+"""Small-count protection: one module for everything the platform publishes (survey results,
+monitoring indicators, and the catalogue and concept document that show them). Pure: numpy
+only, no Django (``thresholds()`` reads the settings when Django is configured).
+
+Thresholds, one settings family with documented defaults:
+
+- ``SUPPRESSION_MIN_COUNT`` (default 3): the statistical offices' convention for counts of
+  people: 1 and 2 are withheld. Used for official figures (monitoring).
+- ``SUPPRESSION_SURVEY_MIN_COUNT`` (default 5): the smallest number of respondents a published
+  survey figure may rest on.
+- ``SUPPRESSION_MIN_NUMERATOR`` (default 3) and ``SUPPRESSION_MIN_DENOMINATOR`` (default 20): a
+  rate is published only from at least that many cases out of at least that large a base.
+
+Primary suppression: a count from 1 to ``min_count - 1`` is withheld (``is_small``; 0 is shown:
+it reveals nobody).
+
+Secondary suppression: further figures are withheld until no withheld figure can be worked out
+exactly from the published ones. Two ways of stating the arithmetic a reader can do, one
+guarantee:
+
+- ``protect(values, equations)``: any system of sums (``total = sum(parts)``), e.g. a county is
+  the sum of its municipalities and "all" the sum of women, men and diverse. A withheld cell
+  ``i`` is recoverable exactly when the unit vector ``e_i`` lies in the row space of the
+  equations restricted to the withheld cells; checked with matrix ranks, so combinations of
+  equations are covered too. Greedy: the smallest published cell of an equation goes next.
+- ``suppress_table_with_margins(table, min_count)``: a two-way table of counts with its row
+  totals, column totals and grand total (survey cross tables). Written as a graph (one node per
+  row, per column, a "total" row and a "total" column node; every figure an edge), the withheld
+  figures can change together without changing a published one exactly along cycles of withheld
+  edges, so a withheld figure is recoverable if and only if its edge is a bridge. The algorithm
+  takes a withheld bridge and withholds the cheapest path of published figures that closes a
+  cycle through it (cheap = small counts; zeros and fixed figures are avoided). This is the rank
+  condition above solved exactly and fast for this shape; treating all margins as published is
+  conservative. ``suppress_line`` is a table with one row.
+
+The tests (``tests/core/test_suppression.py``) prove the guarantee of both with hypothesis, by
+linear algebra independent of the algorithms.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+OFFICIAL_MIN_COUNT = 3
+SURVEY_MIN_COUNT = 5
+MIN_NUMERATOR = 3
+MIN_DENOMINATOR = 20
+
+Equation = tuple[Hashable, Sequence[Hashable]]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    official: int = OFFICIAL_MIN_COUNT
+    survey: int = SURVEY_MIN_COUNT
+    min_numerator: int = MIN_NUMERATOR
+    min_denominator: int = MIN_DENOMINATOR
+
+
+def thresholds() -> Thresholds:
+    """The thresholds in force: the ``SUPPRESSION_*`` settings, else the defaults above."""
+    try:
+        from django.conf import settings
+
+        configured = settings.configured
+    except ImportError:  # pragma: no cover - the module is usable without Django
+        return Thresholds()
+    if not configured:
+        return Thresholds()
+    return Thresholds(
+        official=int(getattr(settings, "SUPPRESSION_MIN_COUNT", OFFICIAL_MIN_COUNT)),
+        survey=int(getattr(settings, "SUPPRESSION_SURVEY_MIN_COUNT", SURVEY_MIN_COUNT)),
+        min_numerator=int(getattr(settings, "SUPPRESSION_MIN_NUMERATOR", MIN_NUMERATOR)),
+        min_denominator=int(getattr(settings, "SUPPRESSION_MIN_DENOMINATOR", MIN_DENOMINATOR)),
+    )
+
+
+def is_small(value: float | None, min_count: int) -> bool:
+    """A count that primary suppression withholds: from 1 to ``min_count - 1``."""
+    if value is None or np.isnan(value):
+        return False
+    return 0 < value < min_count
+
+
+# --- any system of sums ---------------------------------------------------------------------
+
+
+def primary(
+    values: Mapping[Hashable, float | None], *, min_count: int = OFFICIAL_MIN_COUNT
+) -> set[Hashable]:
+    """The cells withheld for their own sake: counts from 1 to ``min_count - 1``."""
+    return {cell for cell, value in values.items() if is_small(value, min_count)}
+
+
+def recoverable(
+    cells: Sequence[Hashable], equations: Sequence[Equation], hidden: Iterable[Hashable]
+) -> set[Hashable]:
+    """The hidden cells that the published cells and the equations determine exactly.
+
+    Only the columns of hidden cells matter: published cells are constants on the right side.
+    """
+    known = set(cells)
+    hidden_set = set(hidden) & known
+    if not hidden_set:
+        return set()
+    hidden_list = sorted(hidden_set, key=str)
+    index = {cell: j for j, cell in enumerate(hidden_list)}
+    rows = []
+    for total, parts in equations:
+        if total not in known or any(p not in known for p in parts):
+            continue
+        row = np.zeros(len(hidden_list))
+        touched = False
+        for cell, sign in ((total, 1.0), *((p, -1.0) for p in parts)):
+            if cell in index:
+                row[index[cell]] += sign
+                touched = True
+        if touched and np.any(row != 0):
+            rows.append(row)
+    if not rows:
+        return set()
+    sub = np.array(rows)
+    rank = np.linalg.matrix_rank(sub)
+    found = set()
+    for j, cell in enumerate(hidden_list):
+        unit = np.zeros((1, len(hidden_list)))
+        unit[0, j] = 1.0
+        if np.linalg.matrix_rank(np.vstack([sub, unit])) == rank:
+            found.add(cell)
+    return found
+
+
+def secondary(
+    values: Mapping[Hashable, float | None],
+    equations: Sequence[Equation],
+    hidden: set[Hashable],
+) -> set[Hashable]:
+    """Add cells to ``hidden`` until no hidden cell can be recovered. Returns the added cells.
+
+    Greedy and deterministic: for a recoverable cell, hide the smallest positive published cell
+    of an equation it takes part in (small cells cost the least information), preferring parts
+    over totals; zeros are used only when nothing else is left.
+    """
+    cells = list(values)
+    hidden = set(hidden)
+    added: set[Hashable] = set()
+    involved: dict[Hashable, list[Equation]] = {}
+    for equation in equations:
+        total, parts = equation
+        for cell in (total, *parts):
+            involved.setdefault(cell, []).append(equation)
+
+    def value_of(cell):
+        value = values.get(cell)
+        return float("inf") if value is None or np.isnan(value) else float(value)
+
+    def rank_key(cell, total):
+        value = value_of(cell)
+        return (value == 0, cell == total, value, str(cell))
+
+    while True:
+        exposed = recoverable(cells, equations, hidden)
+        if not exposed:
+            return added
+        cell = sorted(exposed, key=str)[0]
+        candidates = []
+        for total, parts in involved.get(cell, []):
+            for other in (total, *parts):
+                if other not in hidden and other in values:
+                    candidates.append((rank_key(other, total), other))
+        if not candidates:
+            # Every cell around it is hidden already; hide anything that shares a total.
+            rest = [c for c in cells if c not in hidden]
+            if not rest:
+                return added
+            candidates = [((value_of(c) == 0, False, value_of(c), str(c)), c) for c in rest]
+        choice = min(candidates, key=lambda item: item[0])[1]
+        hidden.add(choice)
+        added.add(choice)
+
+
+def protect(
+    values: Mapping[Hashable, float | None],
+    equations: Sequence[Equation] = (),
+    *,
+    min_count: int = OFFICIAL_MIN_COUNT,
+) -> tuple[set[Hashable], set[Hashable]]:
+    """Primary and secondary suppression for one table. Returns ``(primary, secondary)``."""
+    first = primary(values, min_count=min_count)
+    if not first:
+        return set(), set()
+    return first, secondary(values, equations, first)
+
+
+def rate_publishable(
+    numerator: float | None,
+    denominator: float | None,
+    *,
+    min_numerator: int = MIN_NUMERATOR,
+    min_denominator: int = MIN_DENOMINATOR,
+) -> bool:
+    if numerator is None or denominator is None:
+        return False
+    if np.isnan(numerator) or np.isnan(denominator):
+        return False
+    return numerator >= min_numerator and denominator >= min_denominator
+
+
+# --- two-way tables with margins -------------------------------------------------------------
+
+INF = float("inf")
+
+
+@dataclass
+class Suppressed:
+    cells: list[list[bool]]
+    row_totals: list[bool]
+    col_totals: list[bool]
+    grand_total: bool
+
+
+def suppress_table_with_margins(
+    table: list[list[int]],
+    min_count: int,
+    *,
+    row_totals: list[int] | None = None,
+    col_totals: list[int] | None = None,
+    fixed_col_totals: list[bool | None] | None = None,
+    fixed_row_totals: list[bool | None] | None = None,
+) -> Suppressed:
+    """Which figures of ``table`` (and its margins) to hide. See the module docstring.
+
+    ``row_totals``/``col_totals`` default to the sums (pass them for tables whose lines do not
+    add up, e.g. multiple choice, where a respondent counts in several columns).
+    ``fixed_*``: per margin ``True``/``False`` forces its state, ``None`` leaves it free.
+    """
+    n_rows = len(table)
+    n_cols = len(table[0]) if n_rows else 0
+    row_totals = list(row_totals) if row_totals is not None else [sum(r) for r in table]
+    col_totals = (
+        list(col_totals)
+        if col_totals is not None
+        else [sum(table[i][j] for i in range(n_rows)) for j in range(n_cols)]
+    )
+    grand = sum(col_totals) if col_totals else sum(row_totals)
+    # nodes: rows 0..R-1, total row R, columns R+1..R+C, total column R+C+1
+    total_row, total_col = n_rows, n_rows + n_cols + 1
+
+    def col(j):
+        return n_rows + 1 + j
+
+    edges: list[list] = []  # [u, v, value, hidden, fixed, kind, i, j]
+    for i in range(n_rows):
+        for j in range(n_cols):
+            edges.append([i, col(j), table[i][j], False, False, "cell", i, j])
+    for i in range(n_rows):
+        forced = fixed_row_totals[i] if fixed_row_totals else None
+        edges.append([i, total_col, row_totals[i], bool(forced), forced is not None, "row", i, -1])
+    for j in range(n_cols):
+        forced = fixed_col_totals[j] if fixed_col_totals else None
+        edges.append(
+            [total_row, col(j), col_totals[j], bool(forced), forced is not None, "col", -1, j]
+        )
+    edges.append([total_row, total_col, grand, False, grand >= min_count, "grand", -1, -1])
+    for e in edges:
+        if not e[4] and is_small(e[2], min_count):
+            e[3] = True
+    n_nodes = n_rows + n_cols + 2
+
+    def adjacency(hidden_only: bool, skip: int):
+        adj: list[list[tuple[int, int]]] = [[] for _ in range(n_nodes)]
+        for k, e in enumerate(edges):
+            if k == skip or (hidden_only and not e[3]):
+                continue
+            adj[e[0]].append((e[1], k))
+            adj[e[1]].append((e[0], k))
+        return adj
+
+    def connected(u, v, skip):
+        adj = adjacency(True, skip)
+        seen, stack = {u}, [u]
+        while stack:
+            x = stack.pop()
+            if x == v:
+                return True
+            for y, _k in adj[x]:
+                if y not in seen:
+                    seen.add(y)
+                    stack.append(y)
+        return False
+
+    def cost(e):
+        if e[3]:
+            return 0.0
+        if e[4]:
+            return INF
+        return 1e6 + e[2] if e[2] == 0 else 1.0 + e[2]
+
+    def cheapest_path(u, v, skip):
+        adj = adjacency(False, skip)
+        dist = {u: 0.0}
+        prev: dict[int, tuple[int, int]] = {}
+        heap = [(0.0, u)]
+        while heap:
+            d, x = heapq.heappop(heap)
+            if x == v:
+                break
+            if d > dist.get(x, INF):
+                continue
+            for y, k in adj[x]:
+                c = cost(edges[k])
+                if c == INF:
+                    continue
+                nd = d + c
+                if nd < dist.get(y, INF):
+                    dist[y] = nd
+                    prev[y] = (x, k)
+                    heapq.heappush(heap, (nd, y))
+        if v not in dist:
+            return None
+        path, x = [], v
+        while x != u:
+            x, k = prev[x]
+            path.append(k)
+        return path
+
+    for _round in range(len(edges) + 1):
+        bridge = next(
+            (k for k, e in enumerate(edges) if e[3] and not connected(e[0], e[1], k)), None
+        )
+        if bridge is None:
+            break
+        path = cheapest_path(edges[bridge][0], edges[bridge][1], bridge)
+        if path is None:  # nothing can close a cycle: hide everything that may be hidden
+            for e in edges:
+                if not e[4] or e[3]:
+                    e[3] = True
+            if any(e[3] and not connected(e[0], e[1], k) for k, e in enumerate(edges)):
+                for e in edges:
+                    e[3] = True
+            break
+        for k in path:
+            edges[k][3] = True
+    cells = [[False] * n_cols for _ in range(n_rows)]
+    rows, cols, grand_hidden = [False] * n_rows, [False] * n_cols, False
+    for e in edges:
+        if e[5] == "cell":
+            cells[e[6]][e[7]] = e[3]
+        elif e[5] == "row":
+            rows[e[6]] = e[3]
+        elif e[5] == "col":
+            cols[e[7]] = e[3]
+        else:
+            grand_hidden = e[3]
+    return Suppressed(cells, rows, cols, grand_hidden)
+
+
+def suppress_line(values: list[int], min_count: int, total: int | None = None) -> list[bool]:
+    """A list of counts with its published total (a table with one row): which to hide."""
+    if not values:
+        return []
+    result = suppress_table_with_margins(
+        [list(values)],
+        min_count,
+        row_totals=[sum(values) if total is None else total],
+        col_totals=list(values),
+        # The column totals are the cells themselves: never an extra figure.
+        fixed_col_totals=None,
+    )
+    return [a or b for a, b in zip(result.cells[0], result.col_totals, strict=True)]

@@ -1,0 +1,69 @@
+"""Spreadsheet cells: formulas neutralised in CSV and XLSX, numbers left alone."""
+
+import io
+
+import pytest
+from django.http import Http404
+from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
+
+from core import spreadsheets
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '=HYPERLINK("http://x")',
+        "+49 521 1234",
+        "-2+3+cmd|' /C calc'!A0",
+        "@SUM(A1:A2)",
+        "\tTab",
+        "\rReturn",
+    ],
+)
+def test_formula_starts_are_neutralised(value):
+    assert spreadsheets.safe_cell(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["-1,5", "-1.234,5", "+3", "-12 %", "-0.25", "Gütersloh"])
+def test_numbers_and_plain_text_stay(value):
+    assert spreadsheets.safe_cell(value) == value
+
+
+def test_none_lazy_text_and_numbers():
+    assert spreadsheets.safe_cell(None) == ""
+    assert spreadsheets.safe_cell(None, empty=None) is None
+    lazy = gettext_lazy("Value")
+    cell = spreadsheets.safe_cell(lazy)
+    assert type(cell) is str and cell == str(lazy)
+    assert spreadsheets.safe_cell(-3) == -3
+
+
+def test_csv_bytes_has_bom_and_neutralises():
+    data = spreadsheets.csv_bytes(["a", "b"], [["=1+1", 2], [None, "x"]])
+    assert data.startswith("\ufeff".encode())
+    assert data.decode("utf-8-sig").splitlines() == ["a;b", "'=1+1;2", ";x"]
+
+
+def test_csv_writer_neutralises_every_row():
+    buffer = io.StringIO()
+    writer = spreadsheets.csv_writer(buffer, delimiter=",")
+    writer.writerow(["@cmd", None, 1.5])
+    assert buffer.getvalue().strip() == "'@cmd,,1.5"
+
+
+def test_xlsx_bytes_writes_text_not_formulas():
+    data = spreadsheets.xlsx_bytes(["Text"], [["=1+1"], ["ok"]], title="T" * 40)
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet.title == "T" * 31
+    assert [c.value for c in sheet["A"]] == ["Text", "'=1+1", "ok"]
+    assert sheet["A2"].data_type == "s"
+
+
+def test_download_formats():
+    response = spreadsheets.download(fmt="csv", filename="x", headers=["h"], rows=[["v"]])
+    assert response["Content-Disposition"] == 'attachment; filename="x.csv"'
+    response = spreadsheets.download(fmt="xlsx", filename="x", headers=["h"], rows=[["v"]])
+    assert response["Content-Type"] == spreadsheets.XLSX_CONTENT_TYPE
+    with pytest.raises(Http404):
+        spreadsheets.download(fmt="pdf", filename="x", headers=[], rows=[])
