@@ -303,3 +303,22 @@ def test_audit_report_fails_on_a_known_vulnerability():
     found, skipped, audited = summarise(report)
     assert found == ["django==5.2.1: PYSEC-2025-1 (fixed in: 5.2.2)"]
     assert skipped == ["private-pkg"] and audited == 2
+
+
+@pytest.mark.django_db
+def test_housekeeping_clears_expired_sessions():
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from core.tasks import clear_sessions
+
+    Session.objects.create(
+        session_key="old", session_data="x", expire_date=timezone.now() - timedelta(days=1)
+    )
+    Session.objects.create(
+        session_key="new", session_data="x", expire_date=timezone.now() + timedelta(days=1)
+    )
+    clear_sessions()
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["new"]

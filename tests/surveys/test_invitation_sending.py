@@ -100,3 +100,13 @@ def test_invitation_task_over_the_limit_queues_itself_for_later(invitation, monk
     assert len(queued) == 1 and 42 <= queued[0] <= 47
     invitation.refresh_from_db()
     assert invitation.sent_at is None
+
+
+@pytest.mark.django_db
+def test_refusal_visible_in_the_api(invitation, monkeypatch, api_client, staff_user):
+    refused = smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"mailbox unavailable")})
+    monkeypatch.setattr(EmailMessage, "send", _refuse(refused))
+    inv.invitation_send(invitation_id=invitation.pk)
+    api_client.force_authenticate(staff_user)
+    body = api_client.get(f"/api/v1/survey-invitations/{invitation.pk}/").json()
+    assert body["last_error"] == "550 mailbox unavailable" and body["sent_at"] is None
