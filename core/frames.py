@@ -15,6 +15,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -63,7 +64,10 @@ def read_frame(
     booleans = list(booleans)
     if is_postgres():
         if isinstance(query, QuerySet):
-            sql, params = query.query.sql_with_params()
+            try:
+                sql, params = query.query.sql_with_params()
+            except EmptyResultSet:  # e.g. ``filter(id__in=[])``: no SQL, no rows
+                return _empty(columns, dtypes, booleans)
         else:
             sql, params = query, None
         buffer = io.BytesIO()

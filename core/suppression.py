@@ -33,7 +33,7 @@ guarantee:
   condition above solved exactly and fast for this shape; treating all margins as published is
   conservative. ``suppress_line`` is a table with one row.
 
-The tests (``tests/core/test_suppression.py``) prove the guarantee of both with hypothesis, by
+The tests (``tests/core/test_suppression*.py``) prove the guarantee of both with hypothesis, by
 linear algebra independent of the algorithms.
 """
 

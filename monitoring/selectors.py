@@ -50,8 +50,34 @@ def published_values(
     return qs.order_by("indicator__code", "territory__key", "target_group__order", "year", "cell")
 
 
+COMPARISONS = ("change_previous", "change_base", "cagr", "gap_total", "gap_land", "gap_bund")
+
+
 def shown(value: IndicatorValue, raw: bool) -> float | None:
+    """The figure a reader sees: the raw value for a raw view, else the published one."""
     return value.value if raw else value.published_value
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a reader may see of one indicator value (pages, downloads and the API alike)."""
+
+    value: float | None
+    withheld: bool  # small-count protection withholds the value from publication
+    hidden: bool  # this reader does not see it: then its comparisons are hidden too
+    comparisons: dict[str, float | None]
+
+
+def value_as_shown(value: IndicatorValue, *, raw: bool) -> Shown:
+    """The withheld-value rule: without the raw view a withheld value is not shown, and
+    neither are its changes and gaps, which could reveal it."""
+    hidden = not raw and value.published_value is None
+    return Shown(
+        value=shown(value, raw),
+        withheld=value.published_value is None and value.value is not None,
+        hidden=hidden,
+        comparisons={name: None if hidden else getattr(value, name) for name in COMPARISONS},
+    )
 
 
 @dataclass

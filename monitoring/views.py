@@ -107,7 +107,7 @@ def indicator_detail(request, pk: int, code: str):
         )
         for line in lines
     ]
-    withheld = any((v.value is not None and not raw and v.published_value is None) for v in values)
+    withheld = any(selectors.value_as_shown(v, raw=raw).withheld for v in values if not raw)
     home = services.process_territory(process)
     latest = max(years) if years else None
     municipalities = []
@@ -124,31 +124,31 @@ def indicator_detail(request, pk: int, code: str):
             .select_related("territory", "target_group")
             .order_by("territory__name", "target_group__order")
         ):
-            shown = v.value if raw else v.published_value
-            withheld = withheld or (shown is None and v.value is not None)
+            shown = selectors.value_as_shown(v, raw=raw)
+            withheld = withheld or (shown.hidden and shown.withheld)
             municipalities.append(
                 (
                     v.territory.name,
                     v.target_group.label if v.target_group_id else _("All"),
-                    german(shown, decimals=indicator.decimals),
+                    german(shown.value, decimals=indicator.decimals),
                 )
             )
     # the latest comparisons of the county (all and each target group)
     comparisons = []
     for v in values:
         if v.territory_id == getattr(home, "pk", None) and v.year == latest:
+            shown = selectors.value_as_shown(v, raw=raw)
+            signed = {
+                name: _signed(getattr(v, name), indicator.decimals, shown.hidden)
+                for name in ("change_previous", "change_base", "gap_total", "gap_land", "gap_bund")
+            }
+            cagr = v.cagr * 100 if v.cagr is not None else None
             comparisons.append(
                 {
                     "label": v.target_group.label if v.target_group_id else _("All"),
-                    "value": german(
-                        v.value if raw else v.published_value, decimals=indicator.decimals
-                    ),
-                    "change_previous": _signed(v.change_previous, indicator.decimals, raw, v),
-                    "change_base": _signed(v.change_base, indicator.decimals, raw, v),
-                    "cagr": _signed(v.cagr * 100 if v.cagr is not None else None, 1, raw, v),
-                    "gap_total": _signed(v.gap_total, indicator.decimals, raw, v),
-                    "gap_land": _signed(v.gap_land, indicator.decimals, raw, v),
-                    "gap_bund": _signed(v.gap_bund, indicator.decimals, raw, v),
+                    "value": german(shown.value, decimals=indicator.decimals),
+                    **signed,
+                    "cagr": _signed(cagr, 1, shown.hidden),
                     "trend": v.get_trend_display() if v.trend else _("No trend"),
                 }
             )
@@ -175,8 +175,9 @@ def indicator_detail(request, pk: int, code: str):
     )
 
 
-def _signed(value, decimals, raw, v) -> str:
-    if value is None or (not raw and v.published_value is None):
+def _signed(value, decimals, hidden: bool) -> str:
+    """A change or gap with its sign; ``.`` where it belongs to a value the reader may not see."""
+    if value is None or hidden:
         return "–" if value is None else "."
     text = german(abs(value), decimals=decimals)
     return ("+" if value > 0 else "−" if value < 0 else "±") + text

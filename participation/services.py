@@ -1,7 +1,7 @@
 """Writes for the participation core. Every function validates fully and writes all or nothing."""
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -184,13 +184,24 @@ def person_save(*, user, person: Person | None = None, **data: Any) -> Person:
     return person
 
 
+# Other apps keep copies of a person's details (survey invitations); each registers, in its
+# AppConfig.ready, the function that blanks them, and person_erase calls every one.
+_person_erasers: list[Callable[[Person], object]] = []
+
+
+def register_person_eraser(eraser: Callable[[Person], object]) -> None:
+    if eraser not in _person_erasers:
+        _person_erasers.append(eraser)
+
+
 @transaction.atomic
 def person_erase(*, person: Person, user, reason: str = "") -> Person:
     """Erase a person on request.
 
     Personal fields are blanked, the login account (if any) is deactivated and unlinked, and
     the person stays as a pseudonymised record so that everything they contributed remains,
-    attributed to the pseudonym. Idempotent: erasing twice changes nothing more.
+    attributed to the pseudonym. Copies of the details in other apps are blanked by the erasers
+    they registered (``register_person_eraser``). Idempotent: erasing twice changes nothing more.
     """
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.is_erased:
@@ -208,6 +219,8 @@ def person_erase(*, person: Person, user, reason: str = "") -> Person:
     person.user = None
     person.erased_at = timezone.now()
     person.save()
+    for eraser in _person_erasers:
+        eraser(person)
     if account is not None:
         account.is_active = False
         account.first_name = ""

@@ -34,6 +34,11 @@ urlpatterns += [
         name="api-survey-question-result",
     ),
     path(
+        "surveys/<int:pk>/results/v<int:version>/free-texts/<slug:code>/",
+        results_api.FreeTextListView.as_view(),
+        name="api-survey-free-texts",
+    ),
+    path(
         "surveys/<int:pk>/exports/",
         results_api.SurveyExportListView.as_view(),
         name="api-survey-exports",

@@ -9,13 +9,14 @@ class SurveysConfig(AppConfig):
     def ready(self):
         from participation.dashboard import register_phase_counter
         from participation.models import Phase
+        from participation.services import register_person_eraser
 
-        from . import permissions, signals  # noqa: F401  (rules permissions, receivers)
+        from . import permissions  # noqa: F401  (rules permissions)
+        from .results import permissions as results_permissions  # noqa: F401
+        from .results import tasks as results_tasks  # noqa: F401
         from .selectors import phase_figures
+        from .services.invitations import erase_for_person
 
         register_phase_counter(Phase.Kind.SURVEY, phase_figures)
-
-        # Results (issue 6): permissions, the completion hook and the tasks.
-        from .results import permissions as results_permissions  # noqa: F401
-        from .results import signals as results_signals  # noqa: F401
-        from .results import tasks as results_tasks  # noqa: F401
+        # Erasing a person blanks the copies of their name and address on invitations.
+        register_person_eraser(erase_for_person)

@@ -97,7 +97,8 @@ def phase_figures(phase) -> list[tuple[str, int]]:
 
 # Respondent-facing lookups by public key happen on every submission; the survey row changes
 # rarely (status, dates), so each process keeps it a few seconds. A change made in this process
-# clears the entry at once (signals.py); other processes see it within SURVEY_CACHE_SECONDS.
+# clears the entry at once (services.definition); other processes see it within
+# SURVEY_CACHE_SECONDS.
 SURVEY_CACHE_SECONDS = 5.0
 _by_public_id: dict[str, tuple[float, Survey]] = {}
 

@@ -1,5 +1,6 @@
-"""Shared fixtures. Tests that need PostgreSQL/Redis/a worker or Chromium skip with a hint
-on a developer's machine that lacks them; under CI (CI=true) they never skip for that reason."""
+"""Shared fixtures. Tests that need PostgreSQL/Redis/a worker, Chromium or Node.js skip with a
+hint on a developer's machine that lacks them; under CI (CI=true) they never skip for that
+reason (and fail if it is missing)."""
 
 import os
 import shutil
@@ -33,8 +34,15 @@ def pytest_collection_modifyitems(config, items):
     skip_browser = pytest.mark.skip(
         reason=f"needs Chromium at {CHROMIUM}: apt-get install -y chromium (see README, 'Tests')"
     )
+    skip_node = pytest.mark.skip(
+        reason="needs Node.js to run the JavaScript port: apt-get install -y nodejs "
+        "(see README, 'Tests')"
+    )
     has_browser = _has_browser()
+    has_node = bool(shutil.which("node"))
     for item in items:
+        if "node" in item.keywords and not has_node:
+            item.add_marker(skip_node)
         if "integration" in item.keywords and not HAS_SERVICES:
             item.add_marker(skip_services)
         if "e2e" in item.keywords and not has_browser:

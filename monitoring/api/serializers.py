@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from participation.models import Process
 
+from .. import selectors
 from ..models import Area, ImportRun, Indicator, IndicatorValue, Series, Target, Territory, Value
 
 
@@ -106,28 +107,20 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
             "limited_validity",
         ]
 
-    def _raw(self) -> bool:
-        return bool(self.context.get("raw"))
+    def _shown(self, obj) -> selectors.Shown:
+        return selectors.value_as_shown(obj, raw=bool(self.context.get("raw")))
 
     def get_value(self, obj) -> float | None:
-        return obj.value if self._raw() else obj.published_value
+        return self._shown(obj).value
 
     def get_withheld(self, obj) -> bool:
-        return obj.published_value is None and obj.value is not None
+        return self._shown(obj).withheld
 
     def to_representation(self, obj):
         data = super().to_representation(obj)
-        if not self._raw() and obj.published_value is None:
-            # Comparisons could reveal a withheld value: withhold them too.
-            for key in (
-                "change_previous",
-                "change_base",
-                "cagr",
-                "gap_total",
-                "gap_land",
-                "gap_bund",
-            ):
-                data[key] = None
+        shown = self._shown(obj)
+        if shown.hidden:
+            data.update(shown.comparisons)
         return data
 
 

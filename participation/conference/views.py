@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from core import ratelimit
 from core.spreadsheets import download
+from core.views import add_validation_error, form_page, require_perm
 
 from ..models import AgendaItem, Conference, ConferenceCard, Process, Registration, TopicTable
 from ..selectors import process_list
-from ..views import add_validation_error, form_page, require_perm
 from . import selectors, services
 from .forms import (
     AgendaItemForm,

@@ -1,96 +1,21 @@
-"""Demo interviews: a guide, a code system and a coded interview. Idempotent."""
+"""Demo interviews: a guide, a code system and a coded interview. Idempotent. The texts are
+data (``participation/data/demo_interviews.yaml``)."""
 
 from datetime import date
+from functools import cache
+from pathlib import Path
 
-from ..models import Code, FieldOfAction, GuideQuestion, Interview, Statement, TargetGroup
+import yaml
+
+from ..models import Code, FieldOfAction, GuideQuestion, Interview, TargetGroup
 from . import services
 
-GUIDE = [
-    "Wie sind Sie im Kreis angekommen, und wer hat Ihnen am Anfang geholfen?",
-    "Wo haben Sie Deutsch gelernt, und was hat dabei geholfen oder gefehlt?",
-    "Wie haben Sie Arbeit oder Ausbildung gesucht?",
-    "Was müsste sich ändern, damit Sie sich hier zu Hause fühlen?",
-]
+DATA = Path(__file__).resolve().parents[1] / "data" / "demo_interviews.yaml"
 
-TRANSCRIPT = "\n".join(
-    [
-        "I: Wie sind Sie im Kreis angekommen?",
-        (
-            "B: Wir sind im März 2022 aus Charkiw gekommen. Eine Nachbarin hat uns am ersten "
-            "Tag zum Rathaus begleitet. Ohne sie hätten wir nichts gefunden."
-        ),
-        "I: Wo haben Sie Deutsch gelernt?",
-        (
-            "B: Im Integrationskurs der Volkshochschule. Der Kurs war gut, aber die "
-            "Warteliste war sehr lang. Wir haben fünf Monate gewartet. Abends gab es keine "
-            "Kinderbetreuung, deshalb konnte ich nur vormittags lernen."
-        ),
-        "I: Wie haben Sie Arbeit gesucht?",
-        (
-            "B: Ich bin Buchhalterin. Mein Abschluss wird bis heute nicht anerkannt. Das "
-            "Jobcenter hat mir nur Helferjobs angeboten. Eine Beratung zur Anerkennung in "
-            "meiner Sprache wäre eine große Hilfe."
-        ),
-        "I: Was müsste sich ändern?",
-        (
-            "B: Mehr Sprachcafés, wo man mit Deutschen ins Gespräch kommt. Und eine Wohnung, "
-            "denn wir wohnen noch zu viert in zwei Zimmern."
-        ),
-    ]
-)
 
-SUBCODES = {
-    "language": ["Wartezeiten Sprachkurs", "Kinderbetreuung während Kurs"],
-    "work": ["Anerkennung von Abschlüssen"],
-    "housing": ["Wohnungsnot"],
-    "participation": ["Nachbarschaftshilfe"],
-}
-
-PASSAGES = [
-    # (text, codes by (field code, sub-code name or None), kind, memo)
-    (
-        "Eine Nachbarin hat uns am ersten Tag zum Rathaus begleitet.",
-        [("participation", "Nachbarschaftshilfe")],
-        Statement.Kind.STRENGTH,
-        "Informelle Lotsen – Ehrenamt stärken?",
-    ),
-    (
-        "Der Kurs war gut, aber die Warteliste war sehr lang. Wir haben fünf Monate gewartet.",
-        [("language", "Wartezeiten Sprachkurs")],
-        Statement.Kind.PROBLEM,
-        "",
-    ),
-    (
-        "Abends gab es keine Kinderbetreuung, deshalb konnte ich nur vormittags lernen.",
-        [("language", "Kinderbetreuung während Kurs")],
-        Statement.Kind.NEED,
-        "",
-    ),
-    (
-        "Mein Abschluss wird bis heute nicht anerkannt.",
-        [("work", "Anerkennung von Abschlüssen")],
-        Statement.Kind.PROBLEM,
-        "",
-    ),
-    (
-        "Eine Beratung zur Anerkennung in meiner Sprache wäre eine große Hilfe.",
-        [("work", "Anerkennung von Abschlüssen")],
-        Statement.Kind.IDEA,
-        "Vorschlag für Maßnahme im Handlungsfeld Arbeit",
-    ),
-    (
-        "Mehr Sprachcafés, wo man mit Deutschen ins Gespräch kommt.",
-        [("language", None), ("participation", None)],
-        Statement.Kind.IDEA,
-        "",
-    ),
-    (
-        "wir wohnen noch zu viert in zwei Zimmern.",
-        [("housing", "Wohnungsnot")],
-        Statement.Kind.PROBLEM,
-        "",
-    ),
-]
+@cache
+def _data() -> dict:
+    return yaml.safe_load(DATA.read_text(encoding="utf-8"))
 
 
 def _code(process, field_code: str, sub: str | None, user) -> Code:
@@ -108,10 +33,10 @@ def seed(ctx) -> None:
     process = ctx.process
     staff = ctx.users["staff"]
     facilitator = ctx.users["facilitator"]
-    for order, text in enumerate(GUIDE, start=1):
+    for order, text in enumerate(_data()["guide"], start=1):
         GuideQuestion.objects.get_or_create(process=process, order=order, defaults={"text": text})
     services.code_system_seed(process=process, user=staff)
-    for field_code, subs in SUBCODES.items():
+    for field_code, subs in _data()["subcodes"].items():
         for sub in subs:
             _code(process, field_code, sub, staff)
 
@@ -129,19 +54,20 @@ def seed(ctx) -> None:
             ),
             consent_given_on=date(2025, 3, 12),
             consent_scope="Audioaufnahme, Transkript, anonymisierte Zitate im Konzept",
-            transcript=TRANSCRIPT,
+            transcript=_data()["transcript"],
         )
     if not interview.passages.exists():
-        for text, codes, kind, memo in PASSAGES:
+        for passage in _data()["passages"]:
+            text = passage["text"]
             start = interview.transcript.index(text)
             services.passage_code(
                 interview=interview,
                 user=facilitator,
                 start=start,
                 end=start + len(text),
-                codes=[_code(process, f, s, staff) for f, s in codes],
-                memo=memo,
-                kind=kind,
+                codes=[_code(process, f, s, staff) for f, s in passage["codes"]],
+                memo=passage["memo"],
+                kind=passage["kind"],
             )
     # A second interview for the other facilitator: consent recorded, not coded yet.
     if not Interview.objects.filter(process=process, interviewee_pseudonym="I-02").exists():

@@ -1,6 +1,5 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from ..forms import DateInput
@@ -11,10 +10,10 @@ from ..models import (
     Interview,
     Person,
     Process,
-    ProcessMembership,
     Statement,
     TargetGroup,
 )
+from .selectors import facilitator_choices, process_workers  # noqa: F401 (re-exported)
 from .transcripts import TranscriptFileError, read_transcript, segments
 
 MAX_UPLOAD_BYTES = getattr(settings, "TEILHABE_TRANSCRIPT_MAX_BYTES", 2 * 1024 * 1024)
@@ -30,21 +29,6 @@ def upload_messages() -> dict:
         "docx": str(_("The file {name} cannot be read as a Word document (.docx).")),
         "encoding": str(_("The file {name} is not a plain text file.")),
     }
-
-
-def process_workers(process: Process):
-    return (
-        get_user_model()
-        .objects.filter(
-            memberships__process=process,
-            memberships__role__in=[
-                ProcessMembership.Role.STAFF,
-                ProcessMembership.Role.FACILITATOR,
-            ],
-            is_active=True,
-        )
-        .order_by("username")
-    )
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -87,10 +71,7 @@ class InterviewForm(forms.ModelForm):
     def __init__(self, *args, process: Process, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.process = process
-        workers = process_workers(process)
-        if not user.has_perm("participation.manage_interviews", process):
-            workers = workers.filter(pk=user.pk)
-        self.fields["facilitator"].queryset = workers
+        self.fields["facilitator"].queryset = facilitator_choices(process=process, user=user)
         self.fields["interviewee"].queryset = Person.objects.filter(
             processes=process, erased_at__isnull=True
         )

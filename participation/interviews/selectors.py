@@ -2,10 +2,37 @@
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from ..models import Code, CodedPassage, Interview, Process, ProcessMembership
 from ..permissions import roles_of
+
+
+def process_workers(process: Process) -> QuerySet:
+    """Active staff and facilitators of the process: who may facilitate or be assigned."""
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__process=process,
+            memberships__role__in=[
+                ProcessMembership.Role.STAFF,
+                ProcessMembership.Role.FACILITATOR,
+            ],
+            is_active=True,
+        )
+        .order_by("username")
+    )
+
+
+def facilitator_choices(*, process: Process, user) -> QuerySet:
+    """Whom ``user`` may name as an interview's facilitator: anyone who works in the process
+    for those who manage interviews, otherwise only themselves (``services.interview_save``
+    enforces the same rule)."""
+    workers = process_workers(process)
+    if user.has_perm("participation.manage_interviews", process):
+        return workers
+    return workers.filter(pk=user.pk)
 
 
 def interview_list(*, user, process: Process) -> QuerySet[Interview]:

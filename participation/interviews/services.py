@@ -6,7 +6,7 @@ Every coded passage is also a Statement (``participation.services.statement_crea
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
@@ -77,20 +77,36 @@ def _check_facilitator(process: Process, facilitator) -> None:
         )
 
 
+def _check_assignment(process: Process, user, interview: Interview, data: dict) -> None:
+    if user.has_perm("participation.manage_interviews", process):
+        return
+    if interview.pk is None:
+        if data.get("facilitator") != user:
+            raise PermissionDenied(_("Facilitators record only their own interviews."))
+        return
+    # Compared with the stored row: a bound form has already copied its data onto the instance.
+    stored = Interview.objects.filter(pk=interview.pk).values_list("facilitator_id", flat=True)
+    if "facilitator" in data and getattr(data["facilitator"], "pk", None) != stored.first():
+        raise PermissionDenied(_("Only project staff assign interviews."))
+
+
 @transaction.atomic
 def interview_save(
     *, process: Process, user, interview: Interview | None = None, **data: Any
 ) -> Interview:
     """Create or update an interview.
 
-    Refuses a transcript without recorded consent (date and scope), a person together with a
-    pseudonym, a facilitator outside the process, catalogue entries the process does not use,
-    and any change of the transcript text once passages of it are coded (their offsets would
-    no longer fit).
+    Facilitators record only their own interviews, and only those who manage interviews assign
+    them to someone else (``PermissionDenied``). Refuses a transcript without recorded consent
+    (date and scope), a person together with a pseudonym, a facilitator outside the process,
+    catalogue entries the process does not use, and any change of the transcript text once
+    passages of it are coded (their offsets would no longer fit).
     """
     interview = interview or Interview(process=process)
     if interview.process_id != process.pk:
         raise ValidationError(_("The interview belongs to another process."))
+    if user is not None:
+        _check_assignment(process, user, interview, data)
     if "facilitator" in data:
         _check_facilitator(process, data["facilitator"])
     if "transcript" in data:

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from core.charts import bar_chart
 from core.spreadsheets import download
+from core.views import add_validation_error, form_page, require_perm
 
 from ..models import Code, CodedPassage, GuideQuestion, Interview, Process
-from ..views import add_validation_error, form_page, require_perm
 from . import selectors, services
 from .forms import CodeForm, CodingFilterForm, GuideQuestionForm, InterviewForm, PassageForm
 from .transcripts import paragraphs

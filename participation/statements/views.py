@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.spreadsheets import download
+from core.views import form_page, paginate, require_perm
 
 from .. import services
 from ..models import FieldOfAction, Statement, TargetGroup
 from ..selectors import process_list
-from ..views import form_page, paginate, require_perm
 from .selectors import source_type_choices, statement_export_rows, statement_list
 
 

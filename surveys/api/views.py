@@ -186,14 +186,14 @@ class ResponseViewSet(
         invitation = None
         if data.get("token"):
             invitation = inv_services.invitation_by_token(data["token"])
-            if invitation is None or invitation.survey_id != survey.pk:
+            if invitation is None:
                 raise ApiValidationError({"token": [_("This invitation token is not valid.")]})
-        elif survey.access_mode == Survey.AccessMode.INVITATION and not data["test"]:
-            raise ApiValidationError(
-                {"token": [_("This survey needs a personal invitation token.")]}
+        try:
+            resp_services.response_admission(
+                survey=survey, user=request.user, invitation=invitation, test=data["test"]
             )
-        if data["test"]:
-            require_perm(request.user, "surveys.test_survey", survey)
+        except DjangoValidationError as exc:
+            raise _with_codes(exc) from exc
         try:
             result = resp_services.response_submit(
                 survey=survey,

@@ -1,7 +1,7 @@
-"""Survey results: aggregation into stored result cells, statistics, small-count protection,
-exports and charts.
+"""Survey results: aggregation into stored result cells, statistics, exports and charts.
 
 Pure modules (no Django): ``cells`` (what one response contributes), ``stats`` (statistics
-from stored counts), ``suppression`` (small-count protection), ``charts`` (SVG). The others
-(``models``, ``aggregation``, ``reports``, ``exports``, ``tasks``) use Django.
+from stored counts). Small-count protection, SVG charts and spreadsheet cells come from
+``core``. The others (``models``, ``aggregation``, ``reports``, ``selectors``, ``charts`` (the
+chart of a question's result), ``exports``, ``tasks``) use Django.
 """

@@ -39,6 +39,20 @@ CHUNK = 20000
 COMPACT_AFTER_ROWS = 200_000
 
 
+# The stored result cell's columns, in the order the bulk writers send them.
+CELL_COLUMNS = [
+    "survey_id",
+    "version_id",
+    "question",
+    "breakdown",
+    "group",
+    "metric",
+    "row",
+    "key",
+    "count",
+]
+
+
 def spec_for(version: SurveyVersion) -> C.Spec:
     structure = get_structure(version)
     types = {code: q.type for code, q in structure.questions.items() if q.type != "display"}
@@ -80,17 +94,7 @@ def _append(survey_id: int, version_id: int, counts: Counter) -> int:
         # One statement with array parameters: the cost is the rows, not the SQL parsing.
         table = ResultCell._meta.db_table
         qn = connection.ops.quote_name
-        cols = [
-            "survey_id",
-            "version_id",
-            "question",
-            "breakdown",
-            "group",
-            "metric",
-            "row",
-            "key",
-            "count",
-        ]
+        cols = CELL_COLUMNS
         columns = list(zip(*(key for key, _n in items), strict=True))
         sql = (
             f"INSERT INTO {qn(table)} ({', '.join(qn(c) for c in cols)}) "
@@ -265,17 +269,7 @@ def _write_cells(survey_id: int, version_id: int, frame: pd.DataFrame) -> None:
         return
     if is_postgres():
         table = ResultCell._meta.db_table
-        cols = [
-            "survey_id",
-            "version_id",
-            "question",
-            "breakdown",
-            "group",
-            "metric",
-            "row",
-            "key",
-            "count",
-        ]
+        cols = CELL_COLUMNS
         out = frame.copy()
         out.insert(0, "version_id", version_id)
         out.insert(0, "survey_id", survey_id)
@@ -452,19 +446,7 @@ def results_compact(*, version_id: int) -> int:
     """
     table = ResultCell._meta.db_table
     qn = connection.ops.quote_name
-    keys = ", ".join(
-        qn(c)
-        for c in (
-            "survey_id",
-            "version_id",
-            "question",
-            "breakdown",
-            "group",
-            "metric",
-            "row",
-            "key",
-        )
-    )
+    keys = ", ".join(qn(c) for c in CELL_COLUMNS if c != "count")
     with transaction.atomic():
         state = _lock(version_id)
         with connection.cursor() as cursor:

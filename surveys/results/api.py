@@ -15,9 +15,9 @@ from rest_framework.views import APIView
 
 from core.permissions import require_perm
 
-from ..models import Survey, SurveyVersion
+from ..models import Answer, Survey, SurveyVersion
 from ..structure import get as get_structure
-from . import reports, services
+from . import reports, selectors, services
 from .models import ExportJob
 
 
@@ -101,6 +101,74 @@ class QuestionResultView(APIView):
                 version_obj, code, breakdown=by, suppress=_suppress(request.user, survey)
             )
         )
+
+
+class FreeTextSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField(source="value_text")
+    fields_of_action = serializers.SerializerMethodField()
+    target_groups = serializers.SerializerMethodField()
+    statement = serializers.SerializerMethodField()
+
+    def _tag(self, obj):
+        return getattr(obj, "free_text_tag", None)
+
+    def get_fields_of_action(self, obj) -> list[str]:
+        tag = self._tag(obj)
+        return [f.code for f in tag.fields_of_action.all()] if tag else []
+
+    def get_target_groups(self, obj) -> list[str]:
+        tag = self._tag(obj)
+        return [t.code for t in tag.target_groups.all()] if tag else []
+
+    def get_statement(self, obj) -> int | None:
+        tag = self._tag(obj)
+        return tag.statement_id if tag else None
+
+
+class FreeTextListView(generics.ListAPIView):
+    """The free-text answers to one question, for those with the raw-data right; filtered by
+    ``?q=`` (search), ``?field=`` (field of action), ``?untagged=1`` and a breakdown group
+    (``?by=…&group=…``). A group too small to publish lists nothing (``small_group``), as on
+    the page."""
+
+    serializer_class = FreeTextSerializer
+
+    def _listed(self) -> selectors.FreeTextList:
+        if not hasattr(self, "_free_texts"):
+            survey = _survey(self.request, self.kwargs["pk"], "surveys.view_raw_results")
+            version = get_object_or_404(SurveyVersion, survey=survey, number=self.kwargs["version"])
+            code = self.kwargs["code"]
+            if code not in get_structure(version).questions:
+                raise Http404(_("Unknown question."))
+            params = self.request.query_params
+            self._free_texts = selectors.free_text_list(
+                survey=survey,
+                version=version,
+                code=code,
+                by=params.get("by", ""),
+                group=params.get("group", ""),
+                search=params.get("q", "").strip(),
+                field=params.get("field", ""),
+                untagged=params.get("untagged") in ("1", "true"),
+            )
+        return self._free_texts
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no survey
+            return Answer.objects.none()
+        return self._listed().answers
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(name, str, required=False)
+            for name in ("by", "group", "q", "field", "untagged")
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        response = self.list(request, *args, **kwargs)
+        response.data["small_group"] = self._listed().small_group
+        return response
 
 
 class ExportJobSerializer(serializers.ModelSerializer):

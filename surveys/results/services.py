@@ -11,7 +11,7 @@ from core.permissions import require_perm
 from participation.models import FieldOfAction, TargetGroup
 from participation.services import statement_create
 
-from ..models import Answer, Question, Survey
+from ..models import Answer, Question, Response, Survey
 from .models import ExportJob, FreeTextTag, ResultsPublication
 
 FREE_TEXT_TYPES = (Question.Type.TEXT, Question.Type.LONG_TEXT)
@@ -45,6 +45,20 @@ def export_job_create(
 
     build_export.delay_on_commit(job.pk)
     return job
+
+
+def results_response_completed(*, response: Response) -> None:
+    """Count a completed response into the stored results.
+
+    Every service that completes a response calls this. The count runs in a worker
+    (``surveys.aggregate_response``), queued when the surrounding transaction commits; test
+    responses and unfinished ones are never counted.
+    """
+    if response.is_test or response.status != Response.Status.COMPLETE:
+        return
+    from .tasks import aggregate_response
+
+    aggregate_response.delay_on_commit(response.pk)
 
 
 def free_text_answers(survey: Survey):

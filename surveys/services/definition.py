@@ -39,6 +39,7 @@ from participation.services import audit_log
 from .. import expressions
 from ..i18n import SURVEY_LANGUAGES
 from ..models import Choice, Question, Response, Section, Survey, SurveyVersion
+from ..selectors import forget_survey
 
 CODE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$")
 # Choice codes may start with a digit (XLSForm and LimeSurvey often use 1, 2, 3 …).
@@ -83,6 +84,13 @@ CHOICE_TYPES = {Question.Type.SINGLE, Question.Type.MULTIPLE, Question.Type.RANK
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+
+def _save_survey(survey: Survey, **kwargs) -> None:
+    """Save and drop this process's cached copy, so respondents see the change at once (other
+    processes within ``selectors.SURVEY_CACHE_SECONDS``)."""
+    survey.save(**kwargs)
+    forget_survey(survey.public_id)
 
 
 def _require_change(user, survey_or_process) -> None:
@@ -193,7 +201,7 @@ def writable_version(*, survey: Survey) -> SurveyVersion:
     if version is None:
         version = SurveyVersion.objects.create(survey=survey, number=1)
         survey.current_version = version
-        survey.save(update_fields=["current_version", "updated_at"])
+        _save_survey(survey, update_fields=["current_version", "updated_at"])
     elif has_real_responses(version):
         version = _clone_version(
             version,
@@ -201,7 +209,7 @@ def writable_version(*, survey: Survey) -> SurveyVersion:
             % {"date": timezone.localdate().isoformat(), "n": version.number},
         )
         survey.current_version = version
-        survey.save(update_fields=["current_version", "updated_at"])
+        _save_survey(survey, update_fields=["current_version", "updated_at"])
     return version
 
 
@@ -376,10 +384,10 @@ def survey_create(
         **clean,
     )
     _validate_survey(survey)
-    survey.save()
+    _save_survey(survey)
     version = SurveyVersion.objects.create(survey=survey, number=1)
     survey.current_version = version
-    survey.save(update_fields=["current_version"])
+    _save_survey(survey, update_fields=["current_version"])
     audit_log(actor=user, action="survey.create", obj=survey, process=process)
     return survey
 
@@ -409,7 +417,7 @@ def survey_update(*, survey: Survey, user, **data: Any) -> Survey:
     for name, value in clean.items():
         setattr(survey, name, value)
     _validate_survey(survey)
-    survey.save()
+    _save_survey(survey)
     audit_log(
         actor=user, action="survey.update", obj=survey, process=survey.process, fields=sorted(data)
     )
@@ -441,7 +449,7 @@ def survey_transition(*, survey: Survey, user, to: str) -> Survey:
         check_ready(survey.current_version)
     previous = survey.status
     survey.status = to
-    survey.save(update_fields=["status", "updated_at"])
+    _save_survey(survey, update_fields=["status", "updated_at"])
     audit_log(
         actor=user,
         action="survey.transition",

@@ -24,9 +24,10 @@ from datetime import datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models.signals import post_save  # results hook, see _insert_with_answers
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.permissions import require_perm
 
 from .. import expressions
 from ..answering.values import (
@@ -37,6 +38,7 @@ from ..answering.values import (
     raw_from_rows,
 )
 from ..models import Answer, Invitation, Response, Survey
+from ..results.services import results_response_completed
 from ..structure import Structure
 from ..structure import get as get_structure
 
@@ -73,6 +75,35 @@ def survey_availability(survey: Survey, *, now: datetime | None = None) -> None:
             _("This survey opens on %(date)s.")
             % {"date": timezone.localtime(survey.opens_at).strftime("%d.%m.%Y %H:%M")},
             "not_open",
+        )
+
+
+def response_admission(
+    *, survey: Survey, user, invitation: Invitation | None = None, test: bool = False
+) -> None:
+    """Who may answer ``survey`` with which credential: the one rule for the respondent pages
+    and the API.
+
+    - A test answer needs the right ``surveys.test_survey`` (``PermissionDenied``).
+    - An invitation answers only its own survey (``ValidationError`` on ``token``, ``invalid``).
+    - A survey by invitation takes no answer without one, except a test (``ValidationError`` on
+      ``token``, code ``invitation_required``). A public survey takes anyone's answer.
+    """
+    if test:
+        require_perm(user, "surveys.test_survey", survey)
+    if invitation is not None:
+        if invitation.survey_id != survey.pk:
+            raise ValidationError(
+                {"token": ValidationError(_("This invitation token is not valid."), "invalid")}
+            )
+        return
+    if survey.access_mode == Survey.AccessMode.INVITATION and not test:
+        raise ValidationError(
+            {
+                "token": ValidationError(
+                    _("This survey needs a personal invitation token."), "invitation_required"
+                )
+            }
         )
 
 
@@ -462,6 +493,7 @@ def response_complete(
             "resume_code_hash",
         ]
     )
+    results_response_completed(response=response)
     return response
 
 
@@ -578,6 +610,7 @@ def response_submit(
                 _insert_with_answers(response, rows)
             if complete:
                 resume_code = None
+                results_response_completed(response=response)
         else:
             with transaction.atomic():
                 if invitation is not None:
@@ -602,6 +635,7 @@ def response_submit(
                 _finish_new(response, complete, next_section, now)
                 response.save(force_insert=True)
                 Answer.objects.bulk_create(answer_rows(response.pk, structure, cleaned))
+                results_response_completed(response=response)
     except IntegrityError:
         # The client id exists: a retry, or a concurrent retry that won the race.
         existing = Response.objects.filter(client_id=client_id).first()
@@ -684,16 +718,6 @@ def _insert_with_answers(response: Response, rows: list[tuple]) -> None:
         cursor.execute(sql, params)
         response.pk = cursor.fetchone()[0]
     response._state.adding = False
-    # Results (issue 6): the ORM's post_save receivers (the incremental results update) see
-    # this insert as they see ``save()``.
-    post_save.send(
-        sender=Response,
-        instance=response,
-        created=True,
-        update_fields=None,
-        raw=False,
-        using=connection.alias,
-    )
 
 
 def _check_keys(structure: Structure, answers: dict) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -360,14 +361,18 @@ def question_edit(request, pk: int, question_pk: int):
         target_section = form.cleaned_data["section"]
         before = survey.current_version_id
         try:
-            updated = defs.question_update(question=question, user=request.user, **data)
-            if target_section != question.section.code:
-                target = Section.objects.get(version=updated.version, code=target_section)
-                updated = defs.question_move(
-                    question=updated, user=request.user, section=target, position=10**6
-                )
+            # Saved and moved together, or neither.
+            with transaction.atomic():
+                updated = defs.question_update(question=question, user=request.user, **data)
+                if target_section != question.section.code:
+                    target = Section.objects.get(version=updated.version, code=target_section)
+                    updated = defs.question_move(
+                        question=updated, user=request.user, section=target, position=10**6
+                    )
         except ValidationError as error:
             add_service_error(form, error)
+            survey.refresh_from_db()
+            question.refresh_from_db()
         else:
             _changed(request, survey, before)
             messages.success(request, _("The question was saved."))
@@ -456,56 +461,58 @@ def question_choices(request, pk: int, question_pk: int):
     action = request.POST.get("action", "save")
     edit_url = reverse("surveys:question_edit", args=[survey.pk, question.pk]) + "#choices"
     try:
-        updated: dict[int, Choice] = {}
-        for choice in question.choices.order_by("kind", "order", "id"):
-            code = request.POST.get(f"c{choice.pk}-code", choice.code).strip()
-            label = {
-                lang: request.POST.get(f"c{choice.pk}-label-{lang}", "").strip()
-                for lang in survey.languages
-            }
-            # Texts in languages the survey no longer offers are kept.
-            label = {
-                **{k: v for k, v in choice.label.items() if k not in survey.languages},
-                **{lang: text for lang, text in label.items() if text},
-            }
-            if code != choice.code or label != choice.label:
-                updated[choice.pk] = defs.choice_update(
-                    choice=choice, user=request.user, code=code, label=label or None
-                )
-            else:
-                updated[choice.pk] = choice
-        verb, _sep, target_id = action.partition(":")
-        if verb in ("add-option", "add-row"):
-            kind = Choice.Kind.ROW if verb == "add-row" else Choice.Kind.OPTION
-            prefix = "new-row" if kind == Choice.Kind.ROW else "new"
-            code = request.POST.get(f"{prefix}-code", "").strip()
-            label = {
-                lang: request.POST.get(f"{prefix}-label-{lang}", "").strip()
-                for lang in survey.languages
-            }
-            label = {lang: text for lang, text in label.items() if text}
-            defs.choice_create(
-                question=question, user=request.user, code=code, label=label or code, kind=kind
-            )
-        elif verb in ("up", "down", "duplicate", "delete"):
-            choice = updated.get(int(target_id)) if target_id.isdigit() else None
-            if choice is None:
-                raise Http404(_("Unknown choice."))
-            if verb in ("up", "down"):
-                siblings = list(
-                    Choice.objects.filter(question=choice.question, kind=choice.kind).order_by(
-                        "order", "id"
+        # The edits and the button's action are saved together, or nothing is.
+        with transaction.atomic():
+            updated: dict[int, Choice] = {}
+            for choice in question.choices.order_by("kind", "order", "id"):
+                code = request.POST.get(f"c{choice.pk}-code", choice.code).strip()
+                label = {
+                    lang: request.POST.get(f"c{choice.pk}-label-{lang}", "").strip()
+                    for lang in survey.languages
+                }
+                # Texts in languages the survey no longer offers are kept.
+                label = {
+                    **{k: v for k, v in choice.label.items() if k not in survey.languages},
+                    **{lang: text for lang, text in label.items() if text},
+                }
+                if code != choice.code or label != choice.label:
+                    updated[choice.pk] = defs.choice_update(
+                        choice=choice, user=request.user, code=code, label=label or None
                     )
+                else:
+                    updated[choice.pk] = choice
+            verb, _sep, target_id = action.partition(":")
+            if verb in ("add-option", "add-row"):
+                kind = Choice.Kind.ROW if verb == "add-row" else Choice.Kind.OPTION
+                prefix = "new-row" if kind == Choice.Kind.ROW else "new"
+                code = request.POST.get(f"{prefix}-code", "").strip()
+                label = {
+                    lang: request.POST.get(f"{prefix}-label-{lang}", "").strip()
+                    for lang in survey.languages
+                }
+                label = {lang: text for lang, text in label.items() if text}
+                defs.choice_create(
+                    question=question, user=request.user, code=code, label=label or code, kind=kind
                 )
-                position = _neighbour_position(siblings, choice, verb)
-                if position is not None:
-                    defs.choice_move(choice=choice, user=request.user, position=position)
-            elif verb == "duplicate":
-                defs.choice_duplicate(choice=choice, user=request.user)
-            else:
-                defs.choice_delete(choice=choice, user=request.user)
-        elif verb != "save":
-            raise Http404(_("Unknown action."))
+            elif verb in ("up", "down", "duplicate", "delete"):
+                choice = updated.get(int(target_id)) if target_id.isdigit() else None
+                if choice is None:
+                    raise Http404(_("Unknown choice."))
+                if verb in ("up", "down"):
+                    siblings = list(
+                        Choice.objects.filter(question=choice.question, kind=choice.kind).order_by(
+                            "order", "id"
+                        )
+                    )
+                    position = _neighbour_position(siblings, choice, verb)
+                    if position is not None:
+                        defs.choice_move(choice=choice, user=request.user, position=position)
+                elif verb == "duplicate":
+                    defs.choice_duplicate(choice=choice, user=request.user)
+                else:
+                    defs.choice_delete(choice=choice, user=request.user)
+            elif verb != "save":
+                raise Http404(_("Unknown action."))
     except ValidationError as error:
         messages.error(request, _service_message(error))
         return redirect(edit_url)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -229,7 +230,9 @@ def respond_public(request, public_id: str):
     test = _test_mode(request, survey)
     if test:
         _store(request, survey, test=True)
-    if survey.access_mode != Survey.AccessMode.PUBLIC and not test:
+    try:
+        services.response_admission(survey=survey, user=request.user, test=test)
+    except ValidationError:
         return _message(
             request,
             survey,
@@ -256,11 +259,13 @@ def respond_public(request, public_id: str):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@transaction.atomic  # the invitation is marked opened together with the response it starts
 def respond_invitation(request, token: str):
     invitation = inv_services.invitation_by_token(token)
     if invitation is None:
         raise Http404(_("This link is not valid."))
     survey = invitation.survey
+    services.response_admission(survey=survey, user=request.user, invitation=invitation)
     if not _slot(request, survey).get("lang") and invitation.language in survey.languages:
         _store(request, survey, lang=invitation.language)
     language = _language(request, survey)
@@ -399,6 +404,15 @@ def respond_page(request, public_id: str, section: str):
         request, survey, "post", settings.SURVEY_PUBLIC_POSTS_PER_MINUTE, 60
     ):
         return _too_many(request, survey, language)
+    return _post_page(request, survey, response, structure, sdef, language)
+
+
+@transaction.atomic
+def _post_page(request, survey, response, structure, sdef, language):
+    """Save the page and, after the last one, complete the response: one transaction. A
+    completion refused for a missing answer rolls back only itself (the service is atomic), so
+    the answers of this page stay saved."""
+    public_id = survey.public_id
     nav = request.POST.get("nav", "next")
     data = data_from_post(sdef, request.POST)
     shown = set(request.POST.get("shown", "").split()) if "shown" in request.POST else None

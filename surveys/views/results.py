@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from core.views import require_perm
 from participation.models import FieldOfAction, TargetGroup
 
 from ..models import Answer, Survey, SurveyVersion
-from ..results import reports, services
+from ..results import reports, selectors, services
 from ..results.charts import question_chart
 from ..results.models import ExportJob, ResultsPublication, ResultState
 from ..structure import get as get_structure
@@ -160,23 +160,6 @@ class TagForm(forms.Form):
     )
 
 
-def _group_response_ids(version, by: str, group: str):
-    """Responses of ``version`` in breakdown group ``group`` (a subquery)."""
-    structure = get_structure(version)
-    answers = Answer.objects.filter(response__version=version)
-    if by.startswith("q:"):
-        q = structure.questions.get(by[2:])
-        if q is None:
-            raise Http404(_("Unknown breakdown."))
-        return answers.filter(question_id=q.id, choice=group).values("response_id")
-    tgq = structure.target_group_question
-    condition = Q(response__target_group__code=group)
-    if tgq is not None:
-        codes = [c.code for c in tgq.choices if c.target_group_code == group]
-        condition |= Q(question_id=tgq.id, choice__in=codes)
-    return answers.filter(condition).values("response_id")
-
-
 @login_required
 def free_texts(request, pk: int, version: int, code: str):
     survey = get_object_or_404(Survey.objects.select_related("process"), pk=pk)
@@ -186,33 +169,24 @@ def free_texts(request, pk: int, version: int, code: str):
     q = structure.questions.get(code)
     if q is None:
         raise Http404(_("Unknown question."))
-    answers = (
-        services.free_text_answers(survey)
-        .filter(question_id=q.id)
-        .select_related("free_text_tag")
-        .prefetch_related("free_text_tag__fields_of_action", "free_text_tag__target_groups")
-        .order_by("-response__completed_at", "pk")
-    )
     search = request.GET.get("q", "").strip()
-    if search:
-        answers = answers.filter(value_text__icontains=search)
     by, group = request.GET.get("by", ""), request.GET.get("group", "")
     bds = reports.breakdowns(version_obj, structure)
-    small_group = False
-    if by and group:
-        result = reports.question_result(version_obj, code, breakdown=by, suppress=True)
-        sizes = {g["code"]: g.get("n", g.get("total")) for g in result.get("groups", [])}
-        # Free text is never broken down for small groups, whoever asks.
-        if not sizes.get(group):
-            small_group = True
-            answers = answers.none()
-        else:
-            answers = answers.filter(response_id__in=_group_response_ids(version_obj, by, group))
     fields = request.GET.get("field", "")
-    if fields:
-        answers = answers.filter(free_text_tag__fields_of_action__code=fields)
-    if request.GET.get("untagged"):
-        answers = answers.filter(free_text_tag__isnull=True)
+    try:
+        listed = selectors.free_text_list(
+            survey=survey,
+            version=version_obj,
+            code=code,
+            by=by,
+            group=group,
+            search=search,
+            field=fields,
+            untagged=bool(request.GET.get("untagged")),
+        )
+    except ValidationError as error:
+        raise Http404(_("Unknown breakdown.")) from error
+    small_group, answers = listed.small_group, listed.answers
     page = Paginator(answers, 50).get_page(request.GET.get("page"))
     for answer in page:
         tag = getattr(answer, "free_text_tag", None)
@@ -268,14 +242,16 @@ def free_text_tag(request, pk: int, answer_id: int):
         )
         return redirect(back)
     try:
-        services.free_text_tag(
-            answer=answer,
-            user=request.user,
-            fields_of_action=list(form.cleaned_data["fields_of_action"]),
-            target_groups=list(form.cleaned_data["target_groups"]),
-        )
+        with transaction.atomic():  # tagged and pooled together, or neither
+            services.free_text_tag(
+                answer=answer,
+                user=request.user,
+                fields_of_action=list(form.cleaned_data["fields_of_action"]),
+                target_groups=list(form.cleaned_data["target_groups"]),
+            )
+            if form.cleaned_data["to_statement"]:
+                services.free_text_to_statement(answer=answer, user=request.user)
         if form.cleaned_data["to_statement"]:
-            services.free_text_to_statement(answer=answer, user=request.user)
             messages.success(request, _("The answer is now a statement in the input pool."))
         else:
             messages.success(request, _("The tags were saved."))

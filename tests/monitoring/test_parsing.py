@@ -44,7 +44,7 @@ def test_sample_details_bom_months_comments_units():
     assert first["period"] == "2007-06-30" and first["period_label"] == "Juni 2007"
     assert first["value"] == 8.5
     # "Geschlecht" holds age groups too, so it stays a named breakdown
-    assert "Geschlecht" in frame.iloc[-1]["dimensions"] or frame["sex"].eq("").all()
+    assert "Geschlecht" in frame.iloc[-1]["dimensions"] and frame["sex"].eq("").all()
 
     comments = parsing.parse_opensdg(
         open(f"{SAMPLES}/indicator_1-3-4.csv", "rb").read(), name="indicator_1-3-4.csv"

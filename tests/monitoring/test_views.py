@@ -3,6 +3,8 @@
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from monitoring import services
 from monitoring.models import DataRequest, ImportRun, IndicatorValue, Series, Target, Value
@@ -85,7 +87,8 @@ def test_staff_raw_view_is_logged(client, figures, mprocess, member):
     client.force_login(staff)
     url = reverse("monitoring:indicator", args=[mprocess.pk, "L3"]) + "?raw=1"
     page = client.get(url).content.decode()
-    assert "Raw figures without small-count protection" in page or "Rohwerte" in page
+    with translation.override("de"):  # the page is in the default language
+        assert gettext("Raw figures without small-count protection.") in page
     event = AuditEvent.objects.get(action="monitoring.raw_view")
     assert (
         event.actor == staff and event.process == mprocess and event.detail["view"] == "indicator"

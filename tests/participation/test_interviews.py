@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from participation.interviews import services
@@ -578,3 +579,81 @@ def test_a_process_goes_with_its_code_tree_and_passages(process, staff_user, fac
     services.passage_code(interview=interview, user=facilitator_user, start=0, end=5, codes=[child])
     process.delete()
     assert not Code.objects.exists() and not Statement.objects.exists()
+
+
+# --- who records and assigns interviews: one rule in interview_save, through both doors ----
+
+
+def _interview_payload(facilitator, **extra):
+    return {
+        "held_on": "2025-03-01",
+        "facilitator": facilitator.pk,
+        "interviewee_pseudonym": "I-7",
+        "text_kind": "transcript",
+        **extra,
+    }
+
+
+def test_service_facilitators_record_only_their_own_and_staff_assign(
+    process, staff_user, facilitator_user, make_member
+):
+    other = make_member(process, "facilitator")
+    base = {"process": process, "held_on": date(2025, 3, 1), "interviewee_pseudonym": "I-7"}
+    with pytest.raises(PermissionDenied) as refused:
+        services.interview_save(**base, user=facilitator_user, facilitator=other)
+    assert str(refused.value) == gettext("Facilitators record only their own interviews.")
+    own = services.interview_save(**base, user=facilitator_user, facilitator=facilitator_user)
+    with pytest.raises(PermissionDenied) as refused:
+        services.interview_save(
+            process=process, user=facilitator_user, interview=own, facilitator=other
+        )
+    assert str(refused.value) == gettext("Only project staff assign interviews.")
+    own.refresh_from_db()
+    assert own.facilitator == facilitator_user
+    services.interview_save(process=process, user=staff_user, interview=own, facilitator=other)
+    own.refresh_from_db()
+    assert own.facilitator == other
+    assert Interview.objects.count() == 1
+
+
+def test_page_offers_and_accepts_only_the_facilitator_themselves(
+    client, process, facilitator_user, make_member
+):
+    other = make_member(process, "facilitator")
+    client.force_login(facilitator_user)
+    url = reverse("participation:interview_create", args=[process.pk])
+    form = client.get(url).context["form"]
+    assert list(form.fields["facilitator"].queryset) == [facilitator_user]
+    refused = client.post(url, _interview_payload(other))
+    assert refused.status_code == 400 and "facilitator" in refused.context["form"].errors
+    assert not Interview.objects.exists()
+    assert client.post(url, _interview_payload(facilitator_user)).status_code == 302
+    interview = Interview.objects.get()
+    edit = reverse("participation:interview_edit", args=[process.pk, interview.pk])
+    refused = client.post(edit, _interview_payload(other))
+    assert refused.status_code == 400
+    interview.refresh_from_db()
+    assert interview.facilitator == facilitator_user
+
+
+def test_api_facilitators_record_only_their_own_and_staff_assign(
+    api_client, process, staff_user, facilitator_user, make_member
+):
+    other = make_member(process, "facilitator")
+    api_client.force_authenticate(facilitator_user)
+    payload = {**_interview_payload(other), "process": process.pk}
+    refused = api_client.post("/api/v1/interviews/", payload, format="json")
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == gettext("Facilitators record only their own interviews.")
+    assert not Interview.objects.exists()
+    payload["facilitator"] = facilitator_user.pk
+    created = api_client.post("/api/v1/interviews/", payload, format="json")
+    assert created.status_code == 201, created.content
+    url = f"/api/v1/interviews/{created.json()['id']}/"
+    refused = api_client.patch(url, {"facilitator": other.pk}, format="json")
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == gettext("Only project staff assign interviews.")
+    assert Interview.objects.get().facilitator == facilitator_user
+    api_client.force_authenticate(staff_user)
+    assert api_client.patch(url, {"facilitator": other.pk}, format="json").status_code == 200
+    assert Interview.objects.get().facilitator == other

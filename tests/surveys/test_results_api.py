@@ -89,3 +89,36 @@ def test_export_job_create_poll_download(
     api.force_authenticate(facilitator_user)
     assert api.get(f"/api/v1/survey-exports/{job_id}/").status_code == 403
     assert api.get(f"/api/v1/survey-exports/{job_id}/download/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_free_texts_through_the_api_follow_the_small_group_rule(
+    api, counted, staff_user, facilitator_user
+):
+    from participation.models import ProcessMembership
+    from tests.factories import ProcessFactory, UserFactory
+
+    url = f"/api/v1/surveys/{counted.pk}/results/v1/free-texts/comment/"
+    api.force_authenticate(staff_user)
+    listed = api.get(url)
+    assert listed.status_code == 200
+    texts = [row["text"] for row in listed.json()["results"]]
+    assert texts and listed.json()["count"] == len(texts)
+    assert listed.json()["small_group"] is False
+    search = api.get(url, {"q": texts[0][:5]}).json()
+    assert search["results"] and all(
+        texts[0][:5].lower() in row["text"].lower() for row in search["results"]
+    )
+    # A group too small to publish lists nothing, whoever asks (as on the page).
+    small = api.get(url, {"by": "q:lang", "group": "zz"}).json()
+    assert small["small_group"] is True and small["results"] == [] and small["count"] == 0
+    bad = api.get(url, {"by": "nope", "group": "x"})
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "by"
+    assert api.get(url.replace("comment", "nope")).status_code == 404
+    # Without the raw-data right, and for staff of another process: refused.
+    api.force_authenticate(facilitator_user)
+    assert api.get(url).status_code == 403
+    stranger = UserFactory()
+    ProcessMembership.objects.create(process=ProcessFactory(), user=stranger, role="staff")
+    api.force_authenticate(stranger)
+    assert api.get(url).status_code == 403

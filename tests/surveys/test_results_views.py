@@ -1,8 +1,12 @@
 """Results pages: who sees what, stable addresses, suppression for non-staff, public page,
 free texts and tagging."""
 
+import html
+
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from participation.models import FieldOfAction
 from surveys.models import Answer
@@ -24,6 +28,18 @@ def dashboard_url(survey, by=""):
     return f"{url}?by={by}" if by else url
 
 
+def _cross_tables(value):
+    """Every cross table in a results context (questions, and matrix rows)."""
+    if isinstance(value, dict):
+        if "chi2_applicable" in value:
+            yield value
+        for item in value.values():
+            yield from _cross_tables(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _cross_tables(item)
+
+
 @pytest.mark.django_db
 def test_staff_sees_exact_results(client, counted, staff_user, django_assert_max_num_queries):
     client.force_login(staff_user)
@@ -37,7 +53,18 @@ def test_staff_sees_exact_results(client, counted, staff_user, django_assert_max
     assert response.context["suppress"] is False
     response = client.get(dashboard_url(counted, "q:lang"))
     assert response.status_code == 200
-    assert "χ²" in response.content.decode() or "Chi" in response.content.decode()
+    # Every cross table states its chi-square test: the figures where it applies, else why not.
+    crosses = list(_cross_tables(response.context["results"]))
+    assert crosses
+    body = html.unescape(response.content.decode())
+    applicable = [c for c in crosses if c["chi2_applicable"]]
+    assert body.count("χ² = ") == len(applicable)
+    with translation.override("de"):
+        not_applicable = gettext(
+            "Chi-square test: not applicable (expected counts below 5, hidden cells or too few "
+            "groups)."
+        )
+    assert body.count(not_applicable) == len(crosses) - len(applicable)
 
 
 @pytest.mark.django_db
@@ -132,6 +159,30 @@ def test_free_texts_of_small_groups_are_never_shown(client, counted, staff_user)
     response = client.get(url + "?by=q:lang&group=zz")
     assert response.context["small_group"] is True
     assert list(response.context["page"]) == []
+
+
+def test_tag_and_statement_are_saved_together_or_not_at_all(
+    client, counted, staff_user, monkeypatch
+):
+    from django.core.exceptions import ValidationError
+
+    from surveys.results import services as results_services
+
+    def refuse(**kwargs):
+        raise ValidationError("The input pool refuses this text.")
+
+    monkeypatch.setattr(results_services, "statement_create", refuse)
+    client.force_login(staff_user)
+    field = FieldOfAction.objects.create(code="test-results-field", name="Testfeld")
+    answer = Answer.objects.filter(question__code="comment").first()
+    tag_url = reverse("surveys:results_tag", args=[counted.pk, answer.pk])
+    response = client.post(
+        tag_url,
+        {f"a{answer.pk}-fields_of_action": [field.pk], f"a{answer.pk}-to_statement": "on"},
+        follow=True,
+    )
+    assert "The input pool refuses this text." in response.content.decode()
+    assert not FreeTextTag.objects.filter(answer=answer).exists()
 
 
 @pytest.mark.django_db
