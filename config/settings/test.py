@@ -11,6 +11,7 @@ STORAGES = {
 }
 # Tests run tasks in-process unless a test starts a real worker on purpose.
 CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_IGNORE_RESULT = False  # the integration tests read results
 LANGUAGE_CODE = "de"
 # seed_demo writes the concept documents only where a test asks for them (they take minutes).
 CONCEPT_DEMO_DOCUMENTS = False

@@ -11,11 +11,13 @@ from .catalogue import (  # noqa: F401
 )
 from .computation import indicators_compute  # noqa: F401
 from .imports import (  # noqa: F401
+    PENDING_DIR,  # noqa: F401
     ImportFile,
     ImportReport,
     column_mapping_save,
     files_from_paths,
     parse_file,
+    pending_uploads_delete_abandoned,
     stored_mapping,
     values_import,
 )

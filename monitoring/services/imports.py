@@ -879,3 +879,31 @@ def _write_orm(new: pd.DataFrame, changed: pd.DataFrame, run, now) -> None:
         ],
         batch_size=1000,
     )
+
+
+# Uploads waiting for the mapping step (Open SDG files), in the default storage.
+PENDING_DIR = "monitoring-pending"
+
+
+def pending_uploads_delete_abandoned(*, hours: int | None = None) -> int:
+    """Housekeeping (beat): delete uploads whose mapping step nobody finished within ``hours``
+    (``TEILHABE_UPLOAD_RETENTION_HOURS``). Returns how many were deleted."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    hours = hours if hours is not None else settings.TEILHABE_UPLOAD_RETENTION_HOURS
+    cutoff = timezone.now() - timedelta(hours=hours)
+    try:
+        _dirs, names = default_storage.listdir(PENDING_DIR)
+    except FileNotFoundError:
+        return 0
+    deleted = 0
+    for name in names:
+        path = f"{PENDING_DIR}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+            deleted += 1
+    return deleted
