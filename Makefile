@@ -6,19 +6,22 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format messages worker clean
+.PHONY: install run test lint format messages worker clean lock audit smoke
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(PY)
-	$(PIP) install --quiet -e ".[dev]"
+# Every version, transitive ones included, comes from the lock file (with hashes).
+$(VENV)/.installed: pyproject.toml requirements-dev.lock | $(PY)
+	$(PIP) install --quiet --require-hashes -r requirements-dev.lock
+	$(PIP) install --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
 	$(PY) manage.py compile_catalogues
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_territories
 
 run: install
 	$(PY) manage.py seed_demo
@@ -43,8 +46,25 @@ messages: $(VENV)/.installed
 		--ignore=tests $(foreach app,$(APPS),--ignore=$(app))
 	$(PY) manage.py compile_catalogues
 
+# One worker for every queue (development; production runs one per queue, see README).
 worker: install
-	$(VENV)/bin/celery -A config worker -l info
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local} \
+		$(VENV)/bin/celery -A config worker -l info -Q email,results,heavy,default
+
+# Re-pin every dependency after a change in pyproject.toml (needs PyPI).
+LOCK_ARGS := --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 \
+	--custom-compile-command "make lock" -q
+lock: $(VENV)/.installed
+	$(VENV)/bin/uv pip compile pyproject.toml $(LOCK_ARGS) -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev $(LOCK_ARGS) -o requirements-dev.lock
+
+# Known vulnerabilities in the pinned dependencies (pip-audit).
+audit: $(VENV)/.installed
+	$(PY) scripts/audit_dependencies.py
+
+# The production configuration started by hand and walked as a user would (see README).
+smoke: install
+	$(PY) scripts/smoke_production.py
 
 clean:
 	rm -rf $(VENV) staticfiles

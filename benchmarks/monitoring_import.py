@@ -84,7 +84,7 @@ def reset() -> None:
     Indicator.objects.all().delete()
     Series.objects.all().delete()
     Period.objects.all().delete()
-    for level in ("gemeinde", "other", "kreis", "regbez", "land", "bund"):
+    for level in ("gemeinde", "verband", "other", "kreis", "regbez", "land", "bund"):
         Territory.objects.filter(level=level).delete()
 
 

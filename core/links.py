@@ -7,15 +7,20 @@ when an object is open (still expects an answer) and what the mail says.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+
+from core.mail import PermanentRefusal, send_message
+
+logger = logging.getLogger(__name__)
 
 
 def new_token() -> str:
@@ -40,9 +45,10 @@ def link_remind(
 ) -> bool:
     """Mail the holder of a link: the first time, or again once ``interval`` has passed.
 
-    Locks the row so that two workers (or a beat run overlapping a manual send) never mail
-    twice; returns whether a mail went out. ``compose(obj, first)`` gives subject, body and
-    recipients. Safe to call repeatedly: it does nothing when not due.
+    Claims the mail under a row lock so that two workers (or a beat run overlapping a manual
+    send) never mail twice, then sends outside the transaction; returns whether a mail went
+    out. ``compose(obj, first)`` gives subject, body and recipients. Safe to call repeatedly:
+    it does nothing when not due.
     """
     with transaction.atomic():
         obj = model.objects.select_for_update().filter(pk=pk).first()
@@ -54,12 +60,22 @@ def link_remind(
         if not first and obj.last_reminded_at and now - obj.last_reminded_at < interval:
             return False
         subject, body, recipients = compose(obj, first)
-        send_mail(subject, body, None, recipients)
+        before = (obj.last_reminded_at, obj.reminders_sent)
         obj.last_reminded_at = now
         if not first:
             obj.reminders_sent += 1
         obj.save(update_fields=["last_reminded_at", "reminders_sent"])
-        return True
+    # The claim above is committed first: no row lock is held while the mail server talks
+    # (see core.mail for the pattern every email service follows).
+    try:
+        send_message(EmailMessage(subject, body, to=recipients))
+    except PermanentRefusal as refusal:
+        logger.warning("%s %s: email refused: %s", model.__name__, pk, refusal)
+        return False
+    except OSError:
+        model.objects.filter(pk=pk).update(last_reminded_at=before[0], reminders_sent=before[1])
+        raise
+    return True
 
 
 def links_remind_due(ids: list[int], remind: Callable[[int], bool]) -> int:

@@ -21,3 +21,10 @@ urlpatterns = [
     ),
     *router.urls,
 ]
+
+# The concept document's endpoints (chapters, generation jobs, versions and their files).
+from .concept.api import register as _register_concept  # noqa: E402
+
+_concept_router = SimpleRouter()
+_register_concept(_concept_router)
+urlpatterns += _concept_router.urls

@@ -16,5 +16,6 @@ class MeasuresConfig(AppConfig):
         from participation.dashboard import register_phase_counter
 
         from . import permissions  # noqa: F401  (registers the rules permissions)
+        from .concept import permissions as concept_permissions  # noqa: F401
 
         register_phase_counter("drafting", _drafting_counter)

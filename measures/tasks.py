@@ -25,3 +25,8 @@ def send_progress_request(link_id: int) -> bool:
 def send_progress_requests() -> int:
     """Ask every lead organisation whose report is due (each at most once per interval)."""
     return tracking.progress_requests_remind_due()
+
+
+# The concept document's generation task lives beside its code; imported here so the worker
+# (which discovers ``<app>.tasks``) registers it.
+from .concept.tasks import generate_concept  # noqa: E402, F401

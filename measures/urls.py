@@ -72,3 +72,8 @@ urlpatterns = [
     path("<int:pk>/links/<int:link_pk>/off/", t.reporting_link_deactivate, name="link_off"),
     path("<int:pk>/settings/", t.catalogue_settings, name="settings"),
 ]
+
+# The concept document's pages (kept in their own module).
+from .concept.urls import urlpatterns as concept_urlpatterns  # noqa: E402
+
+urlpatterns += concept_urlpatterns

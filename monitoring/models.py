@@ -148,6 +148,7 @@ class Territory(models.Model):
         LAND = "land", _("Land")
         REGBEZ = "regbez", _("Administrative region")
         KREIS = "kreis", _("County")
+        VERBAND = "verband", _("Association of municipalities")
         GEMEINDE = "gemeinde", _("Municipality")
         OTHER = "other", _("Other area")
 
@@ -161,6 +162,23 @@ class Territory(models.Model):
         blank=True,
         related_name="children",
         verbose_name=_("parent"),
+    )
+    # Older data keeps using keys of merged or renamed territories: they stay, marked historic.
+    historic = models.BooleanField(
+        _("historic"),
+        default=False,
+        help_text=_("No longer in the current municipality register."),
+    )
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        verbose_name=_("successor"),
+    )
+    register_date = models.DateField(
+        _("last seen in the register edition of"), null=True, blank=True
     )
 
     class Meta:
@@ -205,6 +223,7 @@ class ColumnMapping(models.Model):
         SEX = "sex", _("Sex")
         AGE_GROUP = "age_group", _("Age group")
         TERRITORY_NAME = "territory_name", _("Territory name (ignored, GeoCode is used)")
+        SERIES = "series", _("Values of a series")
         IGNORE = "ignore", _("Ignore")
 
     source = models.CharField(_("source"), max_length=200, db_index=True)
@@ -257,6 +276,12 @@ class ImportRun(models.Model):
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     rejected = models.JSONField(_("rejected rows"), default=list, blank=True)
+    skipped = models.JSONField(
+        _("skipped rows"),
+        default=list,
+        blank=True,
+        help_text=_("Rows that are no raw values (derived comparisons), with the reason."),
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     computed_at = models.DateTimeField(_("indicators computed at"), null=True, blank=True)
 

@@ -9,7 +9,6 @@ are listed in ``rejected`` with their line number and the reason, never silently
 
 from __future__ import annotations
 
-import calendar
 import io
 import re
 from dataclasses import dataclass, field
@@ -19,8 +18,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
+from django.utils.translation import gettext_noop
 
 from core.numbers import decimal_comma
+
+from . import genesis, periods
 
 COLUMNS = [
     "row",
@@ -47,27 +49,7 @@ COLUMNS = [
     "unit",
 ]
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            (),
-            ("januar", "jan", "january"),
-            ("februar", "feb", "february"),
-            ("märz", "mär", "march", "maerz"),
-            ("april", "apr"),
-            ("mai", "may"),
-            ("juni", "jun", "june"),
-            ("juli", "jul", "july"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("oktober", "okt", "october", "oct"),
-            ("november", "nov"),
-            ("dezember", "dez", "december", "dec"),
-        ]
-    )
-    for name in names
-}
+MONTHS = periods.MONTHS
 
 YEAR_COLUMNS = ("year", "jahr", "zeit", "stichtag", "berichtsjahr")
 TERRITORY_COLUMNS = ("geocode", "ags", "regionalschlüssel", "schlüssel", "kennziffer", "gkz")
@@ -76,7 +58,7 @@ VALUE_COLUMNS = ("value", "wert")
 SERIES_COLUMNS = ("series", "reihe", "merkmal", "kennzahl")
 UNIT_COLUMNS = ("units", "unit", "einheit")
 SEX_COLUMNS = ("geschlecht", "sex")
-AGE_COLUMNS = ("altersgruppe", "alter", "age", "age_group")
+AGE_COLUMNS = ("altersgruppe", "altersgruppen", "alter", "age", "age_group")
 TARGET_GROUP_COLUMNS = ("zielgruppe", "target_group", "target group")
 ROUNDING_COLUMNS = ("rundung", "rounded_to")
 SEX_VALUES = {
@@ -99,6 +81,7 @@ SEX_VALUES = {
     "d": "d",
     "diverse": "d",
 }
+TOTALS = {"insgesamt", "zusammen", "gesamt", "total", "alle", "alle altersgruppen"}
 # Official table symbols (Zeichenerklärung): what the cell means and which flag it sets.
 SYMBOLS = {
     ".": ("suppressed", None),  # secret or unknown
@@ -121,57 +104,67 @@ def umap(series: pd.Series, func) -> pd.Series:
 
 
 class ParseError(ValueError):
-    """The file as a whole cannot be read (no rows, missing column …)."""
+    """The file as a whole cannot be read (no rows, missing column …).
+
+    ``template`` and ``params`` let the caller translate the message (gettext) later.
+    """
+
+    def __init__(self, template: str, **params):
+        self.template = template
+        self.params = params
+        super().__init__(template % params if params else template)
+
+
+DERIVED_ROW = gettext_noop(
+    "derived comparison '%(label)s' skipped: the platform computes changes itself"
+)
+
+
+def problem(line: int, template: str, /, **params) -> dict:
+    """A rejected or skipped row: the English text plus what translating it needs."""
+    return {
+        "row": line,
+        "reason": template % params if params else template,
+        "code": template,
+        "params": params,
+    }
 
 
 @dataclass
 class Parsed:
     frame: pd.DataFrame
     rejected: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
     rows_read: int = 0
     dimension_columns: list[str] = field(default_factory=list)
     column_values: dict[str, list[str]] = field(default_factory=dict)
     metadata: dict = field(default_factory=dict)
+    # GENESIS tables: the table code (the mapping is stored under it) and the series found
+    table_code: str = ""
+    series_info: list = field(default_factory=list)
 
 
 # --- small helpers -------------------------------------------------------------------------
 
 
 def parse_period(text: str) -> tuple[str, int, date | None, str] | None:
-    """``"2024"`` → year; ``"Juni 2007"``, ``"2007-06"``, ``"30.06.2007"`` → reference date."""
-    raw = str(text).strip()
-    if re.fullmatch(r"\d{4}", raw):
-        year = int(raw)
-        return (raw, year, None, raw) if 1900 <= year <= 2100 else None
-    match = re.fullmatch(r"([A-Za-zÄÖÜäöü]+)\.?\s+(\d{4})", raw)
-    if match and match.group(1).lower() in MONTHS:
-        month, year = MONTHS[match.group(1).lower()], int(match.group(2))
-        ref = date(year, month, calendar.monthrange(year, month)[1])
-        return ref.isoformat(), year, ref, raw
-    match = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", raw)
-    if not match:
-        german = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", raw)
-        if german:
-            match_parts = (german.group(3), german.group(2), german.group(1))
-        else:
-            return None
-    else:
-        match_parts = (match.group(1), match.group(2), match.group(3))
-    year, month = int(match_parts[0]), int(match_parts[1])
-    if not 1 <= month <= 12:
-        return None
-    day = int(match_parts[2]) if match_parts[2] else calendar.monthrange(year, month)[1]
-    try:
-        ref = date(year, month, day)
-    except ValueError:
-        return None
-    return ref.isoformat(), year, ref, raw
+    """See ``monitoring.periods``: years, reference dates, months, quarters, school years."""
+    return periods.parse_period(text)
 
 
 def normalise_key(text: str) -> str:
-    """``"K03101"`` → ``"03101"``: Open SDG GeoCodes often carry a letter prefix."""
-    raw = str(text).strip()
-    return re.sub(r"^[A-Za-z]+(?=\d)", "", raw)
+    """``"K03101"`` → ``"03101"``: Open SDG GeoCodes often carry a letter prefix.
+
+    A 12-digit regional key (ARS: land, rb, kreis, association, municipality) becomes the 8-digit
+    AGS; ``"030"`` (a Land without Regierungsbezirk written with the district digit 0) the
+    Land's key ``"03"``.
+    """
+    raw = re.sub(r"^[A-Za-z]+(?=\d)", "", str(text).strip())
+    if len(raw) == 12 and raw.isdigit():
+        return raw[:5] + raw[9:]
+    if len(raw) == 3 and raw.isdigit() and raw.endswith("0"):
+        return raw[:2]
+    return raw
 
 
 def slug(text: str) -> str:
@@ -207,12 +200,12 @@ def read_text(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ParseError("The file is neither UTF-8 nor Windows-1252 text.")
+    raise ParseError(gettext_noop("The file is neither UTF-8 nor Windows-1252 text."))
 
 
 def _frame_from_csv(text: str, sep: str) -> pd.DataFrame:
     if not text.strip():
-        raise ParseError("The file is empty.")
+        raise ParseError(gettext_noop("The file is empty."))
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -224,7 +217,9 @@ def _frame_from_csv(text: str, sep: str) -> pd.DataFrame:
             engine="c",
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise ParseError(f"The file cannot be read as CSV: {exc}") from exc
+        raise ParseError(
+            gettext_noop("The file cannot be read as CSV: %(error)s"), error=str(exc)
+        ) from exc
     return frame
 
 
@@ -235,7 +230,10 @@ def _drop_empty_columns(frame: pd.DataFrame) -> pd.DataFrame:
         unnamed = not name or name.startswith("Unnamed:")
         if unnamed:
             if (frame[column].astype(str).str.strip() != "").any():
-                raise ParseError(f"Column {len(keep) + 1} has values but no name.")
+                raise ParseError(
+                    gettext_noop("Column %(number)s has values but no name."),
+                    number=len(keep) + 1,
+                )
             continue
         keep.append(column)
     frame = frame[keep]
@@ -254,6 +252,8 @@ def sniff_format(name: str, data: bytes) -> str:
     if name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
         return "xlsx"
     head = read_text(data[:4096]) if data else ""
+    if genesis.looks_like(head):
+        return "official"
     first = head.splitlines()[0] if head.splitlines() else ""
     if first.count(";") > first.count(","):
         return "official"
@@ -265,13 +265,17 @@ def read_metadata(text: str) -> dict:
     text = text.lstrip("\ufeff")
     match = re.match(r"^---\s*\n(.*?)\n---\s*(\n|$)", text, re.S)
     if not match:
-        raise ParseError("The metadata file has no YAML front matter between '---' lines.")
+        raise ParseError(
+            gettext_noop("The metadata file has no YAML front matter between '---' lines.")
+        )
     try:
         meta = yaml.safe_load(match.group(1)) or {}
     except yaml.YAMLError as exc:
-        raise ParseError(f"The metadata front matter is not valid YAML: {exc}") from exc
+        raise ParseError(
+            gettext_noop("The metadata front matter is not valid YAML: %(error)s"), error=str(exc)
+        ) from exc
     if not isinstance(meta, dict):
-        raise ParseError("The metadata front matter is not a mapping.")
+        raise ParseError(gettext_noop("The metadata front matter is not a mapping."))
     return meta
 
 
@@ -335,29 +339,52 @@ def _tidy(
     dim_cols: list[str],
     mapping: dict[str, dict],
     rounding_col: str | None = None,
-) -> tuple[pd.DataFrame, list[dict]]:
+    rows: pd.Series | None = None,
+) -> tuple[pd.DataFrame, list[dict], list[dict]]:
     rejected: list[dict] = []
+    skipped: list[dict] = []
     n = len(frame)
-    rows = pd.Series(np.arange(n) + row_offset, index=frame.index)
+    if rows is None:
+        rows = pd.Series(np.arange(n) + row_offset, index=frame.index)
+    else:
+        rows = pd.Series(np.asarray(rows), index=frame.index)
     reasons = pd.Series("", index=frame.index, dtype=object)
+    reason_params = pd.Series(None, index=frame.index, dtype=object)
 
-    def reject(mask: pd.Series, reason) -> None:
-        nonlocal reasons
+    def reject(mask: pd.Series, template: str, params=None) -> None:
         mask = mask & (reasons == "")
         if mask.any():
-            if callable(reason):
-                reasons.loc[mask] = [reason(i) for i in frame.index[mask]]
+            reasons.loc[mask] = template
+            if callable(params):
+                reason_params.loc[mask] = pd.Series(
+                    [params(i) for i in frame.index[mask]], index=frame.index[mask], dtype=object
+                )
             else:
-                reasons.loc[mask] = reason
+                reason_params.loc[mask] = pd.Series(
+                    [params or {}] * int(mask.sum()), index=frame.index[mask], dtype=object
+                )
 
-    # periods
+    # periods; comparisons of periods are no raw values: skipped, never a failure
     period_raw = frame[year_col].astype(str).str.strip()
     codes, uniques = pd.factorize(period_raw, use_na_sentinel=False)
     parsed_uniques = [parse_period(p) for p in uniques]
+    derived_uniques = np.array(
+        [
+            p is None and periods.derived_period(u)
+            for p, u in zip(parsed_uniques, uniques, strict=True)
+        ]
+    )
+    derived = pd.Series(derived_uniques[codes] if len(codes) else [], index=frame.index, dtype=bool)
+    if derived.any():
+        skipped = [
+            problem(int(r), DERIVED_ROW, label=period_raw[i])
+            for i, r in zip(frame.index[derived], rows[derived], strict=True)
+        ]
     failed = np.array([p is None for p in parsed_uniques])[codes]
     reject(
-        pd.Series(failed, index=frame.index),
-        lambda i: f"period not understood: {period_raw[i]!r}",
+        pd.Series(failed, index=frame.index) & ~derived,
+        gettext_noop("period not understood: '%(period)s'"),
+        lambda i: {"period": period_raw[i]},
     )
     ok = [p or ("", 0, None, "") for p in parsed_uniques]
     out = pd.DataFrame(index=frame.index)
@@ -399,7 +426,9 @@ def _tidy(
                 named_cols.append(column)
                 named_parts.append(values.where(mapped.isna(), ""))
         elif role == "age_group":
-            out["age_group"] = umap(values, lambda v, m=value_map: m.get(v, v))
+            out["age_group"] = umap(
+                values, lambda v, m=value_map: m.get(v, "" if v.lower() in TOTALS else v)
+            )
         else:
             named_cols.append(column)
             named_parts.append(values)
@@ -423,13 +452,17 @@ def _tidy(
         "tg=" + out["target_group"] + "|sex=" + out["sex"] + "|age=" + out["age_group"] + dim_key
     )
     numbers, bad = _numbers(value_raw, official=official)
-    reject(bad, lambda i: f"not a number: {str(value_raw[i]).strip()[:40]!r}")
+    reject(
+        bad,
+        gettext_noop("not a number: '%(value)s'"),
+        lambda i: {"value": str(value_raw[i]).strip()[:40]},
+    )
     for column in numbers.columns:
         out[column] = numbers[column]
     if rounding_col:
         rounding = pd.to_numeric(frame[rounding_col].astype(str).str.strip(), errors="coerce")
         rounding = rounding.fillna(0)
-        reject(~rounding.isin([0, 3, 5, 10]), "rounding must be 3, 5 or 10")
+        reject(~rounding.isin([0, 3, 5, 10]), gettext_noop("rounding must be 3, 5 or 10"))
         out["rounded_to"] = rounding.where(rounding.isin([0, 3, 5, 10]), 0).astype(int)
     else:
         out["rounded_to"] = 0
@@ -451,21 +484,24 @@ def _tidy(
     out["unit"] = frame[unit_col].astype(str).str.strip() if unit_col else ""
     # duplicates: the same cell twice in one delivery
     key = ["series", "period", "territory", "cell"]
-    valid = reasons == ""
+    valid = (reasons == "") & ~derived
     dup = out[valid].duplicated(subset=key, keep=False)
     if dup.any():
         dups = out[valid][dup]
         first = dups.groupby(key, sort=False)["row"].transform("min")
         later = dups["row"] != first
         for index in dups.index[later]:
-            reasons[index] = f"duplicate of row {int(first[index])}"
+            reasons[index] = gettext_noop("duplicate of row %(row)s")
+            reason_params[index] = {"row": int(first[index])}
     bad_mask = reasons != ""
     if bad_mask.any():
         rejected = [
-            {"row": int(r), "reason": reason}
-            for r, reason in zip(out.loc[bad_mask, "row"], reasons[bad_mask], strict=True)
+            problem(int(r), template, **(params or {}))
+            for r, template, params in zip(
+                out.loc[bad_mask, "row"], reasons[bad_mask], reason_params[bad_mask], strict=True
+            )
         ]
-    return out[~bad_mask][COLUMNS].reset_index(drop=True), rejected
+    return out[~bad_mask & ~derived][COLUMNS].reset_index(drop=True), rejected, skipped
 
 
 def parse_opensdg(
@@ -483,10 +519,12 @@ def parse_opensdg(
     missing = [n for n, c in (("Year", year_col), ("Value", value_col)) if c is None]
     if missing:
         raise ParseError(
-            "Missing column(s) " + ", ".join(missing) + "; found: " + ", ".join(frame.columns)
+            gettext_noop("Missing column(s) %(missing)s; found: %(found)s"),
+            missing=", ".join(missing),
+            found=", ".join(frame.columns),
         )
     if frame.empty:
-        raise ParseError("The file has a header but no data rows.")
+        raise ParseError(gettext_noop("The file has a header but no data rows."))
     territory_col = _find(frame.columns, ("geocode",))
     unit_col = _find(frame.columns, UNIT_COLUMNS)
     comment_cols = [c for c in frame.columns if c.upper().startswith("COMMENT")]
@@ -501,7 +539,7 @@ def parse_opensdg(
         series_of = base + "-" + frame[unit_col].astype(str).str.strip().map(slug)
     else:
         series_of = pd.Series(base, index=frame.index)
-    tidy, rejected = _tidy(
+    tidy, rejected, skipped = _tidy(
         frame,
         row_offset=2,
         official=False,
@@ -518,6 +556,7 @@ def parse_opensdg(
     return Parsed(
         frame=tidy,
         rejected=rejected,
+        skipped=skipped,
         rows_read=len(frame),
         dimension_columns=dim_cols,
         column_values=column_values,
@@ -530,7 +569,9 @@ def _locate_header(rows: list[list[str]]) -> int:
         cells = [str(c).strip().lower() for c in row]
         if any(c in YEAR_COLUMNS for c in cells):
             return index
-    raise ParseError("No header row with a year column (Jahr, Year, Stichtag) was found.")
+    raise ParseError(
+        gettext_noop("No header row with a year column (Jahr, Year, Stichtag) was found.")
+    )
 
 
 FOOTER = re.compile(r"\n(?:_|©|Quelle|Stand:|Zeichenerklärung)")
@@ -545,7 +586,7 @@ def _official_from_rows(
 ) -> Parsed:
     rows = [r for r in rows if any(str(c).strip() for c in r)] if rows else []
     if not rows:
-        raise ParseError("The file is empty.")
+        raise ParseError(gettext_noop("The file is empty."))
     header_at = _locate_header(rows)
     header = [str(c).strip() for c in rows[header_at]]
     body = []
@@ -556,7 +597,7 @@ def _official_from_rows(
         body.append([("" if c is None else c) for c in row] + [""] * (len(header) - len(row)))
     width = len(header)
     if any(len(r) > width and any(str(c).strip() for c in r[width:]) for r in body):
-        raise ParseError("Some rows have more cells than the header has columns.")
+        raise ParseError(gettext_noop("Some rows have more cells than the header has columns."))
     frame = pd.DataFrame([r[:width] for r in body], columns=header)
     return _official_from_frame(
         frame,
@@ -577,13 +618,16 @@ def _official_from_frame(
 ) -> Parsed:
     frame = _drop_empty_columns(frame)
     if frame.empty:
-        raise ParseError("The table has a header but no data rows.")
+        raise ParseError(gettext_noop("The table has a header but no data rows."))
     year_col = _find(frame.columns, YEAR_COLUMNS)
     territory_col = _find(frame.columns, TERRITORY_COLUMNS)
     if territory_col is None:
         raise ParseError(
-            "Missing the territory key column (AGS, GeoCode or Regionalschlüssel); found: "
-            + ", ".join(frame.columns)
+            gettext_noop(
+                "Missing the territory key column (AGS, GeoCode or Regionalschlüssel); "
+                "found: %(found)s"
+            ),
+            found=", ".join(frame.columns),
         )
     unit_col = _find(frame.columns, UNIT_COLUMNS)
     rounding_col = _find(frame.columns, ROUNDING_COLUMNS)
@@ -610,12 +654,15 @@ def _official_from_frame(
         parts = [(frame, pd.Series(code, index=frame.index), frame[code]) for code in wide]
     else:
         raise ParseError(
-            "No value column: expected a series column with a Wert/Value column, or columns "
-            "named by series codes. Unknown columns: " + ", ".join(dim_cols)
+            gettext_noop(
+                "No value column: expected a series column with a Wert/Value column, or "
+                "columns named by series codes. Unknown columns: %(columns)s"
+            ),
+            columns=", ".join(dim_cols),
         )
-    frames, rejected = [], []
+    frames, rejected, skipped = [], [], []
     for sub, series_of, values in parts:
-        tidy, bad = _tidy(
+        tidy, bad, passed = _tidy(
             sub,
             row_offset=row_offset,
             official=official,
@@ -633,9 +680,11 @@ def _official_from_frame(
         )
         frames.append(tidy)
         rejected.extend(bad)
+        skipped.extend(passed)
     return Parsed(
         frame=pd.concat(frames, ignore_index=True),
         rejected=rejected,
+        skipped=skipped,
         rows_read=len(frame),
         dimension_columns=dim_cols,
         column_values=column_values,
@@ -648,7 +697,9 @@ def parse_official(
     """A table as statistical offices deliver it: title lines, a header, data, footnotes."""
     text = read_text(data)
     if not text.strip():
-        raise ParseError("The file is empty.")
+        raise ParseError(gettext_noop("The file is empty."))
+    if genesis.looks_like(text):
+        return parse_genesis(genesis.rows_from_csv(text), mapping=mapping)
     head = text.split("\n", 31)[:31]
     header_at = _locate_header([line.split(";") for line in head])
     start = sum(len(line) + 1 for line in head[:header_at])
@@ -667,7 +718,9 @@ def parse_official(
             engine="c",
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise ParseError(f"The table cannot be read: {exc}") from exc
+        raise ParseError(
+            gettext_noop("The table cannot be read: %(error)s"), error=str(exc)
+        ) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     return _official_from_frame(
         frame,
@@ -684,7 +737,7 @@ def parse_xlsx(
     from openpyxl import load_workbook
 
     if not data:
-        raise ParseError("The file is empty.")
+        raise ParseError(gettext_noop("The file is empty."))
     from core.spreadsheets import check_workbook
 
     try:
@@ -692,8 +745,10 @@ def parse_xlsx(
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - check_workbook and openpyxl: many kinds
         raise ParseError(
-            "The file is damaged: it looks like an Excel workbook but cannot be opened. "
-            "Save it again in Excel or LibreOffice and upload it again."
+            gettext_noop(
+                "The file is damaged: it looks like an Excel workbook but cannot be opened. "
+                "Save it again in Excel or LibreOffice and upload it again."
+            )
         ) from exc
     sheet = book.worksheets[0]
     rows = [
@@ -701,4 +756,96 @@ def parse_xlsx(
         for row in sheet.iter_rows(values_only=True)
     ]
     book.close()
+    first = next((r for r in rows if any(str(c).strip() for c in r)), None)
+    if first and genesis.TABLE_CODE.match(str(first[0])):
+        numbered = [
+            (n, [c if isinstance(c, str) else decimal_comma(c) for c in row])
+            for n, row in enumerate(rows, start=1)
+        ]
+        end = next(
+            (i for i, (_n, r) in enumerate(numbered) if r and genesis.FOOTER.match(r[0])),
+            len(numbered),
+        )
+        return parse_genesis(numbered[:end], mapping=mapping)
     return _official_from_rows(rows, known_series=known_series, mapping=mapping, official=True)
+
+
+def parse_genesis(
+    rows: list[tuple[int, list]], *, mapping: dict[str, dict] | None = None
+) -> Parsed:
+    """A GENESIS table export (see ``monitoring.genesis``).
+
+    The mapping names each dimension's role like for other tables and may send a series (by
+    the label the mapping step shows: statistic – variable) to an existing series code
+    (``{"role": "series", "values": {"series": "bevoelkerung"}}``) or ignore it.
+    """
+    try:
+        table = genesis.read(rows)
+    except genesis.GenesisError as exc:
+        raise ParseError(exc.template, **exc.params) from exc
+    frame = table.frame
+    mapping = mapping or {}
+    dims = table.dimension_columns
+    roles = guess_roles(dims, table.column_values)
+    roles.update({k: v for k, v in mapping.items() if k in dims})
+    series_map: dict[str, str | None] = {}
+    for info in table.series:
+        spec = mapping.get(info.label) or {}
+        target = str((spec.get("values") or {}).get("series") or "").strip()
+        if spec.get("role") == "ignore":
+            series_map[info.code] = None
+        elif spec.get("role") == "series" and target:
+            series_map[info.code] = target
+    if series_map:
+        mapped = frame["__series"].map(lambda c: series_map.get(c, c))
+        frame = frame[mapped.notna()].assign(__series=mapped[mapped.notna()])
+        frame = frame.reset_index(drop=True)
+    if frame.empty:
+        raise ParseError(gettext_noop("The table has a header but no data rows."))
+    tidy, rejected, skipped = _tidy(
+        frame,
+        row_offset=0,
+        official=True,
+        series_of=frame["__series"].astype(str),
+        value_raw=frame["__value"].astype(str),
+        year_col="__period",
+        territory_col="__key",
+        unit_col="__unit",
+        comment_cols=[],
+        dim_cols=["__name", *dims],
+        mapping={"__name": {"role": "territory_name", "values": {}}, **roles},
+        rows=frame["__row"],
+    )
+    # rows repeat once per value column: report each line and reason once
+    rejected = _unique_rows(rejected)
+    return Parsed(
+        frame=tidy,
+        rejected=rejected,
+        skipped=table.skipped + _unique_rows(skipped),
+        rows_read=table.rows_read,
+        dimension_columns=dims,
+        column_values=table.column_values,
+        table_code=table.code,
+        series_info=[
+            info if info.code not in series_map else _remapped(info, series_map[info.code])
+            for info in table.series
+            if series_map.get(info.code, info.code) is not None
+        ],
+    )
+
+
+def _remapped(info, code: str):
+    return genesis.SeriesInfo(
+        code=code, name=info.name, unit=info.unit, statistic=info.statistic, label=info.label
+    )
+
+
+def _unique_rows(items: list[dict]) -> list[dict]:
+    seen: set[tuple] = set()
+    out = []
+    for item in items:
+        key = (item["row"], item["code"])
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out

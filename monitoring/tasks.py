@@ -41,3 +41,17 @@ def send_data_request(request_id: int) -> bool:
 def send_data_request_reminders() -> int:
     """Remind every owner whose request is still open (each at most once per interval)."""
     return services.data_requests_remind_due()
+
+
+@shared_task(
+    name="monitoring.delete_abandoned_uploads",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_kwargs={"max_retries": 3},
+    soft_time_limit=300,
+    time_limit=360,
+)
+def delete_abandoned_uploads() -> int:
+    """Periodic (beat): uploads waiting for a mapping that nobody finished."""
+    return services.pending_uploads_delete_abandoned()

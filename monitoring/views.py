@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from . import exports, parsing, selectors, services
 from .forms import DataRequestForm, DeliverForm, MappingForm, TargetForm, UploadForm
 from .models import DataRequest, ImportRun, Indicator, IndicatorValue, Target
 
-PENDING_DIR = "monitoring-pending"
+PENDING_DIR = services.PENDING_DIR
 
 
 def _process(request, pk: int, perm: str = "monitoring.view_monitoring") -> Process:
@@ -221,8 +221,10 @@ def download(request, pk: int, fmt: str, code: str | None = None):
 # --- imports -----------------------------------------------------------------------------------
 
 
-def _pending_path(token: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / PENDING_DIR / token
+def _pending_name(token: str) -> str:
+    # In the default storage, so that the web process that shows the mapping step may be
+    # another host than the one that received the upload.
+    return f"{PENDING_DIR}/{token}"
 
 
 @login_required
@@ -246,9 +248,7 @@ def imports(request, pk: int):
             if used == "opensdg":
                 # Open SDG: the user confirms the mapping of the dimension columns first.
                 token = uuid.uuid4().hex
-                path = _pending_path(token)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(data)
+                default_storage.save(_pending_name(token), ContentFile(data))
                 request.session[f"monitoring-pending-{token}"] = {
                     "name": upload.name,
                     "metadata": metadata,
@@ -293,15 +293,16 @@ def _after_import(request, process, report):
 def import_mapping(request, pk: int, token: str):
     process = _process(request, pk, "monitoring.manage_monitoring")
     pending = request.session.get(f"monitoring-pending-{token}")
-    path = _pending_path(token)
-    if not pending or pending.get("process") != process.pk or not path.exists():
+    name = _pending_name(token)
+    if not pending or pending.get("process") != process.pk or not default_storage.exists(name):
         raise Http404
-    data = path.read_bytes()
+    with default_storage.open(name, "rb") as stored:
+        data = stored.read()
     file = services.ImportFile(name=pending["name"], data=data, metadata=pending["metadata"])
     try:
         _fmt, parsed, source = services.parse_file(file, fmt="opensdg", known_series=set())
     except parsing.ParseError as exc:
-        path.unlink(missing_ok=True)
+        default_storage.delete(name)
         messages.error(request, _("The file cannot be read: %(reason)s") % {"reason": exc})
         return redirect("monitoring:imports", process.pk)
     initial = services.stored_mapping(source) or parsing.guess_roles(
@@ -319,7 +320,7 @@ def import_mapping(request, pk: int, token: str):
             mappings={file.name: form.mapping()},
         )
         if not report.dry_run:
-            path.unlink(missing_ok=True)
+            default_storage.delete(name)
             request.session.pop(f"monitoring-pending-{token}", None)
         return _after_import(request, process, report)
     return render(

@@ -1,5 +1,6 @@
 """Writes for the participation core. Every function validates fully and writes all or nothing."""
 
+import logging
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
@@ -8,11 +9,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.mail import PermanentRefusal, send_message
 from core.permissions import require_perm
 
 from .models import (
@@ -26,6 +28,8 @@ from .models import (
     Statement,
     TargetGroup,
 )
+
+logger = logging.getLogger(__name__)
 
 User = get_user_model()
 
@@ -254,7 +258,9 @@ def membership_set(*, process: Process, user, member, role: str) -> ProcessMembe
 def membership_notify(*, membership_id: int) -> bool:
     """Email the member about their role once; returns False when there was nothing to send.
 
-    Safe to run twice: the row is locked and ``notified_at`` marks the notice as sent.
+    Safe to run twice: the row is locked just long enough to claim the notice
+    (``notified_at``), not while the mail server talks; a temporary failure undoes the claim
+    and raises ``OSError`` (the task retries), a permanent refusal is logged.
     """
     with transaction.atomic():
         membership = (
@@ -265,23 +271,33 @@ def membership_notify(*, membership_id: int) -> bool:
         )
         if membership is None:
             return False
+        message = None
         if membership.user.email:
             with translation.override(
                 getattr(getattr(membership.user, "person", None), "language", None)
                 or settings.LANGUAGE_CODE
             ):
-                send_mail(
+                message = EmailMessage(
                     subject=_("Your role in %(process)s") % {"process": membership.process},
-                    message=_(
+                    body=_(
                         'Hello,\n\nyou now take part in "%(process)s" as %(role)s. '
                         "Sign in to see what you can do.\n\nTeilhabe"
                     )
                     % {"process": membership.process, "role": membership.get_role_display()},
-                    from_email=None,
-                    recipient_list=[membership.user.email],
+                    to=[membership.user.email],
                 )
         membership.notified_at = timezone.now()
         membership.save(update_fields=["notified_at"])
+    if message is None:
+        return True
+    try:
+        send_message(message)
+    except PermanentRefusal as refusal:
+        logger.warning("membership %s: notice refused: %s", membership_id, refusal)
+        return False
+    except OSError:
+        ProcessMembership.objects.filter(pk=membership_id).update(notified_at=None)
+        raise
     return True
 
 

@@ -231,6 +231,16 @@ class Question(models.Model):
         blank=True,
         help_text=_("A condition on the answer itself, written with a dot: . >= 18"),
     )
+    choice_filter = models.CharField(
+        _("choice filter"),
+        max_length=500,
+        blank=True,
+        default="",
+        help_text=_(
+            "Cascading select: offer only the choices whose filter column matches an earlier "
+            "answer, e.g. district=${district}."
+        ),
+    )
     validation_message = models.JSONField(_("validation message"), default=dict, blank=True)
     is_target_group_question = models.BooleanField(
         _("target-group question"),
@@ -296,6 +306,9 @@ class Choice(models.Model):
         related_name="+",
         verbose_name=_("target group"),
     )
+    # Cascading selects: the values of the filter columns ([{"county": "king"}, …]); one answer
+    # code may belong to several (the same municipality name in two districts).
+    filter_values = models.JSONField(_("filter values"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("choice")

@@ -16,7 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from threading import Lock
 
-from . import expressions
+from . import choice_filters, expressions
 from .models import Choice, Question, Section, SurveyVersion
 from .question_types import QuestionType, question_type
 
@@ -27,6 +27,7 @@ class ChoiceDef:
     label: dict
     target_group_id: int | None = None
     target_group_code: str | None = None
+    filter_values: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,18 @@ class QuestionDef:
     is_target_group_question: bool
     choices: tuple[ChoiceDef, ...] = ()
     rows: tuple[ChoiceDef, ...] = ()
+    choice_filter: str = ""
+    filter_conditions: tuple = ()
+
+    def offered(self, values: dict) -> tuple[ChoiceDef, ...]:
+        """The choices a cascading select offers, given the answers so far."""
+        if not self.filter_conditions:
+            return self.choices
+        return tuple(
+            c
+            for c in self.choices
+            if choice_filters.matches(c.filter_values, self.filter_conditions, values)
+        )
 
     @property
     def qtype(self) -> QuestionType:
@@ -205,11 +218,14 @@ def build(version: SurveyVersion) -> Structure:
                     c.label or {},
                     c.target_group_id,
                     c.target_group.code if c.target_group_id else None,
+                    tuple(c.filter_values or ()),
                 )
                 for c in own
                 if c.kind == Choice.Kind.OPTION
             ),
             rows=tuple(ChoiceDef(c.code, c.label or {}) for c in own if c.kind == Choice.Kind.ROW),
+            choice_filter=q.choice_filter,
+            filter_conditions=_conditions(q.choice_filter),
         )
         qdefs[q.code] = qdef
         per_section[q.section_id].append(qdef)
@@ -253,10 +269,21 @@ def get(version: SurveyVersion) -> Structure:
     return structure
 
 
+def _conditions(source: str) -> tuple:
+    if not source:
+        return ()
+    try:
+        return tuple(choice_filters.parse(source))
+    except ValueError:
+        return ()
+
+
 def _choice_definition(choice: ChoiceDef) -> dict:
     data = {"code": choice.code, "label": choice.label}
     if choice.target_group_code:
         data["target_group"] = choice.target_group_code
+    if choice.filter_values:
+        data["filter_values"] = [dict(v) for v in choice.filter_values]
     return data
 
 
@@ -280,6 +307,7 @@ QUESTION_OPTION_FIELDS = (
     "constraint",
     "validation_message",
     "is_target_group_question",
+    "choice_filter",
 )
 
 

@@ -1,6 +1,9 @@
 """Settings shared by every deployment. Everything that differs comes from the environment."""
 
+import os
+from email.utils import getaddresses
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -8,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-env_file = BASE_DIR / ".env"
-if env_file.exists():
-    environ.Env.read_env(str(env_file))
+# DJANGO_ENV_FILE="" reads no file (the tests of the fail-safe settings rely on that).
+env_file = os.environ.get("DJANGO_ENV_FILE", str(BASE_DIR / ".env"))
+if env_file and Path(env_file).exists():
+    environ.Env.read_env(env_file)
 
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -93,20 +97,58 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The concept document keeps its own catalogue beside its code (measures/concept/locale).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "measures" / "concept" / "locale"]
+# seed_demo generates the demo's concept documents (full, summary, 2024 report).
+CONCEPT_DEMO_DOCUMENTS = env.bool("CONCEPT_DEMO_DOCUMENTS", default=True)
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Files that workers write and web processes serve (exports, pending uploads, generated
+# documents, photos) go through Django's storage API only, so that every host sees them:
+# local files under MEDIA_ROOT (the embedded default; several hosts need a shared volume) or
+# an S3-compatible object store (DJANGO_FILE_STORAGE=s3).
+FILE_STORAGE = env("DJANGO_FILE_STORAGE", default="local")
+if FILE_STORAGE == "s3":
+    DEFAULT_FILE_STORAGE_BACKEND = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+            "access_key": env("S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default=None),
+            "region_name": env("S3_REGION", default=None),
+            "location": env("S3_PREFIX", default=""),
+            "addressing_style": env("S3_ADDRESSING_STYLE", default="path"),
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": env.int("S3_URL_EXPIRE_SECONDS", default=600),
+        },
+    }
+elif FILE_STORAGE == "local":
+    DEFAULT_FILE_STORAGE_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"DJANGO_FILE_STORAGE={FILE_STORAGE!r}: use 'local' (files under DJANGO_MEDIA_ROOT) or "
+        "'s3' (an S3-compatible object store, see .env.example)."
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_FILE_STORAGE_BACKEND,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Housekeeping (beat): finished export files and abandoned uploads are deleted after this.
+TEILHABE_EXPORT_RETENTION_DAYS = env.int("TEILHABE_EXPORT_RETENTION_DAYS", default=7)
+TEILHABE_UPLOAD_RETENTION_HOURS = env.int("TEILHABE_UPLOAD_RETENTION_HOURS", default=24)
 
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
@@ -117,23 +159,52 @@ EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="teilhabe@localhost")
+SERVER_EMAIL = env("DJANGO_SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Who gets an email for every error (500 and failed task): "Name <a@example.org>, b@example.org"
+ADMINS = [(name or addr, addr) for name, addr in getaddresses([env("DJANGO_ADMINS", default="")])]
+
+
+def redis_db(url: str, offset: int) -> str:
+    """``url`` with its database number moved by ``offset`` (redis://h:6379/0, 1 → .../1)."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{number + offset}"))
+
 
 # Celery: without REDIS_URL tasks run eagerly in-process (the embedded default).
+# Broker, result store and cache use three separate Redis databases (REDIS_URL's database and
+# the next two) so that clearing the cache can never drop a queued task.
 REDIS_URL = env("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=redis_db(REDIS_URL, 1) or None)
+REDIS_CACHE_URL = env("REDIS_CACHE_URL", default=redis_db(REDIS_URL, 2))
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A task whose worker process dies (out of memory, killed) is marked failed with
+# WorkerLostError and logged (mailed to ADMINS), not redelivered: a task that kills its worker
+# would otherwise be redelivered forever. Lost result updates are repaired by the reconcile job.
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
+CELERY_TASK_IGNORE_RESULT = True  # progress lives in the database; nobody reads task results
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = 300
-CELERY_TASK_TIME_LIMIT = 360
-CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# A pool process that grew past this (KiB) is replaced after its task, so one task that
+# exhausts memory does not take the next one down with it.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
+    "CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=1_000_000
+)
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=500)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING below
+CELERY_WORKER_SEND_TASK_EVENTS = True
+CELERY_TASK_SEND_SENT_EVENT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# An unacknowledged task (its whole worker died) is delivered again after this long; it must
+# be longer than the longest task (exports: 1900 s).
 # A web process must not hang on an unreachable broker: a publish gives up after about a
 # second (the results outbox and its relay keep the work) instead of retrying for ever.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=7200),
     "max_retries": 2,
     "interval_start": 0,
     "interval_step": 0.2,
@@ -141,11 +212,24 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
 }
+# Every task to this one queue instead of its own (tests with one private worker).
+CELERY_TASK_QUEUE_OVERRIDE = env("CELERY_TASK_QUEUE_OVERRIDE", default="")
+CELERY_TASK_SOFT_TIME_LIMIT = 300
+CELERY_TASK_TIME_LIMIT = 360
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE: dict = {
+    "core-clear-sessions": {"task": "core.clear_sessions", "schedule": 24 * 60 * 60},
+    "surveys-delete-old-exports": {"task": "surveys.delete_old_exports", "schedule": 60 * 60},
+    "monitoring-delete-abandoned-uploads": {
+        "task": "monitoring.delete_abandoned_uploads",
+        "schedule": 60 * 60,
+    },
+}
 
 if REDIS_URL:
     CACHES = {
         # Falls back to a per-process cache while Redis is unreachable (see core.cache).
-        "default": {"BACKEND": "core.cache.FailSafeRedisCache", "LOCATION": REDIS_URL}
+        "default": {"BACKEND": "core.cache.FailSafeRedisCache", "LOCATION": REDIS_CACHE_URL}
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -196,11 +280,34 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# One line per record with time, level and logger: JSON in production (for a log collector),
+# plain text in development (DJANGO_LOG_FORMAT). Errors also go to ADMINS by email.
+LOG_FORMAT = env("DJANGO_LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {
+        "json": {"()": "config.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {
+        "handlers": ["console", "mail_admins"],
+        "level": env("DJANGO_LOG_LEVEL", default="INFO"),
+    },
+    "loggers": {
+        "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.security.DisallowedHost": {"handlers": ["console"], "propagate": False},
+    },
 }
 
 FORMS_URLFIELD_ASSUME_HTTPS = True
@@ -246,7 +353,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
 # Survey results: the reconcile task repairs lost incremental updates.
 CELERY_BEAT_SCHEDULE["surveys-reconcile-results"] = {
     "task": "surveys.reconcile_results",
-    "schedule": 600.0,
+    "schedule": env.float("SURVEYS_RECONCILE_SECONDS", default=600.0),
 }
 # The relay of the results outbox: counts what the immediate request after a completion did
 # not reach (broker unreachable, worker killed).

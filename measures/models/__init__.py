@@ -20,12 +20,17 @@ from .catalogue import (
     ReportingLink,
     StrategicGoal,
 )
+from .concept import Chapter, Concept, ConceptVersion, GenerationJob, Variant
 
 __all__ = [
     "CatalogueSettings",
+    "Chapter",
+    "Concept",
+    "ConceptVersion",
     "Evidence",
     "FieldOfActionArea",
     "Finding",
+    "GenerationJob",
     "Measure",
     "MeasureComment",
     "MeasureDecision",
@@ -36,4 +41,5 @@ __all__ = [
     "ProgressReport",
     "ReportingLink",
     "StrategicGoal",
+    "Variant",
 ]

@@ -11,11 +11,13 @@ from .catalogue import (  # noqa: F401
 )
 from .computation import indicators_compute  # noqa: F401
 from .imports import (  # noqa: F401
+    PENDING_DIR,  # noqa: F401
     ImportFile,
     ImportReport,
     column_mapping_save,
     files_from_paths,
     parse_file,
+    pending_uploads_delete_abandoned,
     stored_mapping,
     values_import,
 )
@@ -27,3 +29,4 @@ from .requests import (  # noqa: F401
     data_requests_remind_due,
     raw_view_log,
 )
+from .territories import territory_register_load  # noqa: F401, E402

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from core.frames import arrow_csv, copy_in, read_frame
 from participation.models import Process, TargetGroup
@@ -28,6 +29,58 @@ from ..models import Area, ColumnMapping, ImportRun, Indicator, Period, Series, 
 FLAG_COLUMNS = ["suppressed", "rounded_to", "provisional", "series_break", "limited_validity"]
 COMPARE_COLUMNS = ["value", "symbol", *FLAG_COLUMNS, "comment"]
 PERCENT_UNITS = {"%", "prozent", "percent", "anteil", "quote", "‰", "je 1000", "je 1.000"}
+EXAMPLES_PER_GROUP = 5
+
+UNKNOWN_SERIES = gettext_noop("unknown series '%(series)s'")
+UNKNOWN_TERRITORY = gettext_noop("unknown territory key '%(key)s'")
+NO_TERRITORY = gettext_noop("no territory key (GeoCode/AGS)")
+UNKNOWN_NAME = gettext_noop(
+    "no territory key, and the name '%(name)s' is not in the territory register"
+)
+NO_FIGURE = gettext_noop(
+    "territory key '%(key)s' is not in the register and the row holds no figure ('%(symbol)s')"
+)
+HISTORIC_NO_FIGURE = gettext_noop(
+    "territory '%(key)s' is historic (successor: %(successor)s) and the row holds no figure"
+)
+UNKNOWN_TARGET_GROUP = gettext_noop("unknown target group '%(code)s'")
+CELL_TOO_LONG = gettext_noop("the breakdown (dimension values) is longer than 500 characters")
+NO_DATA_ROWS = gettext_noop("The file has no data rows.")
+NO_FILE = gettext_noop("no CSV or XLSX file found")
+
+
+def translated(item: dict) -> dict:
+    """The item's reason in the active language (the English text stays in ``code``)."""
+    code = item.get("code")
+    if not code:
+        return item
+    params = item.get("params") or {}
+    text = gettext(code)
+    return {**item, "reason": text % params if params else text}
+
+
+def group_problems(items: list[dict]) -> list[dict]:
+    """Rejections (or skips) grouped per file and reason, with counts and the first rows."""
+    groups: dict[tuple, dict] = {}
+    for item in items:
+        code = item.get("code") or item.get("reason", "")
+        key = (item.get("file", ""), code)
+        group = groups.get(key)
+        if group is None:
+            params = {k: "…" for k in (item.get("params") or {})}
+            title = gettext(code) % params if params else gettext(code)
+            group = groups[key] = {
+                "file": item.get("file", ""),
+                "code": code,
+                "reason": title,
+                "count": 0,
+                "examples": [],
+            }
+        group["count"] += 1
+        rows = {e["row"] for e in group["examples"]}
+        if len(group["examples"]) < EXAMPLES_PER_GROUP and item.get("row", 0) not in rows:
+            group["examples"].append({"row": item.get("row", 0), "reason": item.get("reason", "")})
+    return sorted(groups.values(), key=lambda g: (g["file"], -g["count"]))
 
 
 @dataclass
@@ -44,9 +97,11 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
     runs: list[int] = field(default_factory=list)
     dry_run: bool = False
     applied: bool = False
+    files: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -55,10 +110,17 @@ class ImportReport:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": self.rejected,
+            "skipped": self.skipped,
             "dry_run": self.dry_run,
             "applied": self.applied,
             "imports": self.runs,
+            "files": self.files,
         }
+
+    @property
+    def files_that_would_import(self) -> list[str]:
+        """Files without a rejected row: each of them would import on its own."""
+        return [f["file"] for f in self.files if f["would_import"]]
 
 
 class _Rollback(Exception):
@@ -133,7 +195,10 @@ def parse_file(
         return parsing.parse_official(file.data, known_series=known_series, mapping=current)
 
     parsed = run(mapping)
-    source = mapping_source(fmt, file.name, parsed.dimension_columns)
+    if parsed.table_code:
+        source = f"table:{parsed.table_code}"
+    else:
+        source = mapping_source(fmt, file.name, parsed.dimension_columns)
     if mapping is None:
         stored = stored_mapping(source)
         if stored:
@@ -146,7 +211,42 @@ def _level_for(key: str) -> str:
     return {2: "land", 3: "regbez", 5: "kreis", 8: "gemeinde"}.get(len(digits), "other")
 
 
+def _by_name(names: list[str]) -> dict[str, str]:
+    """Territory names → keys, for rows that name a territory without its key (an Open SDG row
+    "Niedersachsen" with an empty GeoCode). Only unambiguous current names count; among equal
+    names a Land wins (a Land and its capital city often share the name)."""
+    wanted = {n for n in names if n}
+    if not wanted:
+        return {}
+    found: dict[str, list[tuple[str, str]]] = {}
+    for key, name, level in Territory.objects.filter(name__in=wanted, historic=False).values_list(
+        "key", "name", "level"
+    ):
+        found.setdefault(name, []).append((key, level))
+    out = {}
+    for name, hits in found.items():
+        lands = [k for k, level in hits if level in ("land", "bund")]
+        if len(hits) == 1:
+            out[name] = hits[0][0]
+        elif len(lands) == 1:
+            out[name] = lands[0]
+    return out
+
+
+def _historic_ids(ids: pd.Series) -> dict[int, str]:
+    """Historic territories among the ids → their successor's key (or "–")."""
+    wanted = {int(i) for i in ids.dropna().unique()}
+    rows = Territory.objects.filter(id__in=wanted, historic=True).values_list(
+        "id", "successor__key"
+    )
+    return {pk: successor or "–" for pk, successor in rows}
+
+
 def _territories(frame: pd.DataFrame, *, default: str | None, create: bool) -> pd.Series:
+    empty = frame["territory"] == ""
+    if empty.any():
+        names = _by_name(list(frame.loc[empty, "territory_name"].unique()))
+        frame.loc[empty, "territory"] = frame.loc[empty, "territory_name"].map(names).fillna("")
     keys = frame["territory"].where(frame["territory"] != "", default or "")
     frame["territory"] = keys
     wanted = set(keys.unique()) - {""}
@@ -171,6 +271,8 @@ def _series_for(
     codes: list[str], parsed: parsing.Parsed, fmt: str, file: ImportFile
 ) -> dict[str, int]:
     known = dict(Series.objects.filter(code__in=codes).values_list("code", "id"))
+    if parsed.series_info:
+        return _series_from_table(codes, known, parsed)
     if fmt != "opensdg":
         return known
     units = parsed.frame.drop_duplicates("series").set_index("series")["unit"]
@@ -190,6 +292,31 @@ def _series_for(
         known[code] = series.pk
         if meta:
             _indicator_from_metadata(series, meta, unit, several=len(units) > 1)
+    return known
+
+
+def _additive(unit: str) -> bool:
+    low = unit.strip().lower()
+    return low not in PERCENT_UNITS and not re.search(r"\b(pro|je|per)\b|%|quote", low)
+
+
+def _series_from_table(codes: list[str], known: dict, parsed: parsing.Parsed) -> dict[str, int]:
+    """GENESIS tables name their series (statistic, variable, unit): unknown ones are created
+    under the table code, so that the mapping step can send them to existing series later."""
+    for info in parsed.series_info:
+        if info.code in known or info.code not in codes:
+            continue
+        series = Series.objects.create(
+            code=info.code[:100],
+            name=info.name[:200],
+            unit=info.unit[:50],
+            additive=_additive(info.unit),
+            source=(f"Tabelle {parsed.table_code}: {info.statistic}" if info.statistic else "")[
+                :300
+            ],
+            description=info.label,
+        )
+        known[info.code] = series.pk
     return known
 
 
@@ -341,7 +468,13 @@ def values_import(
                     cursor.execute("SELECT pg_advisory_xact_lock(74210)")
             prepared = []
             for file in files:
-                run = {"file": file.name, "format": fmt, "rows_read": 0, "rejected": []}
+                run = {
+                    "file": file.name,
+                    "format": fmt,
+                    "rows_read": 0,
+                    "rejected": [],
+                    "skipped": [],
+                }
                 runs.append(run)
                 try:
                     used_fmt, parsed, src = parse_file(
@@ -351,19 +484,23 @@ def values_import(
                         mapping=(mappings or {}).get(file.name),
                     )
                 except parsing.ParseError as exc:
-                    run["rejected"].append({"file": file.name, "row": 0, "reason": str(exc)})
+                    item = parsing.problem(0, exc.template, **exc.params)
+                    run["rejected"].append(translated({"file": file.name, **item}))
                     continue
                 run["format"] = used_fmt
                 run["rows_read"] = parsed.rows_read
+                run["table"] = parsed.table_code
                 if (mappings or {}).get(file.name) is not None:
                     column_mapping_save(source=src, mapping=mappings[file.name])
-                run["rejected"].extend({"file": file.name, **r} for r in parsed.rejected)
+                run["rejected"].extend(
+                    translated({"file": file.name, **r}) for r in parsed.rejected
+                )
+                run["skipped"].extend(translated({"file": file.name, **r}) for r in parsed.skipped)
                 frame = parsed.frame
                 if frame.empty:
-                    if not parsed.rejected:
-                        run["rejected"].append(
-                            {"file": file.name, "row": 0, "reason": "The file has no data rows."}
-                        )
+                    if not parsed.rejected and not parsed.skipped:
+                        item = parsing.problem(0, NO_DATA_ROWS)
+                        run["rejected"].append(translated({"file": file.name, **item}))
                     continue
                 frame = _resolve(
                     frame, run, file, used_fmt, parsed, default_territory, create_territories
@@ -373,6 +510,8 @@ def values_import(
             for run in runs:
                 report.rows_read += run["rows_read"]
                 report.rejected.extend(run["rejected"])
+                report.skipped.extend(run["skipped"])
+                report.files.append(_file_summary(run))
             if report.rejected and not skip_invalid:
                 raise _Rollback
             now = timezone.now()
@@ -406,6 +545,20 @@ def values_import(
     return report
 
 
+def _file_summary(run: dict) -> dict:
+    return {
+        "file": run["file"],
+        "format": run["format"],
+        "table": run.get("table", ""),
+        "rows_read": run["rows_read"],
+        "rejected": len(run["rejected"]),
+        "skipped": len(run["skipped"]),
+        "would_import": not run["rejected"],
+        "rejected_groups": group_problems(run["rejected"]),
+        "skipped_groups": group_problems(run["skipped"]),
+    }
+
+
 def _record(run, process, user, source, skip_invalid, status) -> ImportRun:
     return ImportRun.objects.create(
         process=process,
@@ -420,39 +573,64 @@ def _record(run, process, user, source, skip_invalid, status) -> ImportRun:
         updated=run.get("updated", 0),
         unchanged=run.get("unchanged", 0),
         rejected=run["rejected"][:1000],
+        skipped=run["skipped"][:1000],
     )
 
 
 def _resolve(frame, run, file, fmt, parsed, default_territory, create_territories):
     name = file.name
-    bad_reasons: dict[int, str] = {}
+    bad_reasons: dict[int, tuple] = {}
     series_ids = _series_for(sorted(frame["series"].unique()), parsed, fmt, file)
     frame["series_id"] = frame["series"].map(series_ids)
     for idx in frame.index[frame["series_id"].isna()]:
-        bad_reasons[idx] = f"unknown series {frame.at[idx, 'series']!r}"
+        bad_reasons[idx] = (UNKNOWN_SERIES, {"series": frame.at[idx, "series"]})
     frame["territory_id"] = _territories(
         frame, default=default_territory, create=create_territories
     )
+    skip: dict[int, tuple] = {}
     for idx in frame.index[frame["territory_id"].isna()]:
         key = frame.at[idx, "territory"]
-        bad_reasons.setdefault(
-            idx, f"unknown territory key {key!r}" if key else "no territory key (GeoCode/AGS)"
-        )
+        place = frame.at[idx, "territory_name"]
+        if key and frame.at[idx, "symbol"]:
+            # "Wohnort außerhalb von NRW": a pseudo-territory of the table with no figure
+            skip[idx] = (NO_FIGURE, {"key": key, "symbol": frame.at[idx, "symbol"]})
+        elif key:
+            bad_reasons.setdefault(idx, (UNKNOWN_TERRITORY, {"key": key}))
+        elif place:
+            bad_reasons.setdefault(idx, (UNKNOWN_NAME, {"name": place}))
+        else:
+            bad_reasons.setdefault(idx, (NO_TERRITORY, {}))
+    historic = _historic_ids(frame["territory_id"])
+    if historic:
+        # a merged territory still listed in this year's table with "-": nothing to store
+        gone = frame["territory_id"].isin(list(historic)) & (frame["symbol"] != "")
+        for idx in frame.index[gone]:
+            key = frame.at[idx, "territory"]
+            skip[idx] = (
+                HISTORIC_NO_FIGURE,
+                {"key": key, "successor": historic[frame.at[idx, "territory_id"]]},
+            )
+    for idx in skip:
+        bad_reasons.pop(idx, None)
     tg_ids, bad_tg = _target_groups(frame)
     frame["target_group_id"] = tg_ids
     for idx in bad_tg:
-        bad_reasons.setdefault(idx, f"unknown target group {frame.at[idx, 'target_group']!r}")
+        bad_reasons.setdefault(idx, (UNKNOWN_TARGET_GROUP, {"code": frame.at[idx, "target_group"]}))
     too_long = frame.index[frame["cell"].str.len() > 500]
     for idx in too_long:
-        bad_reasons.setdefault(
-            idx, "the breakdown (dimension values) is longer than 500 characters"
+        bad_reasons.setdefault(idx, (CELL_TOO_LONG, {}))
+    if skip:
+        run["skipped"].extend(
+            translated({"file": name, **parsing.problem(int(frame.at[i, "row"]), t, **p)})
+            for i, (t, p) in sorted(skip.items())
         )
     if bad_reasons:
         run["rejected"].extend(
-            {"file": name, "row": int(frame.at[i, "row"]), "reason": r}
-            for i, r in sorted(bad_reasons.items())
+            translated({"file": name, **parsing.problem(int(frame.at[i, "row"]), t, **p)})
+            for i, (t, p) in sorted(bad_reasons.items())
         )
-        frame = frame.drop(index=list(bad_reasons))
+    if bad_reasons or skip:
+        frame = frame.drop(index=list(bad_reasons) + list(skip))
     if frame.empty:
         return frame
     frame = frame.copy()
@@ -701,3 +879,31 @@ def _write_orm(new: pd.DataFrame, changed: pd.DataFrame, run, now) -> None:
         ],
         batch_size=1000,
     )
+
+
+# Uploads waiting for the mapping step (Open SDG files), in the default storage.
+PENDING_DIR = "monitoring-pending"
+
+
+def pending_uploads_delete_abandoned(*, hours: int | None = None) -> int:
+    """Housekeeping (beat): delete uploads whose mapping step nobody finished within ``hours``
+    (``TEILHABE_UPLOAD_RETENTION_HOURS``). Returns how many were deleted."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    hours = hours if hours is not None else settings.TEILHABE_UPLOAD_RETENTION_HOURS
+    cutoff = timezone.now() - timedelta(hours=hours)
+    try:
+        _dirs, names = default_storage.listdir(PENDING_DIR)
+    except FileNotFoundError:
+        return 0
+    deleted = 0
+    for name in names:
+        path = f"{PENDING_DIR}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+            deleted += 1
+    return deleted

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 from typing import Any
 
@@ -19,6 +20,8 @@ from participation.services import audit_log
 
 from ..models import DataRequest, Series, Territory
 from .imports import ImportFile, ImportReport, values_import
+
+logger = logging.getLogger(__name__)
 
 
 def raw_view_log(*, user, process: Process, obj, what: str) -> None:

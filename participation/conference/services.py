@@ -3,17 +3,19 @@
 Every card is also a Statement (``participation.services.statement_create``).
 """
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.checkin import presence_mark
+from core.mail import PermanentRefusal, send_message
 from core.permissions import require_perm
 
 from .. import services as core
@@ -28,6 +30,8 @@ from ..models import (
     Statement,
     TopicTable,
 )
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -177,7 +181,9 @@ def registration_create(
 def registration_confirm(*, registration_id: int) -> bool:
     """Send the confirmation email once; False when there was nothing (more) to send.
 
-    Safe to run twice: the row is locked and ``confirmation_sent_at`` marks the email as sent.
+    Safe to run twice: the row is locked just long enough to claim the email
+    (``confirmation_sent_at``), not while the mail server talks; a temporary failure undoes the
+    claim and raises ``OSError`` (the task retries), a permanent refusal is logged.
     """
     with transaction.atomic():
         registration = (
@@ -207,14 +213,21 @@ def registration_confirm(*, registration_id: int) -> bool:
                     'Hello %(name)s,\n\nyour registration for "%(title)s" on %(date)s '
                     "(%(venue)s) is confirmed. We look forward to seeing you.\n\nTeilhabe"
                 )
-            send_mail(
+            message = EmailMessage(
                 subject=_("Your registration: %(title)s") % values,
-                message=body % values,
-                from_email=None,
-                recipient_list=[registration.email],
+                body=body % values,
+                to=[registration.email],
             )
         registration.confirmation_sent_at = timezone.now()
         registration.save(update_fields=["confirmation_sent_at"])
+    try:
+        send_message(message)
+    except PermanentRefusal as refusal:
+        logger.warning("registration %s: confirmation refused: %s", registration_id, refusal)
+        return False
+    except OSError:
+        Registration.objects.filter(pk=registration_id).update(confirmation_sent_at=None)
+        raise
     return True
 
 

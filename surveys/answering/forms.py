@@ -9,6 +9,7 @@ type reads its fields and fills its view (``surveys.question_types``); its field
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from ..i18n import pick
@@ -58,6 +59,7 @@ class QuestionView:
     input_type: str = "text"
     input_mode: str = ""
     max_length: int | None = None
+    choice_filter: str = ""  # cascading select: the conditions as JSON for the page's script
 
 
 def question_views(
@@ -98,5 +100,20 @@ def question_views(
             other_text=other.get(q.code, ""),
         )
         qtype.fill_view(view, q, raw.get(q.code), label=label, seed=seed)
+        if q.filter_conditions:
+            _filter_options(view, q, values)
         views.append(view)
     return views
+
+
+def _filter_options(view: QuestionView, q: QuestionDef, values: dict) -> None:
+    """Every choice stays in the page (the script filters them live when an earlier answer on
+    the same page changes); those that do not fit the answers known so far are hidden, which
+    works without JavaScript too."""
+    offered = {c.code for c in q.offered(values)}
+    variants = {c.code: [dict(v) for v in c.filter_values] for c in q.choices}
+    view.choice_filter = json.dumps([list(c) for c in q.filter_conditions])
+    for option in view.options:
+        if option.code in variants:
+            option.filter = json.dumps(variants[option.code], ensure_ascii=False)
+            option.hidden = option.code not in offered and not option.checked

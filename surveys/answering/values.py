@@ -44,6 +44,7 @@ __all__ = [
     "AnswerError",
     "Cleaned",
     "Row",
+    "check_choice_filter",
     "check_constraint",
     "clean",
     "is_empty",
@@ -65,6 +66,22 @@ def check_constraint(q: QuestionDef, cleaned: Cleaned, values: dict, language: s
             raise AnswerError(
                 custom_message(q, language, _("This answer is not possible here.")), "constraint"
             )
+
+
+def check_choice_filter(q: QuestionDef, cleaned: Cleaned, values: dict, language: str) -> None:
+    """A cascading select's answer must be one of the choices offered for the earlier answers
+    (without JavaScript the page shows every choice until those answers are known)."""
+    if not q.filter_conditions or not cleaned.answered:
+        return
+    offered = {c.code for c in q.offered(values)}
+    chosen = cleaned.value if isinstance(cleaned.value, list) else [cleaned.value]
+    if any(code not in offered for code in chosen if code not in (OTHER, DONT_KNOW)):
+        raise AnswerError(
+            custom_message(
+                q, language, _("This choice does not fit the earlier answer; please choose again.")
+            ),
+            "choice_filter",
+        )
 
 
 def raw_from_rows(q: QuestionDef, rows: list[tuple]) -> tuple[object, str]:

@@ -182,6 +182,7 @@ class InvitationSerializer(serializers.ModelSerializer):
             "started_at",
             "completed_at",
             "opted_out_at",
+            "last_error",
         ]
         read_only_fields = [
             "person",
@@ -191,6 +192,7 @@ class InvitationSerializer(serializers.ModelSerializer):
             "started_at",
             "completed_at",
             "opted_out_at",
+            "last_error",
         ]
         validators = []
 

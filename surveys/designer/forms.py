@@ -3,16 +3,91 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from participation.models import Phase, Process
 
 from .. import expressions
-from ..i18n import SURVEY_LANGUAGES, language_name
+from ..i18n import COMMON, all_languages, direction, language_label, language_name, resolve_language
 from ..models import Question, Survey
 
-LANGUAGE_CHOICES = [(code, f"{name} ({code})") for code, (name, _rtl) in SURVEY_LANGUAGES.items()]
+
+def language_choices() -> list[tuple[str, str]]:
+    """Every CLDR language, labelled in its own name and in the interface language."""
+    ui = (get_language() or "de").split("-")[0]
+    return [(code, language_label(code, ui)) for code in all_languages()]
+
+
+class LanguagePicker(forms.CheckboxSelectMultiple):
+    """Check boxes for the common languages and those chosen, plus a search field over every
+    CLDR language (a ``<datalist>``: the browser filters it as one types, without JavaScript).
+    Several languages may be typed, separated by commas, by code or by name."""
+
+    def get_context(self, name, value, attrs):
+        chosen = set(value or [])
+        shown = [(c, label) for c, label in self.choices if c in chosen or c in COMMON]
+        full, self.choices = self.choices, shown
+        try:
+            return super().get_context(name, value, attrs)
+        finally:
+            self.choices = full
+
+    def render(self, name, value, attrs=None, renderer=None):
+        boxes = super().render(name, value, attrs, renderer)
+        field_id = (attrs or {}).get("id") or f"id_{name}"
+        options = format_html_join(
+            "", '<option value="{}">{}</option>', ((c, label) for c, label in self.choices)
+        )
+        search = format_html(
+            '<p class="language-search"><label for="{id}-more">{label}</label> '
+            '<input type="text" id="{id}-more" name="{name}__more" list="{id}-all" '
+            'autocomplete="off" aria-describedby="{id}-more-help">'
+            '<datalist id="{id}-all">{options}</datalist> '
+            '<span class="help" id="{id}-more-help">{help}</span></p>',
+            id=field_id,
+            name=name,
+            label=_("Add languages (search by name or code)"),
+            options=options,
+            help=_(
+                "Any language with a CLDR code, e.g. Svenska (sv), Srpski (sr-Latn), "
+                "Dari (fa-AF), Sorani (ckb); several separated by commas."
+            ),
+        )
+        return mark_safe(boxes + search)
+
+    def value_from_datadict(self, data, files, name):
+        chosen = list(super().value_from_datadict(data, files, name) or [])
+        for text in re.split(r"[,;]", data.get(f"{name}__more", "") or ""):
+            if text.strip():
+                chosen.append(resolve_language(text) or text.strip())
+        return list(dict.fromkeys(chosen))
+
+    def value_omitted_from_data(self, data, files, name):
+        return False
+
+
+def _languages_field(**kwargs) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=_("Languages offered"),
+        choices=language_choices,
+        widget=LanguagePicker,
+        error_messages={
+            "invalid_choice": _(
+                "“%(value)s” is no language with a CLDR code (e.g. sv, sr-Latn, fa-AF)."
+            )
+        },
+        **kwargs,
+    )
+
+
+def _default_language_field(**kwargs) -> forms.ChoiceField:
+    return forms.ChoiceField(label=_("Default language"), choices=language_choices, **kwargs)
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -82,23 +157,15 @@ class TextGridMixin:
 
 
 def _dir(code: str) -> str:
-    return "rtl" if SURVEY_LANGUAGES.get(code, ("", False))[1] else "ltr"
+    return direction(code)
 
 
 class SurveyCreateForm(forms.Form):
     process = forms.ModelChoiceField(label=_("Process"), queryset=Process.objects.none())
     title = forms.CharField(label=_("Title"), max_length=300)
-    languages = forms.MultipleChoiceField(
-        label=_("Languages offered"),
-        choices=LANGUAGE_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
-        initial=["de"],
-    )
-    default_language = forms.ChoiceField(
-        label=_("Default language"),
-        choices=LANGUAGE_CHOICES,
-        initial="de",
-        help_text=_("The title above is in this language."),
+    languages = _languages_field(initial=["de"])
+    default_language = _default_language_field(
+        initial="de", help_text=_("The title above is in this language.")
     )
     access_mode = forms.ChoiceField(label=_("Access"), choices=Survey.AccessMode.choices)
     anonymised = forms.BooleanField(
@@ -120,13 +187,10 @@ class SurveySettingsForm(TextGridMixin, forms.Form):
         ("thank_you", _("Thank-you text"), True),
         ("invitation_text", _("Invitation email text"), True),
     )
-    languages = forms.MultipleChoiceField(
-        label=_("Languages offered"),
-        choices=LANGUAGE_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("After adding a language, save once: its text columns then appear."),
+    languages = _languages_field(
+        help_text=_("After adding a language, save once: its text columns then appear.")
     )
-    default_language = forms.ChoiceField(label=_("Default language"), choices=LANGUAGE_CHOICES)
+    default_language = _default_language_field()
     access_mode = forms.ChoiceField(label=_("Access"), choices=Survey.AccessMode.choices)
     anonymised = forms.BooleanField(
         label=_("Anonymised: responses keep no link to an invitation or person"), required=False

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .. import expressions
-from ..i18n import SURVEY_LANGUAGES
+from .. import expressions, i18n
 
 
 class NotASurvey(Exception):
@@ -47,62 +46,10 @@ class ParsedSurvey:
         self.warnings.append(ImportIssue(question or "", message))
 
 
-# English and German names of the survey languages (XLSForm columns say "label::German (de)",
-# "label::English" or "label::Deutsch"; LimeSurvey uses codes such as "de-informal").
-LANGUAGE_NAMES = {
-    "german": "de",
-    "deutsch": "de",
-    "english": "en",
-    "englisch": "en",
-    "ukrainian": "uk",
-    "ukrainisch": "uk",
-    "russian": "ru",
-    "russisch": "ru",
-    "arabic": "ar",
-    "arabisch": "ar",
-    "persian": "fa",
-    "farsi": "fa",
-    "dari": "fa",
-    "persisch": "fa",
-    "turkish": "tr",
-    "türkisch": "tr",
-    "polish": "pl",
-    "polnisch": "pl",
-    "romanian": "ro",
-    "rumänisch": "ro",
-    "bulgarian": "bg",
-    "bulgarisch": "bg",
-    "french": "fr",
-    "französisch": "fr",
-    "kurdish": "ku",
-    "kurdisch": "ku",
-    "kurmanji": "ku",
-    "tigrinya": "ti",
-    "somali": "so",
-}
-for _code, (_native, _rtl) in SURVEY_LANGUAGES.items():
-    LANGUAGE_NAMES.setdefault(_native.lower(), _code)
-
-_CODE_IN_PARENS = re.compile(r"\(([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\)\s*$")
-
-
 def resolve_language(name: str) -> str | None:
     """The survey language code meant by ``name`` ("German (de)", "de", "de-informal",
-    "Deutsch"), or None when it is not one of the languages surveys can be offered in."""
-    name = (name or "").strip()
-    if not name:
-        return None
-    match = _CODE_IN_PARENS.search(name)
-    if match and match.group(1).lower() in SURVEY_LANGUAGES:
-        return match.group(1).lower()
-    bare = _CODE_IN_PARENS.sub("", name).strip().lower()
-    base = re.split(r"[-_\s]", bare)[0] if bare else ""
-    for candidate in (bare, base):
-        if candidate in SURVEY_LANGUAGES:
-            return candidate
-        if candidate in LANGUAGE_NAMES:
-            return LANGUAGE_NAMES[candidate]
-    return None
+    "Deutsch", "Swedish", "Dari (prs)"): any language with a CLDR locale, or None."""
+    return i18n.resolve_language(name)
 
 
 def check_conditions(parsed: ParsedSurvey) -> None:

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from typing import Any
 
 from defusedxml import ElementTree
@@ -240,6 +241,7 @@ def parse(data: bytes) -> ParsedSurvey:
     for r in top:
         by_group.setdefault(r["gid"], []).append(r)
     sections = []
+    used_codes: set[str] = set()
     context = _Context()
     for gid in sorted(groups, key=lambda g: _int(groups[g].get("group_order"))):
         group = groups[gid]
@@ -251,7 +253,7 @@ def parse(data: bytes) -> ParsedSurvey:
             "questions": [],
         }
         for row in sorted(by_group.get(gid, []), key=lambda r: _int(r.get("question_order"))):
-            question = _question(
+            found = _question(
                 row,
                 q_texts.get(row["qid"], {}),
                 q_help.get(row["qid"], {}),
@@ -262,13 +264,28 @@ def parse(data: bytes) -> ParsedSurvey:
                 [default, *languages],
                 parsed,
             )
-            if question is None:
-                continue
-            question["relevant"] = _relevance(
-                row.get("relevance", ""), question["code"], context, parsed
-            )
-            section["questions"].append(question)
-            context.add(question)
+            for question in found:
+                # LimeSurvey lets two questions share a code; answers need them apart
+                code = question["code"]
+                if code in used_codes:
+                    number = 2
+                    while f"{code}_{number}" in used_codes:
+                        number += 1
+                    question["code"] = f"{code}_{number}"
+                    parsed.warn(
+                        question["code"],
+                        _(
+                            "The question code %(old)s was used more than once; this question "
+                            "was renamed to %(new)s."
+                        )
+                        % {"old": code, "new": question["code"]},
+                    )
+                used_codes.add(question["code"])
+                question["relevant"] = _relevance(
+                    row.get("relevance", ""), question["code"], context, parsed
+                )
+                section["questions"].append(question)
+                context.add(question)
         sections.append(section)
 
     settings = {}
@@ -424,11 +441,9 @@ def _labels(pairs: list[tuple[str, str]], languages: list[str]) -> list[dict]:
     return items
 
 
+# Arrays of numbers and texts and the multiple inputs: one typed question per cell.
+CELL_TYPES = {":": "integer", ";": "text", "K": "decimal", "Q": "text"}
 UNSUPPORTED = {
-    ":": "array (numbers)",
-    ";": "array (texts)",
-    "K": "multiple numerical input",
-    "Q": "multiple short text",
     "|": "file upload",
     "*": "equation",
     "I": "language switch",
@@ -445,9 +460,13 @@ def _question(
     default: str,
     languages: list[str],
     parsed: ParsedSurvey,
-) -> dict | None:
+) -> list[dict]:
+    """The question(s) a LimeSurvey question becomes: none when it cannot be imported (the
+    reason is reported), two for a dual-scale array (one matrix per scale)."""
     code = (row.get("title") or "").strip()
     ls_type = row.get("type", "")
+    if ls_type in CELL_TYPES:
+        return _cells(row, text, help_text, attrs, sub_list, default, parsed)
     if ls_type in UNSUPPORTED:
         parsed.warn(
             code,
@@ -457,7 +476,7 @@ def _question(
             )
             % {"type": ls_type, "name": UNSUPPORTED[ls_type]},
         )
-        return None
+        return []
     question: dict[str, Any] = {
         "code": code,
         "text": text or {default: code},
@@ -481,6 +500,9 @@ def _question(
         number=_number,
         int_value=_int,
     )
+    if ls_type == "R" and not choice_list(row["qid"]) and sub_list(row["qid"]):
+        # the newer ranking type keeps its items as subquestions
+        ls = replace(ls, choice_list=lambda qid, scale="0": sub_list(qid, scale))
     qtype = for_limesurvey(ls)
     if qtype is None:
         parsed.warn(
@@ -488,7 +510,7 @@ def _question(
             _("The LimeSurvey question type %(type)s is not known; the question was skipped.")
             % {"type": ls_type},
         )
-        return None
+        return []
     question["type"] = qtype.kind
     qtype.limesurvey_read(question, ls)
     if attrs.get("em_validation_q"):
@@ -501,11 +523,84 @@ def _question(
         parsed.warn(code, _("The question was hidden in LimeSurvey; it is imported as visible."))
     if qtype.needs_choices and not question.get("choices"):
         parsed.warn(code, _("The question has no answer options; it was skipped."))
-        return None
+        return []
     if qtype.needs_rows and (not question["rows"] or not question["choices"]):
         parsed.warn(code, _("The array has no rows or no answer options; it was skipped."))
-        return None
-    return question
+        return []
+    if ls_type == "1":
+        return _dual_scale(question, ls, attrs, default)
+    return [question]
+
+
+def _cells(row, text, help_text, attrs, sub_list, default, parsed) -> list[dict]:
+    """An array of numbers (``:``) or texts (``;``): one number or text question per row and
+    column, asked together on the page; the multiple numerical inputs (``K``) and short texts
+    (``Q``): one per item. Each keeps the array's text with its row and column."""
+    code = (row.get("title") or "").strip()
+    ls_type = row.get("type", "")
+    kind = CELL_TYPES[ls_type]
+    if ls_type == ":" and "." in str(attrs.get("multiflexible_step") or ""):
+        kind = "decimal"
+    if ls_type == ":" and attrs.get("multiflexible_checkbox") == "1":
+        kind = "yes_no"
+    rows = sub_list(row["qid"], "0")
+    columns = sub_list(row["qid"], "1") if ls_type in (":", ";") else [None]
+    if not rows or not columns:
+        parsed.warn(code, _("The array has no rows or no columns; it was skipped."))
+        return []
+    base = text or {default: code}
+    questions = []
+    for item in rows:
+        for column in columns:
+            cell = f"{code}_{item['code']}" + (f"_{column['code']}" if column else "")
+            label = {}
+            for lang, value in base.items():
+                parts = [value, item["label"].get(lang) or item["label"].get(default, "")]
+                if column:
+                    parts.append(column["label"].get(lang) or column["label"].get(default, ""))
+                label[lang] = " – ".join(p for p in parts if p)
+            question = {
+                "code": cell,
+                "type": kind,
+                "text": label,
+                "hint": help_text,
+                "required": row.get("mandatory") == "Y",
+            }
+            if kind in ("integer", "decimal"):
+                low = _number(attrs.get("multiflexible_min") or attrs.get("min_num_value_n"))
+                high = _number(attrs.get("multiflexible_max") or attrs.get("max_num_value_n"))
+                if low is not None and high is not None and low <= high:
+                    question.update(min_value=low, max_value=high)
+            questions.append(question)
+    parsed.warn(
+        code,
+        _(
+            "The array was imported as %(n)s %(kind)s questions, one per row and column "
+            "(%(first)s …), asked together on its page."
+        )
+        % {"n": len(questions), "kind": kind, "first": questions[0]["code"]},
+    )
+    return questions
+
+
+def _dual_scale(question: dict, ls: LsQuestion, attrs: dict, default: str) -> list[dict]:
+    """Both scales of a dual-scale array, as two matrices over the same rows; the scale headers
+    (dualscale_headerA/B) join the question text."""
+    second = dict(question, code=f"{question['code']}_2")
+    second["choices"] = ls.choice_list(ls.row["qid"], "1")
+    questions = [question]
+    if second["choices"]:
+        questions.append(second)
+        for item, header in ((question, "dualscale_headerA"), (second, "dualscale_headerB")):
+            if attrs.get(header):
+                item["text"] = {
+                    lang: f"{text} – {attrs[header]}" for lang, text in item["text"].items()
+                }
+        ls.warn(
+            _("The dual-scale array became two matrices: %(first)s and %(second)s.")
+            % {"first": question["code"], "second": second["code"]}
+        )
+    return questions
 
 
 # --- relevance equations ------------------------------------------------------------------

@@ -145,6 +145,9 @@ class Option:
     label: str
     checked: bool = False
     id: str = ""
+    # cascading selects: hidden while it does not fit the earlier answers; its filter values
+    hidden: bool = False
+    filter: str = ""
 
 
 @dataclass

@@ -183,6 +183,4 @@ class Matrix(QuestionType):
             scale = ls.choice_list(ls.row["qid"], "0")
         if ls.ls_type == "H":
             ls.warn(_("The array by column was imported as a matrix with rows."))
-        if ls.ls_type == "1":
-            ls.warn(_("Only the first scale of the dual-scale array was imported."))
         question.update(rows=ls.sub_list(ls.row["qid"], "0"), choices=scale)

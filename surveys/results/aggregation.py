@@ -9,10 +9,11 @@ What callers may rely on:
   marker (``ResultResponse``) and deletes its outbox row in the same transaction as its
   increments, and skips responses that have a marker, so a retried or duplicated task changes
   nothing.
-* Updates of one survey version are serialised by locking its ``ResultState`` row, so a
-  rebuild and incremental updates arriving meanwhile never interleave: the rebuild first marks
-  the responses it counts; a response completed after that is added by its own task when the
-  rebuild has committed.
+* Updates of one survey version are serialised by locking its ``ResultState`` row. A rebuild
+  holds that lock only for its last, short step: it counts a snapshot of the complete
+  responses without the lock (incremental updates go on meanwhile), then, locked, replaces
+  the stored cells and markers by the snapshot's and adds the responses completed since the
+  snapshot one by one. So every response is counted exactly once, whichever finishes first.
 * ``results_rebuild`` gives exactly the same cells as adding every response one by one.
 * A lost update (killed worker) shows as a difference between complete responses and markers;
   ``results_reconcile`` finds it and queues a rebuild of that version.
@@ -24,6 +25,7 @@ import logging
 from collections import Counter
 from datetime import timedelta
 
+import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
@@ -282,14 +284,29 @@ def results_compaction_request(*, version_id: int) -> bool:
 # --- the rebuild ---------------------------------------------------------------------------
 
 
-def answers_sql(version_id: int, lo: int, hi: int, joined: bool = True) -> str:
+def _complete_responses_where(alias: str, version_id: int) -> str:
+    return (
+        f"{alias}.version_id = {int(version_id)} AND {alias}.status = "
+        f"'{Response.Status.COMPLETE.value}' AND NOT {alias}.is_test"
+    )
+
+
+def answers_sql(
+    version_id: int, lo: int, hi: int, joined: bool = True, by_response: bool = False
+) -> str:
+    """Answers of the marked responses of a version (``joined``), of its complete responses
+    (``by_response``: the rebuild's snapshot, markers not read) or of every response."""
     a = Answer._meta.db_table
     m = ResultResponse._meta.db_table
-    join = (
-        f" JOIN {m} m ON m.response_id = a.response_id AND m.version_id = {int(version_id)}"
-        if joined
-        else ""
-    )
+    r = Response._meta.db_table
+    if by_response:
+        join = f" JOIN {r} r ON r.id = a.response_id AND " + _complete_responses_where(
+            "r", version_id
+        )
+    elif joined:
+        join = f" JOIN {m} m ON m.response_id = a.response_id AND m.version_id = {int(version_id)}"
+    else:
+        join = ""
     return (
         f'SELECT a.response_id, a.question_id, a."row", a."choice", a.value_number, a.value_date '
         f"FROM {a} a{join} WHERE a.response_id >= {int(lo)} AND a.response_id < {int(hi)}"
@@ -299,9 +316,11 @@ def answers_sql(version_id: int, lo: int, hi: int, joined: bool = True) -> str:
 ANSWER_DTYPES = {"row": "category", "choice": "category", "date": "category"}
 
 
-def read_answers(version_id: int, lo: int, hi: int, id_to_code: dict[int, str]) -> pd.DataFrame:
+def read_answers(
+    version_id: int, lo: int, hi: int, id_to_code: dict[int, str], by_response: bool = False
+) -> pd.DataFrame:
     frame = read_frame(
-        answers_sql(version_id, lo, hi),
+        answers_sql(version_id, lo, hi, by_response=by_response),
         ["response_id", "question_id", "row", "choice", "number", "date"],
         ANSWER_DTYPES,
     )
@@ -311,8 +330,6 @@ def read_answers(version_id: int, lo: int, hi: int, id_to_code: dict[int, str]) 
 
 def question_categories(question_ids: pd.Series, id_to_code: dict[int, str]) -> pd.Categorical:
     """Question ids as a categorical of codes (unknown ids become NaN), without string work."""
-    import numpy as np
-
     codes = sorted(set(id_to_code.values()))
     lut = np.full(max(id_to_code, default=0) + 2, -1, dtype=np.int64)
     for qid, code in id_to_code.items():
@@ -322,17 +339,22 @@ def question_categories(question_ids: pd.Series, id_to_code: dict[int, str]) -> 
     return pd.Categorical.from_codes(lut[ids], categories=codes)
 
 
-def _read_responses(version_id: int, lo: int, hi: int) -> pd.DataFrame:
+def _read_responses(version_id: int, lo: int, hi: int, by_response: bool = False) -> pd.DataFrame:
     r = Response._meta.db_table
     m = ResultResponse._meta.db_table
     from participation.models import TargetGroup
 
     tg = TargetGroup._meta.db_table
+    if by_response:
+        join, where = "", " AND " + _complete_responses_where("r", version_id)
+    else:
+        join = f"JOIN {m} m ON m.response_id = r.id AND m.version_id = {int(version_id)} "
+        where = ""
     sql = (
         f"SELECT r.id, r.completed_at, tg.code FROM {r} r "
-        f"JOIN {m} m ON m.response_id = r.id AND m.version_id = {int(version_id)} "
+        f"{join}"
         f"LEFT JOIN {tg} tg ON tg.id = r.target_group_id "
-        f"WHERE r.id >= {int(lo)} AND r.id < {int(hi)}"
+        f"WHERE r.id >= {int(lo)} AND r.id < {int(hi)}{where}"
     )
     frame = read_frame(
         sql, ["response_id", "completed_at", "invitation_tg"], {"invitation_tg": str}
@@ -373,46 +395,81 @@ def _write_cells(survey_id: int, version_id: int, frame: pd.DataFrame) -> None:
     )
 
 
-def rebuild_frame(version: SurveyVersion, spec: C.Spec | None = None) -> pd.DataFrame:
-    """The cells of every marked response of ``version``, read in chunks of response ids."""
+def rebuild_frame(
+    version: SurveyVersion, spec: C.Spec | None = None, response_ids: list[int] | None = None
+) -> pd.DataFrame:
+    """The cells of every marked response of ``version``, read in chunks of response ids; or,
+    with ``response_ids`` (sorted), of exactly those complete responses (markers not read)."""
     spec = spec or spec_for(version)
     structure = get_structure(version)
     id_to_code = {q.id: code for code, q in structure.questions.items()}
-    bounds = ResultResponse.objects.filter(version=version).order_by("response_id")
-    ids = list(bounds.values_list("response_id", flat=True))
+    by_response = response_ids is not None
+    if by_response:
+        ids = response_ids
+    else:
+        bounds = ResultResponse.objects.filter(version=version).order_by("response_id")
+        ids = list(bounds.values_list("response_id", flat=True))
     frames = []
     for start in range(0, len(ids), CHUNK):
-        lo = ids[start]
-        hi = ids[min(start + CHUNK, len(ids)) - 1] + 1
-        answers = read_answers(version.pk, lo, hi, id_to_code)
-        responses = _read_responses(version.pk, lo, hi)
+        chunk = ids[start : start + CHUNK]
+        lo, hi = chunk[0], chunk[-1] + 1
+        answers = read_answers(version.pk, lo, hi, id_to_code, by_response=by_response)
+        responses = _read_responses(version.pk, lo, hi, by_response=by_response)
+        if by_response:  # leave out what completed after the snapshot
+            wanted = np.asarray(chunk, dtype=np.int64)
+            answers = answers[np.isin(answers["response_id"].to_numpy(), wanted)]
+            responses = responses[np.isin(responses["response_id"].to_numpy(), wanted)]
         frames.append(C.frame_cells(spec, answers, responses))
     return C.add_cells(frames)
+
+
+def _complete_ids(version_id: int) -> list[int]:
+    return list(
+        Response.objects.filter(
+            version_id=version_id, status=Response.Status.COMPLETE, is_test=False
+        )
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
 
 
 def results_rebuild(*, version_id: int) -> int:
     """Recount every complete, non-test response of a version from scratch. Idempotent.
 
-    Returns the number of responses counted.
+    Returns the number of responses counted. The long part (reading and counting) runs
+    without the version's lock; incremental updates of the same version are not held up.
+    A worker killed at any point leaves the stored figures as they were.
     """
     version = SurveyVersion.objects.select_related("survey").get(pk=version_id)
+    snapshot = _complete_ids(version_id)
+    frame = rebuild_frame(version, response_ids=snapshot)
     with transaction.atomic():
         state = _lock(version_id)
+        now_complete = _complete_ids(version_id)
+        counted = set(snapshot)
+        if not counted <= set(now_complete):
+            # A counted response was deleted or reopened meanwhile (rare): count again, locked.
+            snapshot = now_complete
+            counted = set(snapshot)
+            frame = rebuild_frame(version, response_ids=snapshot)
         ResultCell.objects.filter(version_id=version_id).exclude(
             question="", metric__in=FUNNEL_METRICS
         ).delete()
         ResultResponse.objects.filter(version_id=version_id).delete()
-        # The snapshot: exactly the responses marked here are counted by this rebuild.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {ResultResponse._meta.db_table} (response_id, version_id) "
-                f"SELECT id, version_id FROM {Response._meta.db_table} "
-                f"WHERE version_id = %s AND status = %s AND NOT is_test",
-                [version_id, Response.Status.COMPLETE],
-            )
-            if is_postgres():
+        if is_postgres():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {ResultResponse._meta.db_table} (response_id, version_id) "
+                    f"SELECT unnest(%s::bigint[]), %s",
+                    [snapshot, version_id],
+                )
                 # Fresh statistics, or the planner joins the new markers row by row.
                 cursor.execute(f"ANALYZE {ResultResponse._meta.db_table}")
+        else:
+            ResultResponse.objects.bulk_create(
+                [ResultResponse(response_id=rid, version_id=version_id) for rid in snapshot],
+                batch_size=500,
+            )
         # What the snapshot counted leaves the outbox; later completions stay pending.
         ResultPending.objects.filter(
             version_id=version_id,
@@ -420,13 +477,17 @@ def results_rebuild(*, version_id: int) -> int:
                 "response_id"
             ),
         ).delete()
-        frame = rebuild_frame(version)
         _write_cells(version.survey_id, version_id, frame)
         now = timezone.now()
         state.rebuilt_at = now
         state.updated_at = now
         state.pending_rows = 0
         state.save(update_fields=["rebuilt_at", "updated_at", "pending_rows"])
+        # Completed after the snapshot: their own tasks may have run already (their markers
+        # were just replaced) or may still come (they will find the marker and do nothing).
+        for response_id in now_complete:
+            if response_id not in counted:
+                results_add_response(response_id=response_id)
         return ResultResponse.objects.filter(version_id=version_id).count()
 
 

@@ -192,3 +192,34 @@ def question_topic_set(
     topic, _created = QuestionTopic.objects.get_or_create(survey=survey, question=question)
     topic.fields_of_action.set(fields_of_action)
     return topic
+
+
+def exports_delete_old(*, days: int | None = None) -> int:
+    """Housekeeping (beat): delete export jobs that finished more than ``days`` ago
+    (``TEILHABE_EXPORT_RETENTION_DAYS``) with their files, and mark as failed the jobs whose
+    worker died (still running or waiting long after the task's hard time limit).
+    Returns how many jobs were deleted."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    now = timezone.now()
+    days = days if days is not None else settings.TEILHABE_EXPORT_RETENTION_DAYS
+    cutoff = now - timedelta(days=days)
+    deleted = 0
+    for job in ExportJob.objects.filter(finished_at__lt=cutoff).iterator():
+        if job.file:
+            # The file first: a row left behind is harmless, an orphaned file is not.
+            job.file.delete(save=False)
+        job.delete()
+        deleted += 1
+    ExportJob.objects.filter(
+        status__in=[ExportJob.Status.RUNNING, ExportJob.Status.PENDING],
+        created_at__lt=now - timedelta(hours=6),
+    ).update(
+        status=ExportJob.Status.FAILED,
+        finished_at=now,
+        error=_("The export was interrupted. Please start it again."),
+    )
+    return deleted

@@ -88,3 +88,11 @@ def build_export(job_id: int) -> None:
     from . import exports
 
     exports.export_build(job_id=job_id)
+
+
+@shared_task(name="surveys.delete_old_exports", soft_time_limit=300, time_limit=360, **RETRY)
+def delete_old_exports() -> int:
+    """Periodic (beat): export files past their retention, and jobs whose worker died."""
+    from .services import exports_delete_old
+
+    return exports_delete_old()

@@ -36,7 +36,7 @@ from core.permissions import require_perm
 from participation.models import Process, TargetGroup
 from participation.services import audit_log
 
-from .. import expressions
+from .. import choice_filters, expressions
 from ..i18n import SURVEY_LANGUAGES
 from ..models import Choice, Question, Response, Section, Survey, SurveyVersion
 from ..question_types import REGISTRY, QuestionType, question_type
@@ -96,7 +96,7 @@ def texts(value: Any, field: str, default_language: str = "de") -> dict:
         raise ValidationError(
             {field: [_('Expected a text per language, e.g. {"de": "…", "en": "…"}.')]}
         )
-    unknown = sorted(set(value) - set(SURVEY_LANGUAGES))
+    unknown = sorted(code for code in value if code not in SURVEY_LANGUAGES)
     if unknown:
         raise ValidationError(
             {field: [_("Unknown language code(s): %(codes)s.") % {"codes": ", ".join(unknown)}]}
@@ -166,6 +166,7 @@ def _clone_version(version: SurveyVersion, note: str = "") -> SurveyVersion:
                 order=c.order,
                 label=c.label,
                 target_group_id=c.target_group_id,
+                filter_values=c.filter_values,
             )
             for c in Choice.objects.filter(question__version=version)
         ]
@@ -309,15 +310,20 @@ def _survey_data(data: dict, default_language: str) -> dict:
         if isinstance(languages, str):
             languages = [code.strip() for code in languages.split(",") if code.strip()]
         unknown = [code for code in languages if code not in SURVEY_LANGUAGES]
-        if not languages or unknown:
+        if unknown:
             raise ValidationError(
                 {
                     "languages": [
-                        _("Choose at least one language from: %(known)s.")
-                        % {"known": ", ".join(SURVEY_LANGUAGES)}
+                        _(
+                            "Unknown language code(s): %(codes)s. Use CLDR codes such as de, "
+                            "en, sv, sr-Latn, fa-AF (Dari) or ckb (Sorani Kurdish)."
+                        )
+                        % {"codes": ", ".join(str(c) for c in unknown)}
                     ]
                 }
             )
+        if not languages:
+            raise ValidationError({"languages": [_("Choose at least one language.")]})
         clean["languages"] = list(dict.fromkeys(languages))
     return clean
 
@@ -530,7 +536,7 @@ def _question_data(data: dict, default_language: str) -> dict:
             raise ValidationError(_("Unknown field: %(f)s.") % {"f": name})
         if name in QUESTION_TEXT_FIELDS:
             clean[name] = texts(value, name, default_language)
-        elif name in ("relevant", "constraint", "pattern"):
+        elif name in ("relevant", "constraint", "pattern", "choice_filter"):
             clean[name] = (value or "").strip()
         else:
             clean[name] = value
@@ -558,6 +564,17 @@ def _validate_question(question: Question) -> None:
                 expressions.parse(source)
             except expressions.ExpressionError as exc:
                 errors.setdefault(field, []).append(exc.message)
+    if question.choice_filter:
+        try:
+            choice_filters.parse(question.choice_filter)
+        except ValueError:
+            errors.setdefault("choice_filter", []).append(
+                _(
+                    "The choice filter %(f)s is not understood: write comparisons such as "
+                    "district=${district}, joined with and."
+                )
+                % {"f": question.choice_filter}
+            )
     if errors:
         raise ValidationError(errors)
     _full_clean(question)
@@ -685,6 +702,7 @@ def question_duplicate(*, question: Question, user, code: str | None = None) -> 
                 order=c.order,
                 label=c.label,
                 target_group_id=c.target_group_id,
+                filter_values=c.filter_values,
             )
             for c in originals
         ]
@@ -744,9 +762,22 @@ def _write_choices(question: Question, items: list[dict], kind: str, language: s
                 order=order,
                 label=texts(item.get("label") or code, "label", language),
                 target_group=_target_group(item.get("target_group")),
+                filter_values=_filter_values(item.get("filter_values")),
             )
         )
     Choice.objects.bulk_create(objs)
+
+
+def _filter_values(value) -> list[dict]:
+    """``{"county": "king"}`` or a list of such variants → a list of ``{column: text}``."""
+    if not value:
+        return []
+    variants = [value] if isinstance(value, dict) else value
+    if not isinstance(variants, list) or not all(isinstance(v, dict) for v in variants):
+        raise ValidationError(
+            {"choices": [_('Filter values are written {"column": "value"} per choice.')]}
+        )
+    return [{str(k): str(v) for k, v in variant.items()} for variant in variants]
 
 
 @transaction.atomic

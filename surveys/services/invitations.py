@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.mail import PermanentRefusal, send_message
 from core.permissions import require_perm
 from core.tokens import derive_token, hash_token, new_salt
 from participation.models import Person, TargetGroup
@@ -294,8 +295,13 @@ def invitations_send(*, survey: Survey, user, reminder: bool = False) -> int:
 
 
 def invitation_send(*, invitation_id: int, reminder_number: int = 0) -> bool:
-    """Send one invitation (``reminder_number=0``) or its n-th reminder. Sends at most once:
-    the row is locked and ``sent_at`` / ``reminder_count`` record what went out."""
+    """Send one invitation (``reminder_number=0``) or its n-th reminder; True when it went out.
+
+    Sends at most once: the row is locked only to check and claim the email (``sent_at`` /
+    ``reminder_count``), never while the mail server is talking. A temporary failure undoes
+    the claim and raises ``OSError`` (the task retries); a permanent refusal is recorded in
+    ``last_error`` (shown to staff on the invitation list) and not retried.
+    """
     with transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update(of=("self",))
@@ -311,37 +317,12 @@ def invitation_send(*, invitation_id: int, reminder_number: int = 0) -> bool:
             not invitation.sent_at or invitation.reminder_count >= reminder_number
         ):
             return False
-        survey = invitation.survey
-        language = (
-            invitation.language
-            if invitation.language in survey.languages
-            else survey.default_language
-        )
-        with translation.override(language):
-            title = pick(survey.title, language, survey.default_language)
-            subject = (
-                _("Reminder: %(title)s") if reminder_number else _("Invitation: %(title)s")
-            ) % {"title": title}
-            intro = pick(survey.invitation_text, language, survey.default_language) or _(
-                "You are invited to take part in the survey “%(title)s”. Your answers help "
-                "to shape the integration concept."
-            ) % {"title": title}
-            body = "\n\n".join(
-                [
-                    _("Hello %(name)s,") % {"name": invitation.name or ""}
-                    if invitation.name
-                    else _("Hello,"),
-                    intro,
-                    _("Your personal link (please do not forward it):")
-                    + "\n"
-                    + personal_url(invitation),
-                    _("You can stop and continue later with the same link."),
-                    _("If you do not want to receive further emails about this survey:")
-                    + "\n"
-                    + opt_out_url(invitation),
-                ]
-            )
-        EmailMessage(subject=subject, body=body, to=[invitation.email]).send()
+        message = _invitation_message(invitation, reminder_number)
+        before = {
+            "sent_at": invitation.sent_at,
+            "reminded_at": invitation.reminded_at,
+            "reminder_count": invitation.reminder_count,
+        }
         now = timezone.now()
         if reminder_number:
             invitation.reminded_at = now
@@ -350,7 +331,49 @@ def invitation_send(*, invitation_id: int, reminder_number: int = 0) -> bool:
             invitation.sent_at = now
         invitation.last_error = ""
         invitation.save(update_fields=["sent_at", "reminded_at", "reminder_count", "last_error"])
+    try:
+        send_message(message)
+    except PermanentRefusal as refusal:
+        Invitation.objects.filter(pk=invitation_id).update(**before, last_error=refusal.message)
+        return False
+    except OSError as exc:
+        Invitation.objects.filter(pk=invitation_id).update(
+            **before, last_error=f"{type(exc).__name__}: {exc}"[:300]
+        )
+        raise
     return True
+
+
+def _invitation_message(invitation: Invitation, reminder_number: int) -> EmailMessage:
+    survey = invitation.survey
+    language = (
+        invitation.language if invitation.language in survey.languages else survey.default_language
+    )
+    with translation.override(language):
+        title = pick(survey.title, language, survey.default_language)
+        subject = (_("Reminder: %(title)s") if reminder_number else _("Invitation: %(title)s")) % {
+            "title": title
+        }
+        intro = pick(survey.invitation_text, language, survey.default_language) or _(
+            "You are invited to take part in the survey “%(title)s”. Your answers help "
+            "to shape the integration concept."
+        ) % {"title": title}
+        body = "\n\n".join(
+            [
+                _("Hello %(name)s,") % {"name": invitation.name or ""}
+                if invitation.name
+                else _("Hello,"),
+                intro,
+                _("Your personal link (please do not forward it):")
+                + "\n"
+                + personal_url(invitation),
+                _("You can stop and continue later with the same link."),
+                _("If you do not want to receive further emails about this survey:")
+                + "\n"
+                + opt_out_url(invitation),
+            ]
+        )
+    return EmailMessage(subject=subject, body=body, to=[invitation.email])
 
 
 def invitation_opened(*, invitation: Invitation) -> None:

@@ -33,6 +33,7 @@ from .. import expressions
 from ..answering.values import (
     AnswerError,
     Cleaned,
+    check_choice_filter,
     check_constraint,
     clean,
     raw_from_rows,
@@ -285,6 +286,7 @@ def _clean_questions(
         try:
             result = clean(q, raw, other, language)
             check_constraint(q, result, state.values, language)
+            check_choice_filter(q, result, state.values, language)
         except AnswerError as exc:
             errors[q.code] = exc
             state.values.pop(q.code, None)

@@ -36,6 +36,8 @@ def celery_worker_process(transactional_db):
         "DATABASE_URL": db_url,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "TEILHABE_WORKER": "1",
+        # Tasks the worker itself queues stay on this private queue too.
+        "CELERY_TASK_QUEUE_OVERRIDE": queue,
     }
     log_path = ROOT / "test-artifacts" / f"{queue}.log"
     log_path.parent.mkdir(exist_ok=True)
@@ -66,9 +68,9 @@ def celery_worker_process(transactional_db):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    old = (app.conf.task_always_eager, app.conf.task_default_queue)
+    old = (app.conf.task_always_eager, app.conf.get("task_queue_override"))
     app.conf.task_always_eager = False
-    app.conf.task_default_queue = queue
+    app.conf.task_queue_override = queue  # every task to this worker, whatever its queue
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -81,7 +83,7 @@ def celery_worker_process(transactional_db):
             pytest.fail(f"worker did not start within 60 s, see {log_path}")
         yield {"app": app, "queue": queue, "proc": proc, "log": log_path}
     finally:
-        app.conf.task_always_eager, app.conf.task_default_queue = old
+        app.conf.task_always_eager, app.conf.task_queue_override = old
         proc.terminate()
         try:
             proc.wait(timeout=20)

@@ -65,6 +65,7 @@ class Worker:
             "REDIS_URL": broker_url,
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "CELERY_TASK_DEFAULT_QUEUE": queue,
+            "CELERY_TASK_QUEUE_OVERRIDE": queue,
             "SURVEY_RESULTS_RELAY_SECONDS": "1",
             "TEILHABE_WORKER": "1",
         }
@@ -141,6 +142,8 @@ def faults(transactional_db, tmp_path):
         key: app.conf[key]
         for key in ("task_always_eager", "task_default_queue", "broker_url", "broker_write_url")
     }
+    old_override = app.conf.get("task_queue_override")
+    app.conf.task_queue_override = queue  # every task to this worker, whatever its queue
     app.conf.task_always_eager = False
     app.conf.task_default_queue = queue
     app.conf.broker_url = broker.url(db_index)
@@ -166,6 +169,7 @@ def faults(transactional_db, tmp_path):
         app.amqp._producer_pool = None
         for key, value in old.items():
             app.conf[key] = value
+        app.conf.task_queue_override = old_override
         broker.close()
         cache.close()
 

@@ -94,7 +94,10 @@ def test_suppressed_indicator_value_stays_suppressed_when_cited(figures, finding
 
 
 def test_indicator_outside_the_process_territory_refused(figures, finding, staff):
-    outside = Territory.objects.create(key="09162", name="München", level="kreis")
+    # every German territory is in the register (monitoring migration 0004)
+    outside, _created = Territory.objects.get_or_create(
+        key="09162", defaults={"name": "München", "level": "kreis"}
+    )
     with pytest.raises(ValidationError) as error:
         services.evidence_cite_indicator_value(
             user=staff,

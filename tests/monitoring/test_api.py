@@ -106,7 +106,7 @@ def test_import_through_the_api(api_client, mprocess, member):
         format="multipart",
     )
     assert bad.status_code == 400
-    assert bad.json()["errors"][0]["message"] == "b.csv row 2: not a number: 'x y'"
+    assert bad.json()["errors"][0]["message"] == "b.csv row 2: keine Zahl: 'x y'"
     assert Value.objects.count() == 1
     runs = api_client.get("/api/v1/monitoring/imports/").json()
     assert {r["status"] for r in runs["results"]} == {"applied", "rejected"}

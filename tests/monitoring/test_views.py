@@ -143,7 +143,7 @@ def test_upload_with_bad_rows_writes_nothing_and_reports(client, mprocess, membe
     run = ImportRun.objects.get()
     assert run.status == "rejected" and Value.objects.count() == 0
     page = client.get(response["Location"]).content.decode()
-    assert "not a number: &#x27;acht&#x27;" in page and "unknown territory key" in page
+    assert "keine Zahl: &#x27;acht&#x27;" in page and "unbekannter Gebietsschlüssel" in page
     # the form itself refuses a missing file
     bad = client.post(reverse("monitoring:imports", args=[mprocess.pk]), {"format": "auto"})
     assert bad.status_code == 400

@@ -181,7 +181,7 @@ def test_survey_whose_questions_all_fail_is_not_imported(process):
     # Only unsupported question types left: a clear error, nothing written.
     for qtype in ("X", "L", "N", "M", "Y", "5", "F", "R", "T", "D", "A", "G", "S", "!"):
         data = data.replace(
-            f"<type><![CDATA[{qtype}]]></type>".encode(), b"<type><![CDATA[K]]></type>"
+            f"<type><![CDATA[{qtype}]]></type>".encode(), b"<type><![CDATA[|]]></type>"
         )
     with pytest.raises(NotASurvey):
         interchange.survey_import(user=None, process=process, data=data)

@@ -258,3 +258,42 @@ def test_funnel_and_response_days(small):
     funnel = {s["code"]: s["count"] for s in overview["funnel"]}
     assert funnel["p1"] == 6
     assert funnel["p2"] == 6  # the partial response is on page 2 now
+
+
+@pytest.mark.django_db
+def test_rebuild_counts_outside_the_lock_and_keeps_responses_completed_meanwhile(
+    survey, monkeypatch
+):
+    version_id = survey.current_version_id
+    for response in submit_random(survey, 30, seed=5)[:10]:
+        aggregation.results_add_response(response_id=response.pk)
+    events = []
+    real_frame, real_lock = aggregation.rebuild_frame, aggregation._lock
+    late = []
+
+    def frame_while_responses_arrive(version, spec=None, response_ids=None):
+        events.append("count")
+        if not late:
+            # Responses completed while the rebuild counts; three are counted by their tasks
+            # at once, two tasks come only after the rebuild.
+            late.extend(submit_random(survey, 5, seed=11))
+            for response in late[:3]:
+                assert aggregation.results_add_response(response_id=response.pk) is True
+        return real_frame(version, spec, response_ids)
+
+    def lock(version):
+        events.append("lock")
+        return real_lock(version)
+
+    monkeypatch.setattr(aggregation, "rebuild_frame", frame_while_responses_arrive)
+    monkeypatch.setattr(aggregation, "_lock", lock)
+    assert aggregation.results_rebuild(version_id=version_id) == 35
+    # The rebuild counted before it took the version's lock: the incremental updates in the
+    # middle took (and released) the lock themselves.
+    assert events[:4] == ["count", "lock", "lock", "lock"] and events.count("count") == 1
+    for response in late[3:]:
+        assert aggregation.results_add_response(response_id=response.pk) is False
+    monkeypatch.undo()
+    counted = snapshot(version_id)
+    assert aggregation.results_rebuild(version_id=version_id) == 35
+    assert snapshot(version_id) == counted

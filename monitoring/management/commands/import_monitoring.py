@@ -3,8 +3,11 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from monitoring import services
+from monitoring.parsing import problem
+from monitoring.services.imports import NO_FILE, translated
 from participation.models import Process
 
 
@@ -53,10 +56,7 @@ class Command(BaseCommand):
         if not files:
             report = services.ImportReport(
                 dry_run=options["dry_run"],
-                rejected=[
-                    {"file": p, "row": 0, "reason": "no CSV or XLSX file found"}
-                    for p in options["paths"]
-                ],
+                rejected=[translated({"file": p, **problem(0, NO_FILE)}) for p in options["paths"]],
             )
         else:
             report = services.values_import(
@@ -75,10 +75,54 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result, ensure_ascii=False))
         else:
             self.stdout.write(
-                f"rows read {report.rows_read}, created {report.created}, updated "
-                f"{report.updated}, unchanged {report.unchanged}, rejected {len(report.rejected)}"
+                gettext(
+                    "rows read %(read)s, created %(created)s, updated %(updated)s, unchanged "
+                    "%(unchanged)s, rejected %(rejected)s, skipped %(skipped)s"
+                )
+                % {
+                    "read": report.rows_read,
+                    "created": report.created,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                    "rejected": len(report.rejected),
+                    "skipped": len(report.skipped),
+                }
             )
-            for item in report.rejected[:50]:
-                self.stderr.write(f"{item['file']} row {item['row']}: {item['reason']}")
+            self._per_file(report)
         if report.rejected:
             raise SystemExit(1)
+
+    def _per_file(self, report) -> None:
+        """Per file: rejections grouped by reason (count, first rows), skipped rows, and
+        whether the file would import on its own."""
+        for summary in report.files:
+            if summary["would_import"]:
+                verdict = gettext("would import on its own")
+            else:
+                verdict = gettext("would NOT import")
+            self.stdout.write(
+                f"{summary['file']}: "
+                + gettext("%(rows)s rows, %(rejected)s rejected, %(skipped)s skipped")
+                % {
+                    "rows": summary["rows_read"],
+                    "rejected": summary["rejected"],
+                    "skipped": summary["skipped"],
+                }
+                + f" – {verdict}"
+            )
+            for kind, groups, stream in (
+                (gettext("rejected"), summary["rejected_groups"], self.stderr),
+                (gettext("skipped"), summary["skipped_groups"], self.stdout),
+            ):
+                for group in groups:
+                    rows = ", ".join(str(e["row"]) for e in group["examples"])
+                    stream.write(
+                        f"  {kind} {group['count']}× {group['reason']} "
+                        + gettext("(first rows: %(rows)s)") % {"rows": rows}
+                    )
+        if report.rejected and report.files:
+            alone = report.files_that_would_import
+            self.stdout.write(
+                gettext("Files that would import on their own: %(files)s")
+                % {"files": ", ".join(alone) if alone else "–"}
+            )

@@ -7,8 +7,9 @@ from django.db import transaction
 
 from participation import demo
 
-# The catalogue cites monitoring figures, so the monitoring demo runs before it.
-APPS_WITH_DEMO = ["surveys", "workshops", "monitoring", "measures"]
+# The catalogue cites monitoring figures, so the monitoring demo runs before it; the concept
+# document is written last, from what the others seeded.
+APPS_WITH_DEMO = ["surveys", "workshops", "monitoring", "measures", "measures.concept"]
 
 
 class Command(BaseCommand):

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ... import choice_filters
 from ...i18n import SURVEY_LANGUAGES
 from ...question_types import QuestionType, for_xlsform
 from ...question_types.base import XlsRow
@@ -65,6 +66,8 @@ METADATA = {
     "start-geopoint",
     "imei",
 }
+# Metadata every response records anyway (started_at, completed_at and their date).
+RECORDED = {"start", "end", "today"}
 UNSUPPORTED = {
     "calculate",
     "hidden",
@@ -415,8 +418,17 @@ def _json(value, code: str, parsed: ParsedSurvey) -> dict:
     return data
 
 
+# Columns of the choices sheet that are no filter columns of cascading selects.
+CHOICE_COLUMNS = {"list_name", "list name", "name", "label", "image", "audio", "video", "media",
+                  "target_group", "teilhabe"}  # fmt: skip
+
+
 def _read_choices(rows: list[dict], texts: _Texts, parsed: ParsedSurvey) -> dict[str, list]:
+    """Choice lists; the other columns of a row (``county`` for a list of cities) are the values
+    cascading selects filter on. A name listed twice in one list (``allow_choice_duplicates``:
+    a city name in two counties) is one answer code that belongs to both."""
     lists: dict[str, list[dict]] = {}
+    by_code: dict[tuple[str, str], dict] = {}
     for row in rows:
         norm = {_split_column(str(k))[0]: v for k, v in row.items()}
         list_name = str(norm.get("list_name") or "").strip()
@@ -430,9 +442,24 @@ def _read_choices(rows: list[dict], texts: _Texts, parsed: ParsedSurvey) -> dict
                 % {"row": ", ".join(f"{k}={v}" for k, v in row.items())},
             )
             continue
+        variant = {
+            str(k).strip(): str(v).strip()
+            for k, v in norm.items()
+            if str(k).strip().lower() not in CHOICE_COLUMNS
+            and not str(k).lower().startswith(("media", "label", "image"))
+            and v not in (None, "")
+        }
+        known = by_code.get((list_name, name))
+        if known is not None:
+            if variant and variant not in known["filter_values"]:
+                known["filter_values"].append(variant)
+            continue
         item = {"code": name, "label": texts.read(row, "label") or {texts.default: name}}
         if norm.get("target_group"):
             item["target_group"] = str(norm["target_group"]).strip()
+        if variant:
+            item["filter_values"] = [variant]
+        by_code[(list_name, name)] = item
         lists.setdefault(list_name, []).append(item)
     return lists
 
@@ -505,7 +532,7 @@ def _read_survey(
                     code,
                     _("Repeats are not supported; the questions of the repeat were imported once."),
                 )
-                stack.append({"kind": "repeat", "relevant": relevant})
+                stack.append({"kind": "repeat", "relevant": relevant, "code": code})
             elif extra.get("type") == "matrix":
                 stack.append(
                     {
@@ -583,6 +610,16 @@ def _read_survey(
             )
         used.add(question["code"])
         question["relevant"] = _combine(nested_relevant(), question.get("relevant", ""))
+        repeat = next((g for g in reversed(stack) if g["kind"] == "repeat"), None)
+        if repeat is not None:
+            parsed.warn(
+                code,
+                _(
+                    "The question is inside the repeat %(repeat)s, which is not supported: it is "
+                    "asked once."
+                )
+                % {"repeat": repeat.get("code") or "–"},
+            )
         section_for_loose()["questions"].append(question)
         if question.get("allow_other"):
             pending_other[f"{code}_other"] = question
@@ -721,6 +758,9 @@ def _question(
     if not code:
         parsed.warn("", _("A %(type)s row without a name was skipped.") % {"type": raw_type})
         return None
+    if low in RECORDED:
+        # Every response records when it was started and completed: nothing to import.
+        return None
     if low in METADATA:
         parsed.warn(
             code, _("The metadata field %(type)s is not a question; skipped.") % {"type": raw_type}
@@ -757,11 +797,16 @@ def _question(
         if params.get("randomize", "").lower() in TRUE:
             question["randomize_choices"] = True
         if norm.get("choice_filter"):
-            parsed.warn(
-                code,
-                _("The choice filter %(f)s is not supported; all choices are shown.")
-                % {"f": norm["choice_filter"]},
-            )
+            source = str(norm["choice_filter"]).strip()
+            try:
+                choice_filters.parse(source)
+                question["choice_filter"] = source
+            except ValueError:
+                parsed.warn(
+                    code,
+                    _("The choice filter %(f)s is not supported; all choices are shown.")
+                    % {"f": source},
+                )
     constraint = str(norm.get("constraint") or "").strip()
     regex = _REGEX_CONSTRAINT.match(constraint)
     if regex and qtype.takes_pattern:

@@ -86,12 +86,19 @@ def write(survey: dict, sections: list[dict]) -> bytes:
             values = {default: values}
         return {_language_column(base, c): (values or {}).get(c, "") for c in languages}
 
+    filter_columns: list[str] = []
+
     def add_choices(list_name: str, items: list[dict]) -> None:
         for item in items:
             row = {"list_name": list_name, "name": item["code"], **texts("label", item["label"])}
             if item.get("target_group"):
                 row["target_group"] = item["target_group"]
-            choice_rows.append(row)
+            # cascading selects: one row per variant (allow_choice_duplicates)
+            for variant in item.get("filter_values") or [{}]:
+                for column in variant:
+                    if column not in filter_columns:
+                        filter_columns.append(column)
+                choice_rows.append({**row, **variant})
 
     writer = _Writer(texts, add_choices, *_yes_no_labels(languages))
     for section in sections:
@@ -111,11 +118,13 @@ def write(survey: dict, sections: list[dict]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "survey"
+    if any(row.get("choice_filter") for row in survey_rows):
+        header.insert(header.index("appearance"), "choice_filter")
     sheet.append(header)
     for row in survey_rows:
         sheet.append([row.get(col, "") for col in header])
     choices_sheet = workbook.create_sheet("choices")
-    choice_header = ["list_name", "name", *label_cols, "target_group"]
+    choice_header = ["list_name", "name", *label_cols, "target_group", *filter_columns]
     choices_sheet.append(choice_header)
     for row in choice_rows:
         choices_sheet.append([row.get(col, "") for col in choice_header])
@@ -134,16 +143,19 @@ def write(survey: dict, sections: list[dict]) -> bytes:
         )
         if survey.get(name) not in (None, {}, [])
     }
-    settings_sheet.append(["form_title", "form_id", "version", "default_language", "teilhabe"])
-    settings_sheet.append(
-        [
-            (survey.get("title") or {}).get(default, ""),
-            survey.get("form_id") or "survey",
-            str(survey.get("version") or 1),
-            _language_column("", default).lstrip(":"),
-            json.dumps(extra, ensure_ascii=False),
-        ]
-    )
+    settings_header = ["form_title", "form_id", "version", "default_language", "teilhabe"]
+    settings_row = [
+        (survey.get("title") or {}).get(default, ""),
+        survey.get("form_id") or "survey",
+        str(survey.get("version") or 1),
+        _language_column("", default).lstrip(":"),
+        json.dumps(extra, ensure_ascii=False),
+    ]
+    if filter_columns:
+        settings_header.append("allow_choice_duplicates")
+        settings_row.append("yes")
+    settings_sheet.append(settings_header)
+    settings_sheet.append(settings_row)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -161,6 +173,7 @@ def _question_rows(q: dict, writer: _Writer) -> list[dict]:
         **texts("constraint_message", q.get("validation_message")),
         "required": "yes" if q.get("required") else "",
         "relevant": q.get("relevant", ""),
+        "choice_filter": q.get("choice_filter", ""),
     }
     for name in (
         "min_value",

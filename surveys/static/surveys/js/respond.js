@@ -39,6 +39,40 @@
     if (!input) { return ""; }
     return how === "number" ? numberOrText(input.value) : input.value.trim();
   }
+  /* Cascading selects: offer only the choices whose filter values fit the earlier answers
+     (conditions: [[column, "question"|"literal", name or value], ...]). A chosen choice that
+     no longer fits is cleared. */
+  function filterChoices(el, values) {
+    var conditions;
+    try { conditions = JSON.parse(el.getAttribute("data-choice-filter")) || []; } catch (e) { return; }
+    var wanted = [];
+    for (var i = 0; i < conditions.length; i++) {
+      var c = conditions[i];
+      var v = c[1] === "literal" ? c[2] : values[c[2]];
+      if (Array.isArray(v)) { v = v[0]; }
+      if (v === undefined || v === null || v === "") { wanted = null; break; }
+      wanted.push([c[0], String(v)]);
+    }
+    el.querySelectorAll("[data-filter]").forEach(function (node) {
+      var fits = true;
+      if (wanted) {
+        var variants = [];
+        try { variants = JSON.parse(node.getAttribute("data-filter")) || [{}]; } catch (e) { variants = [{}]; }
+        if (!variants.length) { variants = [{}]; }
+        fits = variants.some(function (variant) {
+          return wanted.every(function (w) { return String(variant[w[0]] || "") === w[1]; });
+        });
+      }
+      var input = node.tagName === "OPTION" ? node : node.querySelector("input");
+      node.hidden = !fits;
+      if (input) {
+        input.disabled = !fits;
+        if (!fits && (input.selected || input.checked)) {
+          if (node.tagName === "OPTION") { node.parentNode.value = ""; } else { input.checked = false; }
+        }
+      }
+    });
+  }
   function update() {
     var values = {};
     Object.keys(earlier).forEach(function (k) { values[k] = earlier[k]; });
@@ -51,6 +85,7 @@
         try { visible = window.SurveyExpr.evaluate(condition, values); } catch (e) { visible = true; }
       }
       el.hidden = !visible;
+      if (visible && el.hasAttribute("data-choice-filter")) { filterChoices(el, values); }
       if (visible) {
         var v = valueOf(el);
         if (v !== "" && !(Array.isArray(v) && v.length === 0)) { values[code] = v; }

@@ -1,0 +1,34 @@
+"""`make run` shows a generated full concept, management summary and 2024 integration report."""
+
+import pytest
+from django.core.management import call_command
+
+from measures.models import ConceptVersion
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_generates_and_publishes_the_three_documents(settings, tmp_path, client):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CONCEPT_DEMO_DOCUMENTS = True
+    call_command("seed_demo", verbosity=0)
+    versions = {(v.variant, v.year): v for v in ConceptVersion.objects.all()}
+    assert set(versions) == {("full", None), ("summary", None), ("report", 2024)}
+    full, summary, report = (
+        versions[("full", None)],
+        versions[("summary", None)],
+        versions[("report", 2024)],
+    )
+    assert all(v.published and v.pdf and v.docx and v.html for v in versions.values())
+    assert summary.pages <= 12 < full.pages
+    assert full.measures >= 10 and full.endnotes >= 7
+    assert report.pages > 2
+    call_command("seed_demo", verbosity=0)  # idempotent: nothing generated twice
+    assert ConceptVersion.objects.count() == 3
+    process = full.concept.process
+    client.login(username="expert", password="teilhabe-demo")
+    page = client.get(f"/measures/{process.pk}/concept/").content.decode()
+    assert (
+        "Langfassung" in page and "Managementfassung" in page and "Integrationsbericht 2024" in page
+    )
+    public = client.get(f"/measures/concept/public/{process.pk}/")
+    assert public.status_code == 200
