@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0004_questiontopic'),
+        ('surveys', '0005_cascading_selects'),
     ]
 
     operations = [
