@@ -7,7 +7,6 @@ keep their history (`ValueHistory`) when a newer delivery replaces them. Compute
 protection (`published_value`).
 """
 
-import secrets
 import uuid
 
 from django.conf import settings
@@ -15,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.links import new_token
 from participation.models import Process, TargetGroup, TranslatedNameMixin
 
 
@@ -468,7 +468,7 @@ class Target(models.Model):
 
 
 def _token() -> str:
-    return secrets.token_urlsafe(24)
+    return new_token()
 
 
 class DataRequest(models.Model):

@@ -498,6 +498,7 @@ class Answer(models.Model):
 from .results.models import (  # noqa: E402,F401
     ExportJob,
     FreeTextTag,
+    QuestionTopic,
     ResultCell,
     ResultResponse,
     ResultsPublication,

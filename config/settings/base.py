@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "rules",
+    "simple_history",
     "core",
     "participation",
     "surveys",
@@ -240,5 +241,19 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {
         "ExportJobStatusEnum": "surveys.results.models.ExportJob.Status",
         "ExportJobFormatEnum": "surveys.results.models.ExportJob.Format",
+    }
+)
+
+# Findings, goals and measures: reminders to lead organisations that owe a progress report.
+MEASURES_REMINDER_DAYS = env.int("MEASURES_REMINDER_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["measures-progress-requests"] = {
+    "task": "measures.send_progress_requests",
+    "schedule": 6 * 60 * 60,
+}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
+    {
+        "MeasureStatusEnum": "measures.models.Measure.Status",
+        "MeasurePriorityEnum": "measures.models.Measure.Priority",
+        "EvidenceKindEnum": "measures.models.Evidence.Kind",
     }
 )

@@ -7,12 +7,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.links import absolute_link, link_remind, links_remind_due
 from core.numbers import decimal_comma
 from core.permissions import require_perm
 from participation.models import Process, TargetGroup
@@ -70,49 +69,44 @@ def data_request_create(
 
 
 def _link(request: DataRequest) -> str:
-    base = getattr(settings, "TEILHABE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-    return base + reverse("monitoring:data_request_deliver", args=[request.token])
+    return absolute_link("monitoring:data_request_deliver", request.token)
+
+
+def _compose(request: DataRequest, first: bool) -> tuple[str, str, list[str]]:
+    subject = (_("Data request: %(title)s") if first else _("Reminder: data request %(title)s")) % {
+        "title": request.title
+    }
+    body = _(
+        "Hello %(owner)s,\n\nplease deliver the figures for %(year)s (%(territory)s) by "
+        "%(due)s:\n%(series)s\n\nEnter them or upload a file here:\n%(link)s\n"
+    ) % {
+        "owner": request.owner_name,
+        "year": request.year,
+        "territory": request.territory.name,
+        "due": request.due_date.strftime("%d.%m.%Y"),
+        "series": "\n".join(f"- {s.name}" for s in request.series.all()),
+        "link": _link(request),
+    }
+    return subject, body, [request.owner_email]
 
 
 def data_request_remind(*, request_id: int, first: bool = False) -> bool:
     """Mail the owner (the first time, or again when the reminder interval has passed)."""
-    with transaction.atomic():
-        request = DataRequest.objects.select_for_update().filter(pk=request_id).first()
-        if request is None or request.status != DataRequest.Status.OPEN:
-            return False
-        now = timezone.now()
-        interval = timedelta(days=settings.MONITORING_REMINDER_DAYS)
-        if not first and request.last_reminded_at and now - request.last_reminded_at < interval:
-            return False
-        if first and request.last_reminded_at:
-            return False
-        subject = (
-            _("Data request: %(title)s") if first else _("Reminder: data request %(title)s")
-        ) % {"title": request.title}
-        body = _(
-            "Hello %(owner)s,\n\nplease deliver the figures for %(year)s (%(territory)s) by "
-            "%(due)s:\n%(series)s\n\nEnter them or upload a file here:\n%(link)s\n"
-        ) % {
-            "owner": request.owner_name,
-            "year": request.year,
-            "territory": request.territory.name,
-            "due": request.due_date.strftime("%d.%m.%Y"),
-            "series": "\n".join(f"- {s.name}" for s in request.series.all()),
-            "link": _link(request),
-        }
-        send_mail(subject, body, None, [request.owner_email])
-        request.last_reminded_at = now
-        if not first:
-            request.reminders_sent += 1
-        request.save(update_fields=["last_reminded_at", "reminders_sent"])
-        return True
+    return link_remind(
+        model=DataRequest,
+        pk=request_id,
+        first=first,
+        interval=timedelta(days=settings.MONITORING_REMINDER_DAYS),
+        is_open=lambda r: r.status == DataRequest.Status.OPEN,
+        compose=_compose,
+    )
 
 
 def data_requests_remind_due() -> int:
     ids = list(
         DataRequest.objects.filter(status=DataRequest.Status.OPEN).values_list("pk", flat=True)
     )
-    return sum(data_request_remind(request_id=pk) for pk in ids)
+    return links_remind_due(ids, lambda pk: data_request_remind(request_id=pk))
 
 
 def _delivered(request: DataRequest, report: ImportReport) -> None:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.checkin import presence_mark
 from core.permissions import require_perm
 
 from .. import services as core
@@ -278,11 +279,7 @@ def registration_check_in(*, registration: Registration, user, undo: bool = Fals
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == Registration.Status.CANCELLED and not undo:
         raise ValidationError(_("This registration was cancelled."))
-    if undo:
-        registration.checked_in_at = None
-    elif registration.checked_in_at is None:
-        registration.checked_in_at = timezone.now()
-    registration.save(update_fields=["checked_in_at"])
+    registration = presence_mark(instance=registration, undo=undo)
     core.audit_log(
         actor=user,
         action="registration.check_out" if undo else "registration.check_in",

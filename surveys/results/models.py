@@ -169,3 +169,26 @@ class ResultsPublication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id}:{self.public}"
+
+
+class QuestionTopic(models.Model):
+    """The fields of action a survey question speaks to (by its stable code, so the tag
+    survives new versions). Workshop briefing packs show the figures of these questions."""
+
+    survey = models.ForeignKey(
+        "surveys.Survey", on_delete=models.CASCADE, related_name="question_topics"
+    )
+    question = models.CharField(_("question code"), max_length=64)
+    fields_of_action = models.ManyToManyField(
+        "participation.FieldOfAction", related_name="+", verbose_name=_("fields of action")
+    )
+
+    class Meta:
+        verbose_name = _("question topic")
+        verbose_name_plural = _("question topics")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "question"], name="question_topic_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}:{self.question}"

@@ -12,7 +12,7 @@ from participation.models import FieldOfAction, TargetGroup
 from participation.services import statement_create
 
 from ..models import Answer, Response, Survey
-from .models import ExportJob, FreeTextTag, ResultsPublication
+from .models import ExportJob, FreeTextTag, QuestionTopic, ResultsPublication
 
 
 def _require(user, perm: str, survey: Survey) -> None:
@@ -133,3 +133,28 @@ def results_rebuild_request(*, survey: Survey, user) -> None:
 
     for version_id in survey.versions.values_list("pk", flat=True):
         rebuild_results.delay_on_commit(version_id)
+
+
+@transaction.atomic
+def question_topic_set(
+    *, survey, user, question: str, fields_of_action: list[FieldOfAction]
+) -> QuestionTopic | None:
+    """Tag a question (by code) with the fields of action it speaks to; an empty list removes
+    the tag. Workshop briefing packs show the figures of tagged questions."""
+    _require(user, "surveys.tag_free_text", survey)
+    version = survey.current_version
+    if version is None or not version.questions.filter(code=question).exists():
+        raise ValidationError(
+            {"question": [_("The survey has no question %(code)s.") % {"code": question}]}
+        )
+    allowed = set(survey.process.fields_of_action.values_list("pk", flat=True))
+    if any(f.pk not in allowed for f in fields_of_action):
+        raise ValidationError(
+            {"fields_of_action": [_("The process does not use this field of action.")]}
+        )
+    if not fields_of_action:
+        QuestionTopic.objects.filter(survey=survey, question=question).delete()
+        return None
+    topic, _created = QuestionTopic.objects.get_or_create(survey=survey, question=question)
+    topic.fields_of_action.set(fields_of_action)
+    return topic

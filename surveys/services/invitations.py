@@ -7,12 +7,8 @@ cannot build a link; the app can rebuild it to send a reminder with the same lin
 
 from __future__ import annotations
 
-import base64
 import csv
-import hashlib
-import hmac
 import io
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -27,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.permissions import require_perm
+from core.tokens import derive_token, hash_token, new_salt
 from participation.models import Person, TargetGroup
 from participation.services import audit_log
 
@@ -50,16 +47,7 @@ COLUMN_ALIASES = {
 
 
 def token_for(invitation: Invitation) -> str:
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(),
-        f"teilhabe.surveys.invitation:{invitation.token_salt}".encode(),
-        hashlib.sha256,
-    ).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return derive_token("teilhabe.surveys.invitation", invitation.token_salt)
 
 
 def invitation_by_token(token: str) -> Invitation | None:
@@ -73,7 +61,7 @@ def invitation_by_token(token: str) -> Invitation | None:
 
 
 def _new_invitation(survey: Survey, **data) -> Invitation:
-    invitation = Invitation(survey=survey, token_salt=secrets.token_hex(16), **data)
+    invitation = Invitation(survey=survey, token_salt=new_salt(), **data)
     invitation.token_hash = hash_token(token_for(invitation))
     return invitation
 

@@ -1,0 +1,1 @@
+"""Pages of the measures app, one module per area."""

@@ -1,0 +1,1 @@
+"""Pages of the workshops app: staff, board, public (participants and invitees)."""

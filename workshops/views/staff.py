@@ -1,0 +1,461 @@
+"""Pages for staff and facilitators: list, edit, status, agenda, invitations, check-in,
+briefing pack, protocol and photos."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.spreadsheets import download
+from core.views import add_validation_error, form_page, require_perm
+from participation.models import FieldOfAction, Process
+from participation.selectors import process_list
+
+from .. import protocol, selectors, services
+from ..forms import AgendaItemForm, CheckInSearchForm, InviteForm, PhotoForm, WorkshopForm
+from ..models import Photo, Workshop, WorkshopAgendaItem, WorkshopInvitation
+
+
+def get_workshop(request, pk: int, perm: str) -> Workshop:
+    workshop = get_object_or_404(
+        Workshop.objects.select_related("process").prefetch_related("fields_of_action"), pk=pk
+    )
+    require_perm(request.user, perm, workshop)
+    return workshop
+
+
+def _error_message(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+@login_required
+def workshop_list(request):
+    require_perm(request.user, "workshops.view_workshops")
+    creatable = [
+        p
+        for p in process_list(user=request.user)
+        if request.user.has_perm("workshops.add_workshop", p)
+    ]
+    return render(
+        request,
+        "workshops/list.html",
+        {"workshops": selectors.workshop_list(user=request.user), "creatable": creatable},
+    )
+
+
+@login_required
+def workshop_edit(request, pk: int | None = None, process_pk: int | None = None):
+    if pk:
+        workshop = get_workshop(request, pk, "workshops.change_workshop")
+        process = workshop.process
+    else:
+        workshop = None
+        process = get_object_or_404(Process, pk=process_pk)
+        require_perm(request.user, "workshops.add_workshop", process)
+    form = WorkshopForm(request.POST or None, instance=workshop, process=process)
+    return form_page(
+        request,
+        form=form,
+        title=str(workshop) if workshop else _("New workshop"),
+        save=lambda data: services.workshop_save(
+            process=process, user=request.user, workshop=workshop, **data
+        ),
+        success=lambda obj: obj.get_absolute_url(),
+        cancel_url=workshop.get_absolute_url() if workshop else reverse("workshops:list"),
+        success_message=_("The workshop was saved."),
+    )
+
+
+@login_required
+def workshop_detail(request, pk: int):
+    workshop = get_workshop(request, pk, "workshops.view_workshop")
+    can_edit = request.user.has_perm("workshops.change_workshop", workshop)
+    transitions = [
+        (Workshop.Status(to).value, Workshop.Status(to).label)
+        for to in sorted(services.workshops.TRANSITIONS[Workshop.Status(workshop.status)])
+    ]
+    return render(
+        request,
+        "workshops/detail.html",
+        {
+            "workshop": workshop,
+            "agenda": workshop.agenda.all(),
+            "can_edit": can_edit,
+            "can_manage": request.user.has_perm("workshops.manage_workshop", workshop),
+            "can_brief": request.user.has_perm("workshops.view_briefing", workshop),
+            "transitions": transitions if can_edit else [],
+            "attendance": selectors.attendance(workshop=workshop) if can_edit else None,
+            "facilitators": workshop.facilitators.all(),
+        },
+    )
+
+
+@login_required
+def workshop_transition(request, pk: int):
+    """Change the status; closing asks for confirmation first (a page, no JavaScript)."""
+    workshop = get_workshop(request, pk, "workshops.change_workshop")
+    to = request.POST.get("to") or request.GET.get("to", "")
+    if to not in Workshop.Status.values:
+        messages.error(request, _("Unknown status."))
+        return redirect(workshop.get_absolute_url())
+    if request.method == "POST" and (to != Workshop.Status.CLOSED or request.POST.get("confirm")):
+        try:
+            services.workshop_transition(workshop=workshop, user=request.user, to=to)
+        except ValidationError as error:
+            _error_message(request, error)
+        else:
+            messages.success(
+                request,
+                _("The workshop is now %(status)s.") % {"status": Workshop.Status(to).label},
+            )
+        return redirect(workshop.get_absolute_url())
+    return render(
+        request,
+        "workshops/confirm.html",
+        {
+            "workshop": workshop,
+            "title": _("Close the workshop?"),
+            "question": _(
+                "A closed workshop cannot be changed any more: no cards, no votes, no photos."
+            ),
+            "action": reverse("workshops:transition", args=[workshop.pk]),
+            "fields": {"to": to, "confirm": "1"},
+            "button": _("Close the workshop"),
+        },
+    )
+
+
+@login_required
+def agenda_item_edit(request, pk: int, item_pk: int | None = None):
+    workshop = get_workshop(request, pk, "workshops.change_workshop")
+    item = get_object_or_404(WorkshopAgendaItem, pk=item_pk, workshop=workshop) if item_pk else None
+    url = workshop.get_absolute_url() + "#agenda"
+    return form_page(
+        request,
+        form=AgendaItemForm(request.POST or None, instance=item),
+        title=_("Edit agenda item") if item else _("New agenda item"),
+        save=lambda data: services.agenda_item_save(
+            workshop=workshop, user=request.user, item=item, **data
+        ),
+        success=lambda obj: url,
+        cancel_url=url,
+        success_message=_("The agenda item was saved."),
+    )
+
+
+@login_required
+@require_POST
+def agenda_item_delete(request, pk: int, item_pk: int):
+    workshop = get_workshop(request, pk, "workshops.change_workshop")
+    item = get_object_or_404(WorkshopAgendaItem, pk=item_pk, workshop=workshop)
+    services.agenda_item_delete(item=item, user=request.user)
+    messages.success(request, _("The agenda item was deleted."))
+    return redirect(workshop.get_absolute_url() + "#agenda")
+
+
+# --- invitations and check-in -------------------------------------------------------------
+
+
+@login_required
+def invitations(request, pk: int):
+    workshop = get_workshop(request, pk, "workshops.change_workshop")
+    form = InviteForm(request.POST or None, process=workshop.process)
+    if request.method == "POST" and "people" in request.POST:
+        if form.is_valid():
+            try:
+                report = services.invitations_create(
+                    workshop=workshop, user=request.user, people=form.cleaned_data["people"]
+                )
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                messages.success(request, _("%(n)s people invited.") % {"n": report.created})
+                for reason in report.skipped:
+                    messages.warning(request, reason)
+                return redirect("workshops:invitations", pk=workshop.pk)
+    elif request.method == "POST":
+        try:
+            count = services.invitations_send(
+                workshop=workshop, user=request.user, reminder=request.POST.get("reminder") == "1"
+            )
+        except ValidationError as error:
+            _error_message(request, error)
+        else:
+            messages.success(request, _("%(n)s emails are being sent.") % {"n": count})
+        return redirect("workshops:invitations", pk=workshop.pk)
+    return render(
+        request,
+        "workshops/invitations.html",
+        {
+            "workshop": workshop,
+            "form": form,
+            "invitations": workshop.invitations.select_related("person__organisation"),
+            "attendance": selectors.attendance(workshop=workshop),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def check_in(request, pk: int):
+    """The door: search by name, one click checks in (the conference's check-in script)."""
+    workshop = get_workshop(request, pk, "workshops.change_workshop")
+    form = CheckInSearchForm(request.GET or None)
+    search = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    return render(
+        request,
+        "workshops/check_in.html",
+        {
+            "workshop": workshop,
+            "form": form,
+            "q": search,
+            "invitations": selectors.invitation_search(workshop=workshop, search=search),
+            "attendance": selectors.attendance(workshop=workshop),
+        },
+    )
+
+
+@login_required
+def check_in_counts(request, pk: int):
+    workshop = get_workshop(request, pk, "workshops.change_workshop")
+    return render(
+        request, "workshops/_counts.html", {"attendance": selectors.attendance(workshop=workshop)}
+    )
+
+
+@login_required
+@require_POST
+def check_in_invitation(request, pk: int, invitation_pk: int):
+    workshop = get_workshop(request, pk, "workshops.change_workshop")
+    invitation = get_object_or_404(
+        WorkshopInvitation.objects.select_related("person__organisation"),
+        pk=invitation_pk,
+        workshop=workshop,
+    )
+    undo = request.POST.get("undo") == "1"
+    try:
+        invitation = services.invitation_check_in(
+            invitation=invitation, user=request.user, undo=undo
+        )
+    except ValidationError as error:
+        _error_message(request, error)
+    else:
+        if request.headers.get("X-Requested-With") == "fetch":
+            return render(
+                request,
+                "workshops/_checkin_row.html",
+                {"i": invitation, "workshop": workshop, "q": request.POST.get("q", "")},
+            )
+        messages.success(
+            request,
+            (_("%(name)s is no longer checked in.") if undo else _("%(name)s is checked in."))
+            % {"name": invitation.person.display_name},
+        )
+    url = reverse("workshops:check_in", args=[workshop.pk])
+    q = request.POST.get("q", "")
+    return redirect(f"{url}?q={q}" if q else url)
+
+
+# --- briefing pack, protocol, photos ------------------------------------------------------
+
+
+@login_required
+def briefing(request, pk: int):
+    workshop = get_workshop(request, pk, "workshops.view_briefing")
+    context = protocol.briefing_context(workshop)
+    context["can_manage"] = request.user.has_perm("workshops.manage_workshop", workshop)
+    return render(request, "workshops/briefing.html", context)
+
+
+@login_required
+def briefing_pdf(request, pk: int):
+    workshop = get_workshop(request, pk, "workshops.view_briefing")
+    response = HttpResponse(protocol.briefing_pdf(workshop), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="briefing-workshop-{workshop.pk}.pdf"'
+    return response
+
+
+@login_required
+def protocol_page(request, pk: int):
+    workshop = get_workshop(request, pk, "workshops.view_protocol")
+    context = protocol.protocol_context(workshop)
+    context["can_manage"] = request.user.has_perm("workshops.manage_workshop", workshop)
+    context["can_edit"] = request.user.has_perm("workshops.change_workshop", workshop)
+    return render(request, "workshops/protocol.html", context)
+
+
+@login_required
+def protocol_export(request, pk: int, fmt: str):
+    workshop = get_workshop(request, pk, "workshops.view_protocol")
+    name = f"protokoll-workshop-{workshop.pk}"
+    if fmt == "pdf":
+        response = HttpResponse(protocol.protocol_pdf(workshop), content_type="application/pdf")
+    elif fmt == "docx":
+        response = HttpResponse(
+            protocol.protocol_docx(workshop),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+    else:
+        headers, rows = protocol.card_rows(workshop)
+        return download(
+            fmt=fmt, filename=f"workshop-{workshop.pk}-cards", headers=headers, rows=rows
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+def protocol_send(request, pk: int):
+    workshop = get_workshop(request, pk, "workshops.manage_workshop")
+    if request.method == "POST" and request.POST.get("confirm"):
+        try:
+            count = services.protocol_send(workshop=workshop, user=request.user)
+        except ValidationError as error:
+            _error_message(request, error)
+        else:
+            messages.success(
+                request, _("The protocol is being sent to %(n)s participants.") % {"n": count}
+            )
+        return redirect("workshops:protocol", pk=workshop.pk)
+    return render(
+        request,
+        "workshops/confirm.html",
+        {
+            "workshop": workshop,
+            "title": _("Send the protocol?"),
+            "question": _(
+                "Everyone who accepted or attended gets the protocol (PDF) by email. Emails "
+                "cannot be called back."
+            ),
+            "action": reverse("workshops:protocol_send", args=[workshop.pk]),
+            "fields": {"confirm": "1"},
+            "button": _("Send the protocol"),
+        },
+    )
+
+
+@login_required
+def photos(request, pk: int):
+    workshop = get_workshop(request, pk, "workshops.change_workshop")
+    form = PhotoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.photo_add(
+                    workshop=workshop,
+                    user=request.user,
+                    upload=form.cleaned_data["file"],
+                    caption=form.cleaned_data["caption"],
+                )
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                messages.success(request, _("The photo was attached."))
+                return redirect("workshops:photos", pk=workshop.pk)
+    return render(
+        request,
+        "workshops/photos.html",
+        {"workshop": workshop, "form": form, "photos": selectors.photos(workshop=workshop)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def photo_file(request, pk: int, photo_pk: int):
+    workshop = get_workshop(request, pk, "workshops.view_protocol")
+    photo = get_object_or_404(Photo, pk=photo_pk, workshop=workshop)
+    return FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+
+
+@login_required
+@require_POST
+def photo_delete(request, pk: int, photo_pk: int):
+    workshop = get_workshop(request, pk, "workshops.change_workshop")
+    photo = get_object_or_404(Photo, pk=photo_pk, workshop=workshop)
+    if not request.POST.get("confirm"):
+        return render(
+            request,
+            "workshops/confirm.html",
+            {
+                "workshop": workshop,
+                "title": _("Delete the photo?"),
+                "question": _("The file is removed for good."),
+                "action": reverse("workshops:photo_delete", args=[workshop.pk, photo.pk]),
+                "fields": {"confirm": "1"},
+                "button": _("Delete"),
+            },
+        )
+    services.photo_delete(photo=photo, user=request.user)
+    messages.success(request, _("The photo was deleted."))
+    return redirect("workshops:photos", pk=workshop.pk)
+
+
+@login_required
+def briefing_questions(request, pk: int):
+    """Choose the survey questions whose figures the briefing pack shows for this workshop's
+    fields of action (project staff; the tag lives with the survey and serves every workshop
+    of the field)."""
+    from surveys.models import QuestionTopic, Survey
+    from surveys.results import reports
+    from surveys.results.services import question_topic_set
+    from surveys.structure import get as get_structure
+
+    workshop = get_workshop(request, pk, "workshops.manage_workshop")
+    fields = list(workshop.fields_of_action.all())
+    field_ids = {f.pk for f in fields}
+    surveys = Survey.objects.filter(
+        process=workshop.process, current_version__isnull=False
+    ).select_related("current_version")
+    topics = {
+        (t.survey_id, t.question): t
+        for t in QuestionTopic.objects.filter(survey__in=surveys).prefetch_related(
+            "fields_of_action"
+        )
+    }
+    blocks = []
+    for survey in surveys:
+        structure = get_structure(survey.current_version)
+        rows = []
+        for q in reports.answered_questions(structure):
+            topic = topics.get((survey.pk, q.code))
+            tagged = {f.pk for f in topic.fields_of_action.all()} if topic else set()
+            rows.append(
+                {
+                    "name": f"q-{survey.pk}-{q.code}",
+                    "code": q.code,
+                    "label": reports.question_label(q),
+                    "checked": bool(tagged & field_ids),
+                    "tagged": tagged,
+                }
+            )
+        blocks.append({"survey": survey, "rows": rows})
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                for block in blocks:
+                    for row in block["rows"]:
+                        wanted = request.POST.get(row["name"]) == "1"
+                        if wanted == row["checked"]:
+                            continue
+                        ids = row["tagged"] | field_ids if wanted else row["tagged"] - field_ids
+                        question_topic_set(
+                            survey=block["survey"],
+                            user=request.user,
+                            question=row["code"],
+                            fields_of_action=[f for f in FieldOfAction.objects.filter(pk__in=ids)],
+                        )
+        except ValidationError as error:
+            _error_message(request, error)
+        else:
+            messages.success(request, _("The survey questions of the briefing pack were saved."))
+            return redirect("workshops:briefing", pk=workshop.pk)
+    return render(
+        request,
+        "workshops/briefing_questions.html",
+        {"workshop": workshop, "blocks": blocks, "fields": fields},
+    )
