@@ -1,14 +1,19 @@
 """Demo figures for Kreis Gütersloh (AGS 05754), its municipalities, NRW and Germany.
 
 Every figure here is invented (deterministic pseudo-random numbers, labelled "Demodaten" as
-their source); they only show what the monitoring does with five years of data. Idempotent:
+their source); they only show what the monitoring does with five years of data. The parameter
+tables (populations, shares, ratios) are data (``data/demo_figures.yaml``); this module derives
+the yearly values from them. Idempotent:
 the import compares with what is stored, so running it twice changes nothing.
 """
 
 from __future__ import annotations
 
 import random
+from functools import cache
+from pathlib import Path
 
+import yaml
 from django.db import transaction
 
 from participation.models import TargetGroup
@@ -16,88 +21,29 @@ from participation.models import TargetGroup
 from . import services
 from .models import ImportRun, Indicator, Target
 
-DEMO_SOURCE = "Demodaten (erfunden, nur zur Vorführung)"
-YEARS = [2020, 2021, 2022, 2023, 2024]
-MUNICIPALITIES = {
-    # key: population 2020 (rounded, for the demo only)
-    "05754004": 9000,
-    "05754008": 101000,
-    "05754012": 21900,
-    "05754016": 25000,
-    "05754020": 16000,
-    "05754024": 8400,
-    "05754028": 49000,
-    "05754032": 29700,
-    "05754036": 27500,
-    "05754040": 20500,
-    "05754044": 26000,
-    "05754048": 22000,
-    "05754052": 11400,
-}
+DATA = Path(__file__).with_name("data") / "demo_figures.yaml"
+
+
+@cache
+def _data() -> dict:
+    return yaml.safe_load(DATA.read_text(encoding="utf-8"))
+
+
+DEMO_SOURCE: str = _data()["source"]
+YEARS: list[int] = _data()["years"]
+# key: population 2020 (rounded, for the demo only)
+MUNICIPALITIES: dict[str, int] = _data()["municipalities"]
 # share of the population per target group code (demo), per year growth
-GROUP_SHARE = {
-    "immigrants": (0.28, 0.01),
-    "cse-europe": (0.05, 0.03),
-    "protection-2015": (0.035, 0.03),
-    "ukraine": (0.0, 0.0),
+GROUP_SHARE: dict[str, tuple[float, float]] = {
+    code: tuple(values) for code, values in _data()["group_share"].items()
 }
 # series code → (base of the ratio, ratio for all, yearly drift, gap for the target groups)
-RATIOS = {
-    "bev_u18": ("bevoelkerung", 0.18, 0.0, 1.3),
-    "bev_u3": ("bevoelkerung", 0.03, 0.0, 1.3),
-    "bev_3_6": ("bevoelkerung", 0.03, 0.0, 1.3),
-    "bev_15_65": ("bevoelkerung", 0.65, -0.003, 1.05),
-    "bev_18_21": ("bevoelkerung", 0.033, 0.0, 1.2),
-    "auslaender": ("bevoelkerung", 0.14, 0.004, 0.6),
-    "einbuergerungen": ("auslaender", 0.012, 0.001, 1.0),
-    "schutzstatus": ("auslaender", 0.22, 0.01, 1.1),
-    "niederlassung": ("auslaender", 0.45, 0.005, 0.9),
-    "zuzuege_ausland": ("bevoelkerung", 0.012, 0.0, 2.5),
-    "kita_u3": ("bev_u3", 0.30, 0.01, 0.55),
-    "kita_3_6": ("bev_3_6", 0.92, 0.002, 0.88),
-    "kita_kinder": ("bev_3_6", 1.1, 0.0, 0.9),
-    "kita_ndh": ("kita_kinder", 0.22, 0.005, 3.2),
-    "abg_gesamt": ("bev_18_21", 0.33, 0.0, 1.0),
-    "abg_ohne": ("abg_gesamt", 0.055, -0.001, 2.4),
-    "abg_abitur": ("abg_gesamt", 0.36, 0.004, 0.5),
-    "klasse5": ("bev_u18", 0.055, 0.0, 1.0),
-    "gym_klasse5": ("klasse5", 0.40, 0.002, 0.55),
-    "schueler": ("bev_u18", 0.65, 0.0, 1.0),
-    "foerderschueler": ("schueler", 0.045, -0.001, 1.5),
-    "seu_untersucht": ("bev_3_6", 0.32, 0.0, 1.0),
-    "seu_deutsch_unzureichend": ("seu_untersucht", 0.12, -0.004, 3.0),
-    "svb": ("bev_15_65", 0.62, 0.006, 0.75),
-    "gfb": ("bev_15_65", 0.07, -0.001, 1.3),
-    "erwerbspersonen": ("bev_15_65", 0.72, 0.002, 0.9),
-    "arbeitslose": ("erwerbspersonen", 0.052, -0.002, 2.3),
-    "arbeitslose_u25": ("arbeitslose", 0.10, 0.0, 1.1),
-    "erwerbspersonen_u25": ("erwerbspersonen", 0.11, 0.0, 1.0),
-    "langzeitarbeitslose": ("arbeitslose", 0.33, -0.005, 1.1),
-    "elb_sgb2": ("bev_15_65", 0.05, -0.001, 3.1),
-    "azubis": ("bev_18_21", 0.55, 0.004, 0.6),
-    "anerkennung_entschieden": ("auslaender", 0.004, 0.0, 1.0),
-    "anerkennung_positiv": ("anerkennung_entschieden", 0.55, 0.02, 1.0),
-    "ik_eintritte": ("auslaender", 0.03, 0.0, 1.0),
-    "ik_pruefung": ("ik_eintritte", 0.8, 0.0, 1.0),
-    "ik_b1": ("ik_pruefung", 0.55, 0.01, 1.0),
-    "berufssprachkurs": ("auslaender", 0.012, 0.001, 1.0),
-    "sprachfoerderung": ("kita_kinder", 0.18, 0.003, 2.2),
-    "erstorientierung": ("schutzstatus", 0.03, 0.0, 1.0),
-    "bewohner": ("bevoelkerung", 0.995, 0.0, 1.0),
-    "wohnflaeche": ("bewohner", 47.0, 0.2, 0.7),
-    "haushalte": ("bevoelkerung", 0.47, 0.0, 0.85),
-    "eigentuemer_hh": ("haushalte", 0.52, 0.002, 0.55),
-    "gu_personen": ("schutzstatus", 0.06, -0.003, 1.0),
-    "wohngeld_hh": ("haushalte", 0.015, 0.002, 2.4),
-    "u8_teilgenommen": ("seu_untersucht", 0.90, 0.004, 0.93),
-    "seu_impfbuch": ("seu_untersucht", 0.92, 0.0, 0.9),
-    "masern2": ("seu_impfbuch", 0.93, 0.004, 0.96),
-    "uebergewicht": ("seu_untersucht", 0.11, 0.001, 1.4),
-    "seu_vorsorgeheft": ("seu_untersucht", 0.93, 0.002, 0.9),
+RATIOS: dict[str, tuple[str, float, float, float]] = {
+    code: tuple(values) for code, values in _data()["ratios"].items()
 }
 # The rates above are for the whole population; not every target group differs in every series.
-TOTAL_ONLY = {"kita_ndh", "anerkennung_entschieden", "anerkennung_positiv"}
-GROUP_ONLY = {"ik_eintritte", "ik_pruefung", "ik_b1", "berufssprachkurs", "erstorientierung"}
+TOTAL_ONLY = frozenset(_data()["total_only"])
+GROUP_ONLY = frozenset(_data()["group_only"])
 
 
 def _population(rng: random.Random, base: int, year_index: int, growth: float) -> float:
@@ -109,7 +55,7 @@ def _rows() -> list[tuple[str, str, int, str, float]]:
     rng = random.Random(5754)
     rows = []
     areas = {key: pop for key, pop in MUNICIPALITIES.items()}
-    references = {"05": 17_900_000, "DG": 83_200_000}
+    references = _data()["references"]
     groups = [code for code in GROUP_SHARE if TargetGroup.objects.filter(code=code).exists()]
     for index, year in enumerate(YEARS):
         municipal: dict[tuple[str, str], dict[str, float]] = {}
@@ -184,15 +130,16 @@ def seed(ctx) -> None:
             )
         if report.rejected:
             raise RuntimeError(f"demo import rejected: {report.rejected[:3]}")
-    unemployment = Indicator.objects.filter(code="W2").first()
-    immigrants = TargetGroup.objects.filter(code="immigrants").first()
-    if unemployment and not Target.objects.filter(process=ctx.process).exists():
+    target = _data()["target"]
+    indicator = Indicator.objects.filter(code=target["indicator"]).first()
+    group = TargetGroup.objects.filter(code=target["target_group"]).first()
+    if indicator and not Target.objects.filter(process=ctx.process).exists():
         Target.objects.create(
             process=ctx.process,
-            indicator=unemployment,
-            target_group=immigrants,
-            value=8.0,
-            year=2030,
-            note="Demoziel: Arbeitslosenquote der Eingewanderten auf 8 % senken.",
+            indicator=indicator,
+            target_group=group,
+            value=target["value"],
+            year=target["year"],
+            note=target["note"],
         )
     services.indicators_compute()

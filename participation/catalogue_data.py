@@ -36,8 +36,10 @@ FIELDS_OF_ACTION = [
 
 def ensure_catalogues(target_group_model, field_of_action_model) -> None:
     """Create the initial entries that are missing; never touches edited ones."""
-    for model, rows in ((target_group_model, TARGET_GROUPS),
-                        (field_of_action_model, FIELDS_OF_ACTION)):
+    for model, rows in (
+        (target_group_model, TARGET_GROUPS),
+        (field_of_action_model, FIELDS_OF_ACTION),
+    ):
         for order, (code, name, name_en) in enumerate(rows, start=1):
             model.objects.get_or_create(
                 code=code, defaults={"name": name, "name_en": name_en, "order": order}

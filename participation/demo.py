@@ -1,8 +1,11 @@
-"""Demo data of the participation core. Idempotent: natural keys and get_or_create throughout."""
+"""Demo data of the participation core. Idempotent: natural keys and get_or_create throughout.
+The process, accounts, phases, organisations and people are data (``data/demo_process.yaml``)."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from functools import cache
+from pathlib import Path
 
+import yaml
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
@@ -17,16 +20,22 @@ from .models import (
     TargetGroup,
 )
 
-DEMO_PASSWORD = "teilhabe-demo"
+DATA = Path(__file__).with_name("data") / "demo_process.yaml"
+
+
+@cache
+def _data() -> dict:
+    return yaml.safe_load(DATA.read_text(encoding="utf-8"))
+
+
+DEMO_PASSWORD: str = _data()["password"]
+# username, role, first name, last name
 DEMO_USERS = [
-    # username, role, first name, last name
-    ("staff", ProcessMembership.Role.STAFF, "Petra", "Projektleitung"),
-    ("facilitator", ProcessMembership.Role.FACILITATOR, "Mehmet", "Moderation"),
-    ("facilitator2", ProcessMembership.Role.FACILITATOR, "Anna", "Nowak"),
-    ("expert", ProcessMembership.Role.EXPERT, "Eva", "Expertin"),
+    (user["username"], ProcessMembership.Role(user["role"]), user["first_name"], user["last_name"])
+    for user in _data()["users"]
 ]
-PROCESS_TITLE = "Integrationskonzept Kreis Gütersloh 2025"
-STAFF_GROUP = "Projektteam"
+PROCESS_TITLE: str = _data()["process"]["title"]
+STAFF_GROUP: str = _data()["staff_group"]["name"]
 
 
 @dataclass
@@ -41,15 +50,7 @@ class DemoContext:
 def _staff_group() -> Group:
     group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
     group.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label__in=[
-                "participation",
-                "surveys",
-                "workshops",
-                "measures",
-                "monitoring",
-            ]
-        )
+        Permission.objects.filter(content_type__app_label__in=_data()["staff_group"]["apps"])
     )
     return group
 
@@ -57,21 +58,9 @@ def _staff_group() -> Group:
 def seed() -> DemoContext:
     User = get_user_model()
     ensure_catalogues(TargetGroup, FieldOfAction)
-    process, _ = Process.objects.get_or_create(
-        title=PROCESS_TITLE,
-        defaults={
-            "territory": "Kreis Gütersloh",
-            "territory_key": "05754",
-            "period_start": date(2025, 1, 1),
-            "period_end": date(2026, 12, 31),
-            "status": Process.Status.ACTIVE,
-            "description": (
-                "Beteiligungsprozess zur Fortschreibung des Integrationskonzepts: Interviews, "
-                "zwei Online-Befragungen, Auftaktkonferenz, Workshops je Handlungsfeld und ein "
-                "jährliches Integrationsmonitoring. (Demodaten)"
-            ),
-        },
-    )
+    values = dict(_data()["process"])
+    values["status"] = Process.Status(values["status"])
+    process, _ = Process.objects.get_or_create(title=values.pop("title"), defaults=values)
     if not process.target_groups.exists():
         process.target_groups.set(TargetGroup.objects.filter(active=True))
     if not process.fields_of_action.exists():
@@ -94,100 +83,40 @@ def seed() -> DemoContext:
         ProcessMembership.objects.get_or_create(process=process, user=user, defaults={"role": role})
         ctx.users[username] = user
 
-    phases = [
-        (
-            "interviews",
-            Phase.Kind.INTERVIEWS,
-            "Qualitative Interviews",
-            date(2025, 2, 1),
-            date(2025, 4, 30),
-        ),
-        (
-            "survey-experts",
-            Phase.Kind.SURVEY,
-            "Online-Befragung der Fachkräfte",
-            date(2025, 4, 1),
-            date(2025, 5, 31),
-        ),
-        (
-            "survey-residents",
-            Phase.Kind.SURVEY,
-            "Online-Befragung der Bevölkerung",
-            date(2025, 5, 1),
-            date(2025, 7, 15),
-        ),
-        (
-            "conference",
-            Phase.Kind.CONFERENCE,
-            "Auftaktkonferenz",
-            date(2025, 9, 18),
-            date(2025, 9, 18),
-        ),
-        (
-            "workshops",
-            Phase.Kind.WORKSHOPS,
-            "Workshops je Handlungsfeld",
-            date(2025, 10, 1),
-            date(2026, 1, 31),
-        ),
-        (
-            "drafting",
-            Phase.Kind.DRAFTING,
-            "Erstellung des Konzepts",
-            date(2026, 2, 1),
-            date(2026, 6, 30),
-        ),
-        (
-            "monitoring",
-            Phase.Kind.MONITORING,
-            "Integrationsmonitoring",
-            date(2026, 7, 1),
-            date(2026, 12, 31),
-        ),
-    ]
-    for order, (key, kind, title, start, end) in enumerate(phases, start=1):
+    for order, row in enumerate(_data()["phases"], start=1):
         phase, _ = Phase.objects.get_or_create(
             process=process,
             order=order,
-            defaults={"kind": kind, "title": title, "start_date": start, "end_date": end},
+            defaults={
+                "kind": Phase.Kind(row["kind"]),
+                "title": row["title"],
+                "start_date": row["start"],
+                "end_date": row["end"],
+            },
         )
-        ctx.phases[key] = phase
+        ctx.phases[row["key"]] = phase
 
-    organisations = [
-        ("Kreis Gütersloh – Kommunales Integrationszentrum", Organisation.Kind.ADMINISTRATION),
-        ("Jobcenter Kreis Gütersloh", Organisation.Kind.JOB_CENTRE),
-        ("Caritasverband für den Kreis Gütersloh", Organisation.Kind.WELFARE),
-        ("Diakonie Gütersloh", Organisation.Kind.WELFARE),
-        ("Gesamtschule Musterstadt", Organisation.Kind.SCHOOL),
-        ("Ukrainischer Verein OWL e. V.", Organisation.Kind.MIGRANT),
-        ("Türkisch-Deutscher Elternverein", Organisation.Kind.MIGRANT),
-        ("IHK Ostwestfalen", Organisation.Kind.EMPLOYER),
-    ]
-    for name, kind in organisations:
-        org, _ = Organisation.objects.get_or_create(name=name, defaults={"kind": kind})
+    by_name = {}
+    for row in _data()["organisations"]:
+        org, _ = Organisation.objects.get_or_create(
+            name=row["name"], defaults={"kind": Organisation.Kind(row["kind"])}
+        )
         ctx.organisations.append(org)
+        by_name[row["name"]] = org
 
-    people = [
-        ("Sabine", "Krüger", "Leitung Kommunales Integrationszentrum", 0),
-        ("Jonas", "Becker", "Teamleitung Markt und Integration", 1),
-        ("Aylin", "Demir", "Migrationsberatung", 2),
-        ("Thomas", "Wagner", "Flüchtlingsberatung", 3),
-        ("Maria", "Schulz", "Schulleitung", 4),
-        ("Olena", "Koval", "Vorsitzende", 5),
-        ("Hasan", "Yıldız", "Elternvertreter", 6),
-        ("Frank", "Meier", "Ausbildungsberatung", 7),
-    ]
-    for first, last, function, org_index in people:
+    consent = _data()["consent"]
+    for row in _data()["people"]:
+        first, last = row["first_name"], row["last_name"]
         person, created = Person.objects.get_or_create(
             first_name=first,
             last_name=last,
             defaults={
                 "email": f"{first.lower()}.{last.lower()}@example.org".replace("ı", "i"),
-                "function": function,
-                "organisation": ctx.organisations[org_index],
+                "function": row["function"],
+                "organisation": by_name[row["organisation"]],
                 "consent_to_contact": True,
-                "consent_date": date(2025, 1, 15),
-                "consent_purpose": "Einladungen zum Beteiligungsprozess",
+                "consent_date": consent["date"],
+                "consent_purpose": consent["purpose"],
             },
         )
         if created:

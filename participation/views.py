@@ -1,6 +1,5 @@
 """Web pages of the participation core. Thin: parse, check permission, call a service, render."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError

@@ -1,7 +1,7 @@
 """Demo surveys: the expert survey (German, by invitation) and the resident survey (five
 languages, public, anonymised), with a few hundred generated responses for the aggregation.
-The definitions and texts are data (``data/demo_surveys.yaml``); this module loads them and
-generates the responses.
+The definitions, texts and generation parameters (counts, languages, dates) are data
+(``data/demo_surveys.yaml``); this module loads them and generates the responses.
 
 Idempotent: each survey is found by its German title; responses are generated only for a
 survey that has none. Fast: answers are validated in memory and written with bulk_create.
@@ -13,7 +13,7 @@ import copy
 import random
 import uuid
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -52,16 +52,15 @@ RESIDENT_TITLE = _data()["resident"]["title"]["de"]
 
 
 SAMPLE_TEXTS = SampleTexts(
-    long=tuple(_data()["comments"]), matching=("33330", "33332", "33378", "33428", "33790")
+    long=tuple(_data()["comments"]), matching=tuple(_data()["generated"]["postcodes"])
 )
 
 
 def _random_answer(rng: random.Random, qdef) -> object:
     """A random answer its question type accepts, within the demo's plausible ranges."""
-    if qdef.code == "arrival_year":
-        qdef = replace(qdef, min_value=1970)
-    if qdef.code == "household_size":
-        qdef = replace(qdef, max_value=7)
+    limits = _data()["generated"]["ranges"].get(qdef.code)
+    if limits:
+        qdef = replace(qdef, **limits)
     return qdef.qtype.sample_answer(qdef, rng, SAMPLE_TEXTS)
 
 
@@ -131,13 +130,14 @@ def _generate(
         )
 
 
-def _tz(year, month, day) -> datetime:
-    return timezone.make_aware(datetime(year, month, day, 8, 0))
+def _tz(day: date) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day, 8, 0))
 
 
 @transaction.atomic
 def seed(ctx) -> None:
     rng = random.Random(2025)
+    generated = _data()["generated"]
     process = ctx.process
     staff = ctx.users.get("staff")
 
@@ -153,10 +153,10 @@ def seed(ctx) -> None:
     if not resident.responses.exists():
         _generate(
             resident,
-            320,
+            generated["resident"]["count"],
             rng,
-            languages=("de", "de", "de", "en", "uk", "uk", "ar", "ar", "tr"),
-            start=_tz(2025, 5, 2),
+            languages=tuple(generated["resident"]["languages"]),
+            start=_tz(generated["resident"]["start"]),
         )
 
     expert = Survey.objects.filter(process=process, title__de=EXPERT_TITLE).first()
@@ -184,12 +184,21 @@ def seed(ctx) -> None:
                 }
             )
         inv_services.invitations_import(survey=expert, user=None, rows=rows)
-        Invitation.objects.filter(survey=expert).update(sent_at=_tz(2025, 4, 2))
+        Invitation.objects.filter(survey=expert).update(
+            sent_at=_tz(generated["expert"]["invitations_sent"])
+        )
     if not expert.responses.exists():
         invited = list(
             Invitation.objects.filter(survey=expert, email__startswith="fachkraft").order_by("pk")
         )
-        _generate(expert, 45, rng, invitations=invited[:45], start=_tz(2025, 4, 3))
+        count = generated["expert"]["count"]
+        _generate(
+            expert,
+            count,
+            rng,
+            invitations=invited[:count],
+            start=_tz(generated["expert"]["start"]),
+        )
 
     # Count the generated responses into the stored result rows.
     from .results.demo import seed as seed_results

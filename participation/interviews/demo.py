@@ -1,7 +1,6 @@
-"""Demo interviews: a guide, a code system and a coded interview. Idempotent. The texts are
-data (``participation/data/demo_interviews.yaml``)."""
+"""Demo interviews: a guide, a code system, a coded interview and one not coded yet.
+Idempotent. The texts are data (``participation/data/demo_interviews.yaml``)."""
 
-from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -32,7 +31,6 @@ def _code(process, field_code: str, sub: str | None, user) -> Code:
 def seed(ctx) -> None:
     process = ctx.process
     staff = ctx.users["staff"]
-    facilitator = ctx.users["facilitator"]
     for order, text in enumerate(_data()["guide"], start=1):
         GuideQuestion.objects.get_or_create(process=process, order=order, defaults={"text": text})
     services.code_system_seed(process=process, user=staff)
@@ -40,51 +38,39 @@ def seed(ctx) -> None:
         for sub in subs:
             _code(process, field_code, sub, staff)
 
-    interview = Interview.objects.filter(process=process, interviewee_pseudonym="I-01").first()
-    if interview is None:
-        interview = services.interview_save(
-            process=process,
-            user=staff,
-            held_on=date(2025, 3, 12),
-            facilitator=facilitator,
-            interviewee_pseudonym="I-01",
-            target_group=TargetGroup.objects.get(code="ukraine"),
-            fields_of_action=list(
-                FieldOfAction.objects.filter(code__in=["language", "work", "housing"])
-            ),
-            consent_given_on=date(2025, 3, 12),
-            consent_scope="Audioaufnahme, Transkript, anonymisierte Zitate im Konzept",
-            transcript=_data()["transcript"],
-        )
-    if not interview.passages.exists():
-        for passage in _data()["passages"]:
-            text = passage["text"]
-            start = interview.transcript.index(text)
-            services.passage_code(
-                interview=interview,
-                user=facilitator,
-                start=start,
-                end=start + len(text),
-                codes=[_code(process, f, s, staff) for f, s in passage["codes"]],
-                memo=passage["memo"],
-                kind=passage["kind"],
+    for row in _data()["interviews"]:
+        facilitator = ctx.users[row["facilitator"]]
+        interview = Interview.objects.filter(
+            process=process, interviewee_pseudonym=row["pseudonym"]
+        ).first()
+        if interview is None:
+            # only a kind the data names: the audit trail lists the fields given
+            kind = {"text_kind": Interview.TextKind(row["text_kind"])} if "text_kind" in row else {}
+            interview = services.interview_save(
+                process=process,
+                user=staff,
+                held_on=row["held_on"],
+                facilitator=facilitator,
+                interviewee_pseudonym=row["pseudonym"],
+                target_group=TargetGroup.objects.get(code=row["target_group"]),
+                fields_of_action=list(
+                    FieldOfAction.objects.filter(code__in=row["fields_of_action"])
+                ),
+                consent_given_on=row["consent_given_on"],
+                consent_scope=row["consent_scope"],
+                transcript=row["transcript"],
+                **kind,
             )
-    # A second interview for the other facilitator: consent recorded, not coded yet.
-    if not Interview.objects.filter(process=process, interviewee_pseudonym="I-02").exists():
-        services.interview_save(
-            process=process,
-            user=staff,
-            held_on=date(2025, 3, 20),
-            facilitator=ctx.users["facilitator2"],
-            interviewee_pseudonym="I-02",
-            target_group=TargetGroup.objects.get(code="cse-europe"),
-            fields_of_action=list(FieldOfAction.objects.filter(code__in=["work", "health"])),
-            consent_given_on=date(2025, 3, 20),
-            consent_scope="Zusammenfassung, anonymisierte Zitate",
-            text_kind=Interview.TextKind.SUMMARY,
-            transcript=(
-                "Die Befragte arbeitet seit 2019 in der Fleischindustrie. "
-                "Sie berichtet von Werkverträgen und Sammelunterkünften. "
-                "Arzttermine seien ohne Dolmetscher kaum wahrzunehmen."
-            ),
-        )
+        if row.get("passages") and not interview.passages.exists():
+            for passage in row["passages"]:
+                text = passage["text"]
+                start = interview.transcript.index(text)
+                services.passage_code(
+                    interview=interview,
+                    user=facilitator,
+                    start=start,
+                    end=start + len(text),
+                    codes=[_code(process, f, s, staff) for f, s in passage["codes"]],
+                    memo=passage["memo"],
+                    kind=passage["kind"],
+                )
