@@ -6,13 +6,17 @@ Every error body is
 (``phases.0.start_date``).
 """
 
+import logging
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger("django.request")
 
 
 def _flatten(detail, prefix=None):
@@ -58,7 +62,16 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        # An unexpected failure (a bug, or a service the request needs is down): logged with
+        # its traceback, answered in the API's shape instead of Django's HTML error page.
+        request = context.get("request")
+        logger.error(
+            "Internal Server Error: %s",
+            getattr(request, "path", ""),
+            exc_info=exc,
+            extra={"status_code": 500, "request": getattr(request, "_request", request)},
+        )
+        return Response(server_error_body(), status=status.HTTP_500_INTERNAL_SERVER_ERROR)
     errors = list(_flatten(response.data))
     if isinstance(exc, exceptions.ValidationError):
         detail = _("The request contains invalid data.")
@@ -75,3 +88,40 @@ def validation_error_response(errors: list[dict]) -> Response:
         {"detail": _("The request contains invalid data."), "errors": errors},
         status=status.HTTP_400_BAD_REQUEST,
     )
+
+
+def server_error_body() -> dict:
+    return {
+        "detail": _("An internal error occurred. Please try again later."),
+        "errors": [{"field": None, "code": "server_error", "message": _("Internal error.")}],
+    }
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def handler500(request):
+    """Django's last resort (errors outside a DRF view, e.g. in middleware): JSON under
+    ``/api/``, the HTML error page elsewhere."""
+    if _is_api(request):
+        return JsonResponse(server_error_body(), status=500)
+    from django.views.defaults import server_error
+
+    return server_error(request)
+
+
+def handler404(request, exception):
+    """An unknown address under ``/api/`` gets the API's error shape."""
+    if _is_api(request):
+        message = str(exceptions.NotFound.default_detail)
+        return JsonResponse(
+            {
+                "detail": message,
+                "errors": [{"field": None, "code": "not_found", "message": message}],
+            },
+            status=404,
+        )
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

@@ -7,6 +7,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .health import healthz
 
+handler404 = "config.api.handler404"
+handler500 = "config.api.handler500"
+
 api_v1 = [
     path("", include("participation.api.urls")),
     path("", include("surveys.api_urls")),

@@ -738,11 +738,17 @@ def parse_xlsx(
 
     if not data:
         raise ParseError(gettext_noop("The file is empty."))
+    from core.spreadsheets import check_workbook
+
     try:
+        check_workbook(data)
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for broken files
+    except Exception as exc:  # noqa: BLE001 - check_workbook and openpyxl: many kinds
         raise ParseError(
-            gettext_noop("The workbook cannot be opened: %(error)s"), error=str(exc)
+            gettext_noop(
+                "The file is damaged: it looks like an Excel workbook but cannot be opened. "
+                "Save it again in Excel or LibreOffice and upload it again."
+            )
         ) from exc
     sheet = book.worksheets[0]
     rows = [

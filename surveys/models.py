@@ -513,6 +513,7 @@ from .results.models import (  # noqa: E402,F401
     FreeTextTag,
     QuestionTopic,
     ResultCell,
+    ResultPending,
     ResultResponse,
     ResultsPublication,
     ResultState,

@@ -201,8 +201,16 @@ CELERY_TASK_SEND_SENT_EVENT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # An unacknowledged task (its whole worker died) is delivered again after this long; it must
 # be longer than the longest task (exports: 1900 s).
+# A web process must not hang on an unreachable broker: a publish gives up after about a
+# second (the results outbox and its relay keep the work) instead of retrying for ever.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=7200)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=7200),
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
 }
 # Every task to this one queue instead of its own (tests with one private worker).
 CELERY_TASK_QUEUE_OVERRIDE = env("CELERY_TASK_QUEUE_OVERRIDE", default="")
@@ -220,10 +228,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 if REDIS_URL:
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_CACHE_URL,
-        }
+        # Falls back to a per-process cache while Redis is unreachable (see core.cache).
+        "default": {"BACKEND": "core.cache.FailSafeRedisCache", "LOCATION": REDIS_CACHE_URL}
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -348,6 +354,12 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
 CELERY_BEAT_SCHEDULE["surveys-reconcile-results"] = {
     "task": "surveys.reconcile_results",
     "schedule": env.float("SURVEYS_RECONCILE_SECONDS", default=600.0),
+}
+# The relay of the results outbox: counts what the immediate request after a completion did
+# not reach (broker unreachable, worker killed).
+CELERY_BEAT_SCHEDULE["surveys-relay-results"] = {
+    "task": "surveys.relay_results",
+    "schedule": env.float("SURVEY_RESULTS_RELAY_SECONDS", default=5.0),
 }
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {

@@ -13,5 +13,7 @@ STORAGES = {
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_IGNORE_RESULT = False  # the integration tests read results
 LANGUAGE_CODE = "de"
+# Integration tests start workers (and their beat) on a private queue.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")  # noqa: F405
 # seed_demo writes the concept documents only where a test asks for them (they take minutes).
 CONCEPT_DEMO_DOCUMENTS = False

@@ -97,11 +97,14 @@ def summary(definition: dict) -> tuple[int, int]:
     return sum(len(s.get("questions", [])) for s in sections), len(sections)
 
 
-_CHOICE_CODE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$")
+# The codes a survey definition accepts for choices (``definition.CHOICE_CODE_RE``): numeric
+# codes stay as they are, so data collected with the original form still matches.
+_CHOICE_CODE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}$")
 
 
 def fix_choice_codes(parsed: ParsedSurvey) -> None:
-    """Choice codes must start with a letter (``1`` becomes ``c1``); conditions comparing the
+    """Choice codes with characters a code cannot hold (spaces, umlauts …) are renamed
+    (``sehr gut`` becomes ``sehr_gut``); numeric codes (``1``) stay. Conditions comparing the
     question with a renamed code are adjusted, and the renaming is reported."""
     renamed: dict[str, dict[str, str]] = {}
     for section in parsed.definition.get("sections", []):
@@ -114,10 +117,12 @@ def fix_choice_codes(parsed: ParsedSurvey) -> None:
                     if _CHOICE_CODE.match(old):
                         continue
                     base = re.sub(r"[^A-Za-z0-9_.\-]", "_", old)[:62] or "x"
-                    new = base if _CHOICE_CODE.match(base) else f"c{base}"
+                    if not _CHOICE_CODE.match(base):
+                        base = f"c{base}"[:62]
+                    new = base
                     n = 2
                     while new in taken:
-                        new = f"c{base}_{n}"
+                        new = f"{base}_{n}"
                         n += 1
                     taken.add(new)
                     item["code"] = new
@@ -125,7 +130,10 @@ def fix_choice_codes(parsed: ParsedSurvey) -> None:
                         renamed.setdefault(question["code"], {})[old] = new
                     parsed.warn(
                         question["code"],
-                        _("The code %(old)s was renamed to %(new)s (codes start with a letter).")
+                        _(
+                            "The code %(old)s was renamed to %(new)s (codes hold only letters, "
+                            "digits, _ . and -)."
+                        )
                         % {"old": repr(old), "new": repr(new)},
                     )
     if not renamed:

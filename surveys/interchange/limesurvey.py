@@ -133,7 +133,7 @@ def _parse_xml(data: bytes):
 
 def parse(data: bytes) -> ParsedSurvey:
     """Read a LimeSurvey structure file; raises ``NotASurvey`` when it is not one."""
-    root = _parse_xml(data)
+    root = _parse_xml(decode_lss(data))
     parsed = ParsedSurvey(format="limesurvey", definition={})
     lang = _Languages(parsed)
     new_format = root.find("question_l10ns") is not None or root.find("group_l10ns") is not None
@@ -318,6 +318,8 @@ def parse(data: bytes) -> ParsedSurvey:
         "anonymised": survey_row.get("anonymized", "N") == "Y",
         "sections": [s for s in sections if s["questions"]],
     }
+    _expressions_in_texts(parsed)
+    _report_not_imported(root, questions, parsed)
     for section in sections:
         if not section["questions"]:
             parsed.warn(
@@ -330,6 +332,102 @@ def parse(data: bytes) -> ParsedSurvey:
     fix_choice_codes(parsed)
     check_conditions(parsed)
     return parsed
+
+
+# Expression Manager code inside a text: ``{OLD_CODE1.shown}``, ``{TOKEN:FIRSTNAME}``,
+# ``{if(Q1 == 'Y', 'a', 'b')}``. LimeSurvey reads a brace followed by white space as plain text.
+_EM = re.compile(r"\{(?![\s}])[^{}\n]{1,400}\}")
+
+
+def _expressions_in_texts(parsed: ParsedSurvey) -> None:
+    """Texts here are plain text: Expression Manager code would be shown raw to respondents.
+    ``{SURVEYNAME}`` becomes the survey's title; anything else is taken out of the text and
+    reported with the question it was in."""
+    definition = parsed.definition
+    languages = set(definition.get("languages") or [])
+    titles = definition.get("title") or {}
+
+    def clean(obj, where: str):
+        if isinstance(obj, dict):
+            if obj and set(obj) <= languages and all(isinstance(v, str) for v in obj.values()):
+                for code, value in obj.items():
+                    obj[code] = clean_text(value, code, where)
+                return
+            for key, value in obj.items():
+                if key not in ("code", "type", "relevant", "constraint", "pattern"):
+                    clean(value, where)
+        elif isinstance(obj, list):
+            for item in obj:
+                clean(item, where)
+
+    def clean_text(value: str, language: str, where: str) -> str:
+        found = []
+
+        def replace(match):
+            inner = match.group(0)[1:-1].strip()
+            if inner.upper() == "SURVEYNAME":
+                return titles.get(language) or next(iter(titles.values()), "")
+            found.append(match.group(0))
+            return "…"
+
+        result = _EM.sub(replace, value)
+        for expression in dict.fromkeys(found):
+            parsed.warn(
+                where,
+                _(
+                    "The text contained LimeSurvey Expression Manager code %(code)s, which "
+                    "surveys here cannot run; it was replaced by “…”. Rewrite the text."
+                )
+                % {"code": expression},
+            )
+        return result
+
+    for key in ("title", "description", "privacy_notice", "thank_you"):
+        clean(definition.get(key), "")
+    for section in definition.get("sections", []):
+        clean(section.get("title"), section["code"])
+        clean(section.get("description"), section["code"])
+        for question in section.get("questions", []):
+            clean(question, question["code"])
+
+
+def _report_not_imported(root, questions: dict[str, dict], parsed: ParsedSurvey) -> None:
+    """Quotas and default answers have no counterpart here: named in the report."""
+    quota_names = [r.get("name") or r.get("id", "") for r in _table(root, "quota")]
+    if quota_names:
+        parsed.warn(
+            "",
+            _("The survey's quotas were not imported (%(names)s): surveys here have no quotas.")
+            % {"names": ", ".join(quota_names)},
+        )
+    default_codes = []
+    for r in _table(root, "defaultvalues"):
+        question = questions.get(r.get("qid", ""), {})
+        code = question.get("title") or r.get("qid", "")
+        if code and code not in default_codes:
+            default_codes.append(code)
+    for code in default_codes:
+        parsed.warn(
+            code,
+            _("The question's default answer was not imported: respondents start empty."),
+        )
+
+
+def decode_lss(data: bytes) -> bytes:
+    """A ``.lss`` saved as UTF-16 (some editors and Windows tools do) as UTF-8 bytes that the
+    XML parser reads; other files unchanged."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (
+        len(data) > 3 and (data[1:4:2] == b"\x00\x00" or data[0:3:2] == b"\x00\x00")
+    ):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            return data
+        text = re.sub(
+            r"^(\s*<\?xml[^>]*?encoding=)([\"'])[^\"']*\2", r"\1\2UTF-8\2", text.lstrip("\ufeff")
+        )
+        return text.encode("utf-8")
+    return data
 
 
 def _labels(pairs: list[tuple[str, str]], languages: list[str]) -> list[dict]:

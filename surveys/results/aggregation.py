@@ -3,9 +3,12 @@ reconcile check. Called by the Celery tasks in ``surveys.results.tasks``.
 
 What callers may rely on:
 
-* Each complete, non-test response is counted exactly once: ``results_add_response`` inserts
-  the response's marker (``ResultResponse``) in the same transaction as its increments and does
-  nothing when the marker exists, so a retried or duplicated task changes nothing.
+* Completing a response writes it into the results outbox (``ResultPending``) in the same
+  transaction; ``results_drain`` counts all pending responses of a version in one batch.
+* Each complete, non-test response is counted exactly once: the count inserts the response's
+  marker (``ResultResponse``) and deletes its outbox row in the same transaction as its
+  increments, and skips responses that have a marker, so a retried or duplicated task changes
+  nothing.
 * Updates of one survey version are serialised by locking its ``ResultState`` row. A rebuild
   holds that lock only for its last, short step: it counts a snapshot of the complete
   responses without the lock (incremental updates go on meanwhile), then, locked, replaces
@@ -18,7 +21,9 @@ What callers may rely on:
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
+from datetime import timedelta
 
 import numpy as np
 import pandas as pd
@@ -32,11 +37,16 @@ from core.frames import copy_in, is_postgres, read_frame
 from ..models import Answer, Invitation, Response, Survey, SurveyVersion
 from ..structure import get as get_structure
 from . import cells as C
-from .models import ResultCell, ResultResponse, ResultState
+from .models import ResultCell, ResultPending, ResultResponse, ResultState
 
 FUNNEL_METRICS = ("f", "inv")
 CHUNK = 20000
 COMPACT_AFTER_ROWS = 200_000
+# Outbox rows counted in one transaction; a compaction lease outlives the task's time limit.
+DRAIN_BATCH = 2000
+COMPACTION_LEASE = timedelta(minutes=15)
+
+logger = logging.getLogger(__name__)
 
 
 # The stored result cell's columns, in the order the bulk writers send them.
@@ -80,9 +90,15 @@ def local_day(moment) -> str:
     return timezone.localtime(moment).date().isoformat()
 
 
-def _lock(version_id: int) -> ResultState:
+def _lock(version_id: int, *, wait: bool = True) -> ResultState | None:
+    """Lock the version's state row (serialises counting, compaction and rebuild of one
+    version). ``wait=False``: ``None`` at once when another transaction holds it."""
     ResultState.objects.get_or_create(version_id=version_id)
-    return ResultState.objects.select_for_update().get(version_id=version_id)
+    return (
+        ResultState.objects.select_for_update(skip_locked=not wait)
+        .filter(version_id=version_id)
+        .first()
+    )
 
 
 def _append(survey_id: int, version_id: int, counts: Counter) -> int:
@@ -127,56 +143,141 @@ def _append(survey_id: int, version_id: int, counts: Counter) -> int:
     return len(items)
 
 
-def _answer_rows(response_id: int, id_to_code: dict[int, str]) -> list[C.AnswerRow]:
-    rows = []
-    for qid, row, choice, number, value_date in Answer.objects.filter(
-        response_id=response_id
-    ).values_list("question_id", "row", "choice", "value_number", "value_date"):
+def _answers_by_response(
+    response_ids: list[int], id_to_code: dict[int, str]
+) -> dict[int, list[C.AnswerRow]]:
+    rows: dict[int, list[C.AnswerRow]] = {rid: [] for rid in response_ids}
+    for rid, qid, row, choice, number, value_date in Answer.objects.filter(
+        response_id__in=response_ids
+    ).values_list("response_id", "question_id", "row", "choice", "value_number", "value_date"):
         code = id_to_code.get(qid)
         if code is not None:
-            rows.append(
+            rows[rid].append(
                 C.AnswerRow(code, row, choice, number, value_date.isoformat() if value_date else "")
             )
     return rows
 
 
-def results_add_response(*, response_id: int) -> bool:
-    """Count one complete response (the incremental update). Returns whether it was counted now.
-
-    Its cost depends on the response's own answers, not on how many responses exist.
-    """
-    response = (
-        Response.objects.select_related("survey", "version", "target_group")
-        .filter(pk=response_id)
-        .first()
+def _count_responses(version: SurveyVersion, response_ids: list[int]) -> int:
+    """Add the responses to the stored results. The caller holds the version's lock and has
+    left out responses that are counted already. Returns how many were counted."""
+    responses = list(
+        Response.objects.filter(
+            pk__in=response_ids,
+            version_id=version.pk,
+            status=Response.Status.COMPLETE,
+            is_test=False,
+        ).values_list("id", "completed_at", "target_group__code")
     )
+    if not responses:
+        return 0
+    spec = spec_for(version)
+    structure = get_structure(version)
+    id_to_code = {q.id: code for code, q in structure.questions.items()}
+    answers = _answers_by_response([r[0] for r in responses], id_to_code)
+    counts: Counter = Counter()
+    for rid, completed_at, tg_code in responses:
+        # The same cells as one response at a time: readers add up the rows of a key.
+        counts.update(
+            C.response_cells(
+                spec, answers[rid], day=local_day(completed_at), invitation_tg=tg_code or ""
+            )
+        )
+    appended = _append(version.survey_id, version.pk, counts)
+    ResultResponse.objects.bulk_create(
+        [ResultResponse(response_id=rid, version_id=version.pk) for rid, _c, _t in responses]
+    )
+    ResultState.objects.filter(version_id=version.pk).update(
+        updated_at=timezone.now(), pending_rows=F("pending_rows") + appended
+    )
+    pending = ResultState.objects.values_list("pending_rows", flat=True).get(version_id=version.pk)
+    if pending >= COMPACT_AFTER_ROWS:
+        results_compaction_request(version_id=version.pk)
+    return len(responses)
+
+
+def results_add_response(*, response_id: int) -> bool:
+    """Count one complete response now (no-op when it is counted already). Returns whether it
+    was counted now. Its cost depends on the response's own answers, not on how many exist."""
+    response = Response.objects.select_related("version__survey").filter(pk=response_id).first()
     if response is None or response.status != Response.Status.COMPLETE or response.is_test:
         return False
     with transaction.atomic():
         _lock(response.version_id)
+        ResultPending.objects.filter(response_id=response_id).delete()
         if ResultResponse.objects.filter(response_id=response_id).exists():
             return False
-        spec = spec_for(response.version)
-        structure = get_structure(response.version)
-        id_to_code = {q.id: code for code, q in structure.questions.items()}
-        counts = C.response_cells(
-            spec,
-            _answer_rows(response_id, id_to_code),
-            day=local_day(response.completed_at),
-            invitation_tg=response.target_group.code if response.target_group_id else "",
-        )
-        appended = _append(response.survey_id, response.version_id, counts)
-        ResultResponse.objects.create(response_id=response_id, version_id=response.version_id)
-        ResultState.objects.filter(version_id=response.version_id).update(
-            updated_at=timezone.now(), pending_rows=F("pending_rows") + appended
-        )
-        pending = ResultState.objects.values_list("pending_rows", flat=True).get(
-            version_id=response.version_id
-        )
-        if pending >= COMPACT_AFTER_ROWS:
-            from .tasks import compact_results
+        return _count_responses(response.version, [response_id]) == 1
 
-            compact_results.delay_on_commit(response.version_id)
+
+def results_drain(*, version_id: int, batch: int = DRAIN_BATCH) -> int:
+    """Count the version's pending responses (the results outbox) in one batch.
+
+    Takes the version's lock without waiting: when another worker holds it (it is counting,
+    compacting or rebuilding this version) this returns 0 at once and that worker, or the next
+    relay run, counts what is left. The outbox rows are claimed with ``FOR UPDATE SKIP
+    LOCKED`` and deleted in the same transaction as their counts, so a killed worker leaves
+    them pending and a retry counts nothing twice. Returns the number of rows claimed (a full
+    ``batch`` means there may be more).
+    """
+    version = SurveyVersion.objects.select_related("survey").filter(pk=version_id).first()
+    if version is None:
+        return 0
+    with transaction.atomic():
+        if _lock(version_id, wait=False) is None:
+            return 0
+        claimed = list(
+            ResultPending.objects.select_for_update(skip_locked=True)
+            .filter(version_id=version_id)
+            .order_by("response_id")
+            .values_list("response_id", flat=True)[:batch]
+        )
+        if not claimed:
+            return 0
+        counted = set(
+            ResultResponse.objects.filter(response_id__in=claimed).values_list(
+                "response_id", flat=True
+            )
+        )
+        _count_responses(version, [rid for rid in claimed if rid not in counted])
+        ResultPending.objects.filter(response_id__in=claimed).delete()
+    return len(claimed)
+
+
+def versions_pending() -> list[int]:
+    """Versions with responses waiting in the results outbox."""
+    return sorted(set(ResultPending.objects.values_list("version_id", flat=True).distinct()))
+
+
+def results_compaction_request(*, version_id: int) -> bool:
+    """Queue a compaction of the version unless one is queued or running (a lease on the
+    version's state row). Returns whether one was queued. Safe inside a transaction: the task
+    is sent after the commit, and the lease is given back when the broker refuses it."""
+    now = timezone.now()
+    ResultState.objects.get_or_create(version_id=version_id)
+    taken = (
+        ResultState.objects.filter(version_id=version_id)
+        .filter(
+            Q(compaction_queued_at__isnull=True)
+            | Q(compaction_queued_at__lt=now - COMPACTION_LEASE)
+        )
+        .update(compaction_queued_at=now)
+    )
+    if not taken:
+        return False
+
+    def send():
+        from .tasks import compact_results
+
+        try:
+            compact_results.apply_async((version_id,), retry=False)
+        except Exception:  # noqa: BLE001 - the broker is away: free the lease for the next try
+            logger.warning("results: could not queue the compaction of %s", version_id)
+            ResultState.objects.filter(version_id=version_id, compaction_queued_at=now).update(
+                compaction_queued_at=None
+            )
+
+    transaction.on_commit(send)
     return True
 
 
@@ -369,6 +470,13 @@ def results_rebuild(*, version_id: int) -> int:
                 [ResultResponse(response_id=rid, version_id=version_id) for rid in snapshot],
                 batch_size=500,
             )
+        # What the snapshot counted leaves the outbox; later completions stay pending.
+        ResultPending.objects.filter(
+            version_id=version_id,
+            response_id__in=ResultResponse.objects.filter(version_id=version_id).values(
+                "response_id"
+            ),
+        ).delete()
         _write_cells(version.survey_id, version_id, frame)
         now = timezone.now()
         state.rebuilt_at = now
@@ -463,7 +571,8 @@ def results_compact(*, version_id: int) -> int:
             kept = cursor.rowcount
             cursor.execute("DROP TABLE result_compact")
         state.pending_rows = 0
-        state.save(update_fields=["pending_rows"])
+        state.compaction_queued_at = None
+        state.save(update_fields=["pending_rows", "compaction_queued_at"])
     return kept
 
 
@@ -484,6 +593,14 @@ def versions_out_of_step() -> list[int]:
         .annotate(n=Count("response_id"))
         .values_list("version_id", "n")
     )
+    pending = dict(
+        ResultPending.objects.values("version_id")
+        .annotate(n=Count("response_id"))
+        .values_list("version_id", "n")
+    )
+    # A response waiting in the outbox is late, not lost: the relay counts it.
     return sorted(
-        v for v in set(complete) | set(counted) if complete.get(v, 0) != counted.get(v, 0)
+        v
+        for v in set(complete) | set(counted)
+        if complete.get(v, 0) != counted.get(v, 0) + pending.get(v, 0)
     )

@@ -63,6 +63,27 @@ class ResultResponse(models.Model):
         return str(self.response_id)
 
 
+class ResultPending(models.Model):
+    """The outbox of the results: a complete response still to be counted.
+
+    Written in the same transaction as the completion, so a stored response is never lost to
+    counting even when the broker is unreachable; a worker drains all pending rows of a version
+    in one batch (``aggregation.results_drain``) and deletes them with the count.
+    """
+
+    response = models.OneToOneField(
+        "surveys.Response", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.ForeignKey("surveys.SurveyVersion", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["version"], name="result_pending_version_idx")]
+
+    def __str__(self) -> str:
+        return str(self.response_id)
+
+
 class ResultState(models.Model):
     """Per survey version: the lock row that serialises updates, and when results were built."""
 
@@ -74,6 +95,10 @@ class ResultState(models.Model):
     updated_at = models.DateTimeField(null=True, blank=True)
     # Rows appended since the last rebuild or compaction.
     pending_rows = models.PositiveIntegerField(default=0)
+    # Set when a compaction is queued, cleared when it finishes: at most one compaction per
+    # version is queued or running. A lease, not a flag: a compaction lost with its worker
+    # frees the version after ``aggregation.COMPACTION_LEASE``.
+    compaction_queued_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return str(self.version_id)

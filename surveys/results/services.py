@@ -3,6 +3,8 @@ free text into the input pool, publication, rebuild requests."""
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -12,7 +14,9 @@ from participation.models import FieldOfAction, TargetGroup
 from participation.services import statement_create
 
 from ..models import Answer, Response, Survey
-from .models import ExportJob, FreeTextTag, QuestionTopic, ResultsPublication
+from .models import ExportJob, FreeTextTag, QuestionTopic, ResultPending, ResultsPublication
+
+logger = logging.getLogger(__name__)
 
 
 def _require(user, perm: str, survey: Survey) -> None:
@@ -46,17 +50,47 @@ def export_job_create(
 
 
 def results_response_completed(*, response: Response) -> None:
-    """Count a completed response into the stored results.
+    """Record a completed response for counting into the stored results.
 
-    Every service that completes a response calls this. The count runs in a worker
-    (``surveys.aggregate_response``), queued when the surrounding transaction commits; test
-    responses and unfinished ones are never counted.
+    Every service that completes a response calls this inside the transaction that stores the
+    completion. It writes the response into the results outbox (``ResultPending``) in that
+    same transaction, so the count can be delayed (broker unreachable, workers busy) but never
+    lost. After the commit it asks a worker to drain the version's outbox; that request is best
+    effort: when the broker cannot take it, it is logged and the periodic relay
+    (``surveys.relay_results``) asks again. Test responses and unfinished ones are never
+    counted.
     """
     if response.is_test or response.status != Response.Status.COMPLETE:
         return
-    from .tasks import aggregate_response
+    # One statement; a second call for the same response changes nothing.
+    ResultPending.objects.bulk_create(
+        [ResultPending(response_id=response.pk, version_id=response.version_id)],
+        ignore_conflicts=True,
+    )
+    version_id = response.version_id
+    transaction.on_commit(lambda: results_drain_request(version_id=version_id))
 
-    aggregate_response.delay_on_commit(response.pk)
+
+def results_drain_request(*, version_id: int) -> bool:
+    """Ask a worker to count the version's pending responses now. Returns whether the broker
+    took the request; never raises (the outbox keeps the work, the relay asks again)."""
+    from kombu.exceptions import OperationalError
+
+    from .tasks import drain_results
+
+    try:
+        drain_results.apply_async((version_id,), retry=False)
+    except Exception as exc:  # noqa: BLE001 - any broker failure: the relay picks the work up
+        broker_error = isinstance(exc, OperationalError | OSError | TimeoutError)
+        if drain_results.app.conf.task_always_eager and not broker_error:
+            raise  # in-process there is no broker: this is a bug in the count itself
+        logger.warning(
+            "results: broker unreachable, version %s is counted by the relay later",
+            version_id,
+            exc_info=True,
+        )
+        return False
+    return True
 
 
 def free_text_answers(survey: Survey):
@@ -158,6 +192,8 @@ def question_topic_set(
     topic, _created = QuestionTopic.objects.get_or_create(survey=survey, question=question)
     topic.fields_of_action.set(fields_of_action)
     return topic
+
+
 def exports_delete_old(*, days: int | None = None) -> int:
     """Housekeeping (beat): delete export jobs that finished more than ``days`` ago
     (``TEILHABE_EXPORT_RETENTION_DAYS``) with their files, and mark as failed the jobs whose

@@ -15,8 +15,30 @@ RETRY = {
 
 @shared_task(name="surveys.aggregate_response", soft_time_limit=60, time_limit=90, **RETRY)
 def aggregate_response(response_id: int) -> bool:
-    """Add one complete response to the stored results (no-op if it is counted already)."""
+    """Add one complete response to the stored results (no-op if it is counted already).
+    Completion goes through the outbox (``drain_results``); this serves messages queued
+    before it and manual repairs."""
     return aggregation.results_add_response(response_id=response_id)
+
+
+@shared_task(name="surveys.drain_results", soft_time_limit=240, time_limit=300, **RETRY)
+def drain_results(version_id: int) -> int:
+    """Count the version's responses waiting in the results outbox, batch after batch."""
+    total = 0
+    while (claimed := aggregation.results_drain(version_id=version_id)) >= aggregation.DRAIN_BATCH:
+        total += claimed
+    return total + claimed
+
+
+@shared_task(name="surveys.relay_results", soft_time_limit=30, time_limit=60, **RETRY)
+def relay_results() -> list[int]:
+    """Periodic (beat, every few seconds): ask for a drain of every version with responses
+    waiting in the outbox: those whose immediate request was lost with the broker or a
+    worker. Returns those versions."""
+    pending = aggregation.versions_pending()
+    for version_id in pending:
+        drain_results.delay(version_id)
+    return pending
 
 
 @shared_task(name="surveys.rebuild_results", soft_time_limit=900, time_limit=960, **RETRY)
@@ -57,7 +79,7 @@ def reconcile_results() -> list[int]:
         refresh_funnel.delay(version_id)
     for version_id in aggregation.versions_to_compact():
         if version_id not in stale:
-            compact_results.delay(version_id)
+            aggregation.results_compaction_request(version_id=version_id)
     return stale
 
 

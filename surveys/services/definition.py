@@ -265,8 +265,14 @@ def check_conditions(version: SurveyVersion) -> None:
                         exc.message
                     )
             seen.add(question.code)
+    # ``<code>_other`` carries the "other, please specify" text of a question that allows
+    # other answers: only then is a question of that name in the way (forms and the API both
+    # use the name). A plain question named so (common in real forms) is a question like any.
+    with_other = set(
+        Question.objects.filter(version=version, allow_other=True).values_list("code", flat=True)
+    )
     for code in codes:
-        if code.endswith("_other") and code[: -len("_other")] in codes:
+        if code.endswith("_other") and code[: -len("_other")] in with_other:
             errors.setdefault(f"questions.{code}.code", []).append(
                 _("This code is reserved for the 'other' text of question %(code)s.")
                 % {"code": code[: -len("_other")]}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.spreadsheets import WorkbookError, check_workbook, workbook_kind
 from participation.models import Process, TargetGroup
 from participation.services import audit_log
 
@@ -22,6 +23,8 @@ from ..models import Survey
 from . import definition as defs
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
+# Questions (rows of an XLSForm's survey sheet) a survey file may hold; checked before parsing.
+MAX_IMPORT_ROWS = 5000
 
 
 @dataclass
@@ -52,12 +55,16 @@ def parse_survey_file(data: bytes) -> ParsedSurvey:
         raise NotASurvey(
             _("The file is larger than %(mb)s MB.") % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)}
         )
-    if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    if workbook_kind(data):
+        _check_workbook(data)
         return xlsform.parse(data)
-    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    head = limesurvey.decode_lss(data[:128])[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<"):
         return limesurvey.parse(data)
     if xlsform.is_csv_xlsform(data):
+        rows = data.count(b"\n")
+        if rows > MAX_IMPORT_ROWS + 10:
+            raise _too_many_rows(rows)
         return xlsform.parse(data)
     raise NotASurvey(
         _(
@@ -65,6 +72,33 @@ def parse_survey_file(data: bytes) -> ParsedSurvey:
             "LimeSurvey survey structure file (.lss)."
         )
     )
+
+
+def _too_many_rows(rows: int) -> NotASurvey:
+    return NotASurvey(
+        _(
+            "The form has %(rows)s rows; a survey can have at most %(limit)s questions. "
+            "Split it into several surveys."
+        )
+        % {"rows": f"{rows:,}".replace(",", "."), "limit": f"{MAX_IMPORT_ROWS:,}".replace(",", ".")}
+    )
+
+
+def _check_workbook(data: bytes) -> None:
+    """Refuse a damaged workbook, and one with too many rows before pyxform reads it (a form
+    of 400,000 questions would take it many minutes)."""
+    try:
+        # The survey sheet's rows plus the header and a few settings/group rows.
+        check_workbook(data, sheet="survey", max_rows=MAX_IMPORT_ROWS + 10)
+    except WorkbookError as exc:
+        if exc.code == "too_many_rows":
+            raise _too_many_rows(exc.rows) from exc
+        raise NotASurvey(
+            _(
+                "The file is damaged: it looks like an Excel workbook but cannot be opened. "
+                "Save it again in Excel or LibreOffice (as .xlsx) and upload it again."
+            )
+        ) from exc
 
 
 def _check_target_groups(parsed: ParsedSurvey) -> None:

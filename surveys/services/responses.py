@@ -603,16 +603,14 @@ def response_submit(
                 for code, result in cleaned.items()
                 for row in result.rows
             ]
-            if connection.in_atomic_block:
-                # A savepoint, so that a duplicate client id does not abort the caller's
-                # transaction (outside one, the single statement is atomic by itself).
-                with transaction.atomic():
-                    _insert_with_answers(response, rows)
-            else:
+            # One transaction (a savepoint inside the caller's), so that the response and its
+            # entry in the results outbox are stored together, and a duplicate client id does
+            # not abort the caller's transaction.
+            with transaction.atomic():
                 _insert_with_answers(response, rows)
-            if complete:
-                resume_code = None
-                results_response_completed(response=response)
+                if complete:
+                    resume_code = None
+                    results_response_completed(response=response)
         else:
             with transaction.atomic():
                 if invitation is not None:

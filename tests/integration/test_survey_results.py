@@ -39,4 +39,4 @@ def test_completion_is_aggregated_by_the_worker_and_rebuild_agrees(celery_worker
 
     assert rebuild_results.delay(survey.current_version_id).get(timeout=60) == len(responses)
     assert _cells(survey.current_version_id) == incremental
-    assert "surveys.aggregate_response" in celery_worker_process["log"].read_text()
+    assert "surveys.drain_results" in celery_worker_process["log"].read_text()

@@ -100,6 +100,46 @@ _SELECT = re.compile(
 )
 
 
+_CLASS_ESCAPE = re.compile(r"\\[wWdDsS]")
+
+
+def odk_regex(pattern: str) -> str | None:
+    """An ODK ``regex()`` pattern (XML Schema / Java syntax) as a Python pattern with the same
+    meaning, or None when Python cannot check it.
+
+    In ODK a ``-`` next to a class escape inside brackets (``[\\w-\\.]``) is a literal
+    hyphen; Python's ``re`` refuses it as a bad range, so it is escaped.
+    """
+    out = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class and out and out[-1] != "[":
+            in_class = False
+        elif char == "-" and in_class:
+            before = out[-1] if out else ""
+            after = pattern[i + 1 : i + 3]
+            if _CLASS_ESCAPE.fullmatch(before) or _CLASS_ESCAPE.fullmatch(after):
+                out.append("\\-")
+                i += 1
+                continue
+        out.append(char)
+        i += 1
+    translated = "".join(out)
+    try:
+        re.compile(translated)
+    except re.error:
+        return None
+    return translated
+
+
 def _split_column(key: str) -> tuple[str, str | None]:
     """``label::German (de)`` -> ("label", "German (de)"); ``bind:relevant`` -> ("relevant")."""
     raw = key.strip()
@@ -291,7 +331,23 @@ def parse(data: bytes) -> ParsedSurvey:
         "default_language"
     )
     texts = _Texts(parsed, default or "de")
-    if default is None:
+    label_columns = [_split_column(str(k)) for k in _header_names(workbook.survey_header)]
+    plain_label = ("label", None) in label_columns
+    named_labels = [lang for name, lang in label_columns if name == "label" and lang]
+    if default is None and plain_label and named_labels:
+        # A plain "label" column beside "label::French": pyxform calls the plain one the
+        # default language, a different one from French. It is kept (taken to be German)
+        # instead of being overwritten by the French texts.
+        parsed.warn(
+            "",
+            _(
+                "The form has a 'label' column without a language beside %(columns)s: its "
+                "texts were taken to be German (de). Set default_language in the settings "
+                "sheet if they are not."
+            )
+            % {"columns": ", ".join(f"label::{lang}" for lang in named_labels)},
+        )
+    elif default is None:
         # No default language declared: the first language named in a label column is the
         # default, and labels without a language are taken to be in it.
         for key in _header_names(workbook.survey_header):
@@ -421,6 +477,8 @@ def _read_survey(
     current: dict | None = None  # the open top-level section
     stack: list[dict] = []  # open groups: {"kind": "section"|"matrix"|"nested"|"repeat", ...}
     pending_other: dict[str, dict] = {}  # code of "_other" text question -> its question
+    used: set[str] = set()  # question codes taken so far
+    names = {str(_norm_name(row)) for row in rows}
 
     def section_for_loose() -> dict:
         nonlocal current
@@ -537,6 +595,20 @@ def _read_survey(
             # The "please specify" text of an earlier choice question: folded into it.
             pending_other.pop(code)
             continue
+        if question["code"] in used and question["type"] == "display":
+            # pyxform accepts two notes of the same name in different groups ("intro");
+            # codes are unique in a survey, so the later note is renamed (it holds no
+            # answers, so no data depends on its name). Answered questions stay refused.
+            n = 2
+            while f"{code}_{n}" in used or f"{code}_{n}" in names:
+                n += 1
+            question["code"] = f"{code}_{n}"
+            parsed.warn(
+                code,
+                _("A second question is named %(code)s; it was imported as %(new)s.")
+                % {"code": code, "new": question["code"]},
+            )
+        used.add(question["code"])
         question["relevant"] = _combine(nested_relevant(), question.get("relevant", ""))
         repeat = next((g for g in reversed(stack) if g["kind"] == "repeat"), None)
         if repeat is not None:
@@ -551,6 +623,10 @@ def _read_survey(
         section_for_loose()["questions"].append(question)
         if question.get("allow_other"):
             pending_other[f"{code}_other"] = question
+        select = _SELECT.match(raw_type)
+        if question["type"] == "ranking" and select and select.group(3):
+            _rank_or_other(question, names, texts, section_for_loose(), parsed)
+            used.add(f"{code}_other")
     if stack:
         parsed.warn("", _("A group was not closed with 'end group'; it ends with the sheet."))
         while stack:
@@ -558,6 +634,43 @@ def _read_survey(
             if group["kind"] == "matrix":
                 _finish_matrix(group, choices, parsed)
     return [s for s in sections if s["questions"] or s["title"]]
+
+
+def _norm_name(row: dict) -> str:
+    for key, value in row.items():
+        if _split_column(str(key)) == ("name", None):
+            return str(value or "").strip()
+    return ""
+
+
+def _rank_or_other(
+    question: dict, names: set[str], texts: _Texts, section: dict, parsed: ParsedSurvey
+) -> None:
+    """``rank … or_other`` as pyxform builds it: an "Other" item to rank, and a text question
+    ``<code>_other`` for what it is (unless the form has a row of that name itself)."""
+    from ...answering.values import OTHER
+
+    code = question["code"]
+    if not any(c["code"] == OTHER for c in question["choices"]):
+        question["choices"].append({"code": OTHER, "label": {texts.default: _("Other")}})
+    if f"{code}_other" in names:
+        return
+    section["questions"].append(
+        {
+            "code": f"{code}_other",
+            "type": "text",
+            "text": {texts.default: _("Other: please specify")},
+            "hint": {},
+            "relevant": question.get("relevant", ""),
+            "required": False,
+            "constraint": "",
+        }
+    )
+    parsed.warn(
+        code,
+        _("The ranking allows an 'other' item: the text question %(code)s_other asks what it is.")
+        % {"code": code},
+    )
 
 
 def _finish_matrix(group: dict, choices: dict[str, list], parsed: ParsedSurvey) -> None:
@@ -697,7 +810,24 @@ def _question(
     constraint = str(norm.get("constraint") or "").strip()
     regex = _REGEX_CONSTRAINT.match(constraint)
     if regex and qtype.takes_pattern:
-        question["pattern"] = regex.group(2)
+        pattern = odk_regex(regex.group(2))
+        if pattern is None:
+            parsed.warn(
+                code,
+                _(
+                    "The check %(check)s uses a regular expression that cannot be checked "
+                    "here; answers are accepted without it."
+                )
+                % {"check": constraint},
+            )
+        else:
+            if pattern != regex.group(2):
+                parsed.warn(
+                    code,
+                    _("The regular expression %(old)s was written as %(new)s (same meaning).")
+                    % {"old": regex.group(2), "new": pattern},
+                )
+            question["pattern"] = pattern
         constraint = ""
     question["constraint"] = constraint
     if extra:
