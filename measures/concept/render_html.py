@@ -175,7 +175,8 @@ hyphens:auto}
 .concept-doc .chapter-title{border-bottom:2px solid #0b5394;padding-bottom:.2rem;margin-top:2.5rem}
 .concept-doc .table-wrap{overflow-x:auto;max-width:100%;margin:1rem 0}
 .concept-doc .table-wrap:focus{outline:3px solid #0b5394}
-.concept-doc table{border-collapse:collapse;font-size:.9rem;min-width:100%}
+.concept-doc table{border-collapse:collapse;font-size:.9rem;width:100%;table-layout:fixed}
+.concept-doc th,.concept-doc td{overflow-wrap:anywhere}
 .concept-doc caption{text-align:left;font-weight:600;padding:.3rem 0;caption-side:top}
 .concept-doc th,.concept-doc td{border:1px solid #9a9a9a;padding:.25rem .4rem;vertical-align:top;
 text-align:left}
