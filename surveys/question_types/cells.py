@@ -6,8 +6,8 @@ cell: ``row`` and ``choice`` (the column) with ``value_number`` or ``value_text`
 are keyed by ``<row>:<column>`` (codes never hold a colon): ``n`` per cell, and for numbers the
 value histogram ``v`` per cell, from which each cell's summary is derived.
 
-Conditions do not look into a cell matrix (its value for conditions is empty on both the server
-and the page), which the designer's expression check reports like any unknown reference.
+Conditions do not look into a cell matrix: its value for conditions is empty on both the server
+and the page (``client_value = "cells"``: answered, so the page counts it as shown, but not read).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class CellMatrix(QuestionType):
     needs_rows = True
     edits_choices = True
     choices_help = gettext_lazy("The answer options are the columns of the matrix.")
-    client_value = "none"
+    client_value = "cells"
     input_mode = ""
     #: XLSForm type of one cell
     cell_xlsform_type = "text"

@@ -202,7 +202,8 @@ def test_every_type_renders_its_field(kind):
     assert isinstance(view, QuestionView)
     assert isinstance(view.is_group, bool)
     assert view.client_value in {
-        "none", "checked", "checked_radios", "ranks", "one", "one_number", "number", "text"
+        "none", "checked", "checked_radios", "ranks", "one", "one_number", "number", "text",
+        "cells",
     }  # fmt: skip
     html = get_template("surveys/respond/question.html").render({"qv": view})
     assert 'data-code="q1"' in html
