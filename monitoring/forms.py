@@ -90,7 +90,9 @@ class TargetForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = Indicator.objects.order_by("code")
+        self.fields["indicator"].queryset = Indicator.objects.filter(
+            category=Indicator.Category.OUTCOME
+        ).order_by("code")
         self.fields["target_group"].queryset = TargetGroup.objects.filter(active=True)
 
 

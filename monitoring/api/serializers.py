@@ -50,6 +50,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "denominator_description",
             "denominator_scope",
             "kind",
+            "category",
             "factor",
             "unit",
             "decimals",
