@@ -209,7 +209,8 @@ def line_chart(
     values += [t.value for t in targets]
     char_w = font_size * 0.6
     left = max(40, round(font_size * 4.4))
-    right, top, bottom = 16, 16 + font_size, 24 + font_size * 2
+    # room for half a year label right of the last year
+    right, top, bottom = max(16, round(char_w * 2.5)), 16 + font_size, 24 + font_size * 2
     label_limit = 60
     if legend_columns is None:
         legend_columns = 2 if all(len(line.label) <= 38 for line in lines) else 1
@@ -239,9 +240,10 @@ def line_chart(
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def x(year: int) -> float:
+        # proportional to time, so that a target year further away stands further away
         if len(years) == 1:
             return left + plot_w / 2
-        return left + (years.index(year) / (len(years) - 1)) * plot_w
+        return left + (year - years[0]) / (years[-1] - years[0]) * plot_w
 
     def y(value: float) -> float:
         return top + plot_h - (value - low) / (high - low) * plot_h
@@ -257,16 +259,14 @@ def line_chart(
             f"</text>"
         )
         tick += step
-    # as many year labels as fit side by side; the first and the last always
-    fit = max(2, int(plot_w / (char_w * 4 + font_size)) + 1)
-    every = max(1, math.ceil((len(years) - 1) / (fit - 1))) if len(years) > fit else 1
-    shown = list(range(0, len(years), every))
-    if shown[-1] != len(years) - 1:
-        if len(years) - 1 - shown[-1] < every / 2 and len(shown) > 1:
-            shown.pop()
-        shown.append(len(years) - 1)
-    for index in shown:
-        year = years[index]
+    # as many year labels as fit side by side (the last one always): a label is skipped when it
+    # would touch the one before it
+    gap = char_w * 4 + font_size * 0.8
+    shown: list[int] = []
+    for year in reversed(years):
+        if not shown or x(shown[-1]) - x(year) >= gap:
+            shown.append(year)
+    for year in reversed(shown):
         parts.append(
             f'<text x="{x(year):.1f}" y="{height - bottom + font_size + 6}" '
             f'text-anchor="middle" font-size="{font_size}" fill="#333">{year}</text>'

@@ -82,18 +82,89 @@ def dashboard(request, pk: int):
     )
 
 
-def _chart(process, indicator, raw):
+def _shown_keys(request, lines) -> list[str]:
+    """The lines the reader chose (``?show=…``); by default the county's total and first two
+    target groups and the total of each comparison territory, never all lines at once."""
+    keys = [line.key for line in lines]
+    chosen = [k for k in request.GET.getlist("show") if k in keys]
+    if chosen:
+        return chosen
+    own = [line.key for line in lines if not line.reference][:3]
+    refs = [line.key for line in lines if line.reference and line.key.endswith("-0")]
+    return own + refs
+
+
+def _chart_targets(process, indicator, shown_lines):
+    """The process's targets of this indicator for the lines shown (all = the total line)."""
+    labels = {line.label for line in shown_lines if not line.reference}
+    out = []
+    for target in Target.objects.filter(process=process, indicator=indicator).select_related(
+        "target_group"
+    ):
+        line_label = target.target_group.label if target.target_group_id else _("All")
+        if line_label not in labels:
+            continue
+        value = german(target.value, decimals=indicator.decimals)
+        out.append(
+            charts.ChartTarget(
+                label=_("Target %(group)s %(year)s: %(value)s")
+                % {"group": line_label, "year": target.year, "value": value},
+                year=target.year,
+                value=target.value,
+                line_label=line_label,
+            )
+        )
+    return out
+
+
+def _chart(request, process, indicator, raw, *, responsive: bool = True):
     lines, years, values = selectors.indicator_lines(process=process, indicator=indicator, raw=raw)
-    chart_lines = [charts.ChartLine(line.label, line.points, line.reference) for line in lines]
-    svg = charts.line_chart(
-        chart_lines,
-        title=f"{indicator.code} {indicator.label}",
-        description=_("Line chart; the table below the chart holds the same figures."),
-        unit=indicator.unit,
-        decimals=indicator.decimals,
-        chart_id=f"chart-{indicator.pk}",
-    )
-    return svg, lines, years, values
+    shown_keys = _shown_keys(request, lines)
+    shown_lines = [line for line in lines if line.key in shown_keys]
+    chart_lines = [
+        charts.ChartLine(line.label, line.points, line.reference) for line in shown_lines
+    ]
+    options = {
+        "title": f"{indicator.code} {indicator.label}",
+        "description": _("Line chart; the table below the chart holds the same figures."),
+        "unit": indicator.unit,
+        "decimals": indicator.decimals,
+        "chart_id": f"chart-{indicator.pk}",
+        "targets": [] if indicator.is_context else _chart_targets(process, indicator, shown_lines),
+    }
+    draw = charts.responsive_line_chart if responsive else charts.line_chart
+    svg = draw(chart_lines, **options)
+    return svg, lines, years, values, shown_keys
+
+
+def _municipality_table(indicator, home, latest, raw):
+    """Municipalities as rows, all and each target group as columns (latest year)."""
+    columns: dict[int, str] = {}
+    rows: dict[str, dict[int, str]] = {}
+    withheld = False
+    for v in (
+        IndicatorValue.objects.filter(
+            indicator=indicator,
+            territory__parent=home,
+            year=latest,
+            sex="",
+            age_group="",
+            cell__regex=r"^tg=[^|]*\|sex=\|age=$",
+        )
+        .select_related("territory", "target_group")
+        .order_by("territory__name", "target_group__order")
+    ):
+        shown = selectors.value_as_shown(v, raw=raw)
+        withheld = withheld or (shown.hidden and shown.withheld)
+        group = v.target_group_id or 0
+        columns.setdefault(group, v.target_group.label if group else _("All"))
+        rows.setdefault(v.territory.name, {})[group] = german(
+            shown.value, decimals=indicator.decimals
+        )
+    order = sorted(columns, key=lambda g: (g != 0, g))
+    headers = [columns[g] for g in order]
+    table = [(name, [cells.get(g, "–") for g in order]) for name, cells in rows.items()]
+    return headers, table, withheld
 
 
 @login_required
@@ -101,7 +172,7 @@ def indicator_detail(request, pk: int, code: str):
     process = _process(request, pk)
     indicator = get_object_or_404(Indicator.objects.select_related("area"), code=code)
     raw = _raw(request, process, indicator, "indicator")
-    svg, lines, years, values = _chart(process, indicator, raw)
+    svg, lines, years, values, shown_keys = _chart(request, process, indicator, raw)
     table = [
         (
             line,
@@ -117,29 +188,12 @@ def indicator_detail(request, pk: int, code: str):
     withheld = any(selectors.value_as_shown(v, raw=raw).withheld for v in values if not raw)
     home = services.process_territory(process)
     latest = max(years) if years else None
-    municipalities = []
+    municipality_headers, municipalities = [], []
     if home is not None and latest:
-        for v in (
-            IndicatorValue.objects.filter(
-                indicator=indicator,
-                territory__parent=home,
-                year=latest,
-                sex="",
-                age_group="",
-                cell__regex=r"^tg=[^|]*\|sex=\|age=$",
-            )
-            .select_related("territory", "target_group")
-            .order_by("territory__name", "target_group__order")
-        ):
-            shown = selectors.value_as_shown(v, raw=raw)
-            withheld = withheld or (shown.hidden and shown.withheld)
-            municipalities.append(
-                (
-                    v.territory.name,
-                    v.target_group.label if v.target_group_id else _("All"),
-                    german(shown.value, decimals=indicator.decimals),
-                )
-            )
+        municipality_headers, municipalities, hidden = _municipality_table(
+            indicator, home, latest, raw
+        )
+        withheld = withheld or hidden
     # the latest comparisons of the county (all and each target group)
     comparisons = []
     for v in values:
@@ -156,7 +210,11 @@ def indicator_detail(request, pk: int, code: str):
                     "value": german(shown.value, decimals=indicator.decimals),
                     **signed,
                     "cagr": _signed(cagr, 1, shown.hidden),
-                    "trend": v.get_trend_display() if v.trend else _("No trend"),
+                    "trend": _("development only")
+                    if indicator.is_context
+                    else v.get_trend_display()
+                    if v.trend
+                    else _("No trend"),
                 }
             )
     targets = Target.objects.filter(process=process, indicator=indicator).select_related(
@@ -172,6 +230,15 @@ def indicator_detail(request, pk: int, code: str):
             "years": years,
             "table": table,
             "municipalities": municipalities,
+            "municipality_headers": municipality_headers,
+            "latest": latest,
+            "own_lines": [line for line in lines if not line.reference],
+            "reference_lines": [line for line in lines if line.reference],
+            "shown_keys": shown_keys,
+            "reference_groups_shown": any(
+                line.reference and not line.key.endswith("-0") and line.key in shown_keys
+                for line in lines
+            ),
             "comparisons": comparisons,
             "withheld": withheld,
             "targets": targets,
@@ -195,7 +262,7 @@ def indicator_chart(request, pk: int, code: str):
     process = _process(request, pk)
     indicator = get_object_or_404(Indicator, code=code)
     raw = _raw(request, process, indicator, "chart")
-    svg, *_rest = _chart(process, indicator, raw)
+    svg, *_rest = _chart(request, process, indicator, raw, responsive=False)
     return HttpResponse(svg, content_type="image/svg+xml")
 
 

@@ -55,7 +55,7 @@ def _upload(client, process, *, dry_run=False, metadata=True):
 def _post_for(form, **choices) -> dict:
     """The check form as a browser would send it: its initial values, then the choices."""
     post = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if isinstance(value, bool):
             if value:
