@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from monitoring.models import Area, ImportRun, Indicator, Value
-from tests.monitoring.conftest import SAMPLES, official
+from tests.monitoring.conftest import SAMPLES, initial_post, official
 
 SAMPLE = Path(SAMPLES)
 TOTAL = "Arbeitslosenquote Insgesamt (alle Erwerbspersonen)"
@@ -53,15 +53,8 @@ def _upload(client, process, *, dry_run=False, metadata=True):
 
 
 def _post_for(form, **choices) -> dict:
-    """The check form as a browser would send it: its initial values, then the choices."""
-    post = {}
-    for name in form.fields:
-        value = form[name].value()
-        if isinstance(value, bool):
-            if value:
-                post[name] = "on"
-        elif value not in (None, ""):
-            post[name] = getattr(value, "pk", value)
+    """The check form as a browser would send it, with the 5-3-2 file's columns mapped."""
+    post = initial_post(form)
     for column, role, values in form.column_fields():
         if column == "Geschlecht":  # holds age groups too, so it is not guessed as sex
             post[role.name] = "sex"
