@@ -194,6 +194,15 @@ class ImportRequestSerializer(serializers.Serializer):
     mapping = serializers.JSONField(
         required=False, help_text=_("Column → {role, values}; stored for the next import.")
     )
+    territory = serializers.SlugRelatedField(
+        slug_field="key",
+        queryset=Territory.objects.all(),
+        required=False,
+        help_text=_(
+            "Territory key (AGS) for rows that name no territory; without it such rows are "
+            "rejected, never filed under the process's territory."
+        ),
+    )
 
 
 class ImportResponseSerializer(serializers.Serializer):
