@@ -209,3 +209,20 @@ def test_check_page_is_refused_to_other_processes(
     assert client.get(url).status_code in (403, 404)
     foreign = url.replace(f"/{lower_saxony_process.pk}/", f"/{mprocess.pk}/")
     assert client.get(foreign).status_code == 404
+
+
+def test_update_the_check_with_a_changed_mapping_writes_nothing(staff_client, lower_saxony_process):
+    url = _upload(staff_client, lower_saxony_process)
+    page = staff_client.get(url)
+    before = page.context["check"].rows_with_breakdown
+    assert before == 227  # Geschlecht and Kategorie are kept as breakdowns at first
+    post = _post_for(page.context["form"], action="preview")
+    again = staff_client.post(url, post)
+    assert again.status_code == 200 and not Value.objects.exists()
+    assert not ImportRun.objects.exists()
+    after = again.context["check"].rows_with_breakdown
+    assert 0 < after < before  # the 25-year-olds stay a breakdown, the rest is drawn
+    # the choices made so far stay on the page
+    form = again.context["form"]
+    roles = {column: role.value() for column, role, _values in form.column_fields()}
+    assert roles["Geschlecht"] == "sex" and roles["Kategorie"] == "target_group"
