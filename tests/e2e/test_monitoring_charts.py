@@ -122,3 +122,22 @@ def test_context_indicator_carries_no_judgement(page, live_server, monitoring_de
     assert "Kontextindikator" in text
     assert "Geringer Fortschritt" not in text and "Auf Kurs" not in text
     screenshot(page, "monitoring-context-indicator")
+
+
+def test_import_check_page_on_a_phone(phone_page, live_server, monitoring_demo, screenshot):
+    from participation.demo import DEMO_PASSWORD
+
+    page = phone_page
+    login(page, live_server, "staff", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/monitoring/{monitoring_demo.process.pk}/imports/")
+    page.set_input_files("input[name=file]", "/work/shared/samples/opensdg/indicator_5-3-2.csv")
+    page.set_input_files("input[name=metadata]", "/work/shared/samples/opensdg/meta_5-3-2.md")
+    page.get_by_label("Nur prüfen, nichts speichern (Probelauf)").check()
+    page.get_by_role("button", name="Hochladen").click()
+    page.wait_for_url("**/imports/check/**")
+    assert page.get_by_role("heading", name="Was gespeichert wird").is_visible()
+    assert page.get_by_label("Nur prüfen, nichts speichern (Probelauf)").is_checked()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"page is {width}px wide on a 360px screen"
+    _axe_clean(page)
+    screenshot(page, "monitoring-import-check-360")
