@@ -4,13 +4,16 @@ standard form page and pagination."""
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
+from . import ratelimit
 from .permissions import require_perm
 
-__all__ = ["add_validation_error", "form_page", "paginate", "require_perm"]
+__all__ = ["LoginView", "add_validation_error", "form_page", "paginate", "require_perm"]
 
 
 def add_validation_error(form, error: ValidationError) -> None:
@@ -55,3 +58,20 @@ def form_page(
 
 def paginate(request, queryset, per_page: int = 50):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+class LoginView(auth_views.LoginView):
+    """The sign-in page, limited like the API token endpoint (``core.ratelimit``): too many
+    attempts from one address (or for one user name) get a 429 page with the form, and the
+    password is not even checked."""
+
+    def post(self, request, *args, **kwargs):
+        if ratelimit.login_exceeded(request, request.POST.get("username", "")):
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(
+                None,
+                _("Too many sign-in attempts. Please wait a few minutes and try again."),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)

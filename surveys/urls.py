@@ -18,6 +18,7 @@ urlpatterns = [
     path("s/<str:public_id>/p/<str:section>/", respond.respond_page, name="respond_page"),
     path("s/<str:public_id>/resume/", respond.respond_resume, name="respond_resume"),
     path("s/<str:public_id>/thanks/", respond.respond_thanks, name="respond_thanks"),
+    path("s/<str:public_id>/invited/", respond.respond_invited, name="respond_invited"),
     path("i/<str:token>/", respond.respond_invitation, name="respond_invitation"),
     path("i/<str:token>/opt-out/", respond.opt_out, name="opt_out"),
     # --- designer and interchange (issue-5b) --------------------------------------------
