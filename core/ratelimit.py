@@ -51,15 +51,37 @@ def request_exceeded(request, scope: str, limit: int, window: int, *, key: str =
     return exceeded(scope, ident, limit, window)
 
 
-def login_exceeded(request, username: str = "") -> bool:
-    """Sign-in attempts (login page and API token endpoint share one budget): per client
-    address, and per user name so that one account is not guessed from many addresses."""
-    limit = getattr(settings, "TEILHABE_LOGIN_ATTEMPTS", 10)
-    window = getattr(settings, "TEILHABE_LOGIN_WINDOW", 900)
-    by_address = request_exceeded(request, "login", limit, window)
-    name = (username or "").strip().lower()[:150]
-    by_name = bool(name) and exceeded("login-user", name, limit * 3, window)
-    return by_address or by_name
+def _login_budget() -> tuple[int, int]:
+    return (
+        getattr(settings, "TEILHABE_LOGIN_ATTEMPTS", 10),
+        getattr(settings, "TEILHABE_LOGIN_WINDOW", 900),
+    )
+
+
+def _login_name(username: str) -> str:
+    return (username or "").strip().lower()[:150]
+
+
+def login_blocked(request, username: str = "") -> bool:
+    """True when the client's address (or, from any address, this user name) used up its
+    failed sign-ins of the window. The login page and the API token endpoint share the budget;
+    only failures count, so people who sign in correctly are never held up."""
+    limit, window = _login_budget()
+    if limit <= 0:
+        return False
+    if hits("login", client_ip(request), window) >= limit:
+        return True
+    name = _login_name(username)
+    return bool(name) and hits("login-user", name, window) >= limit * 3
+
+
+def login_failed(request, username: str = "") -> None:
+    """Count a failed sign-in against the address and the user name."""
+    limit, window = _login_budget()
+    exceeded("login", client_ip(request), limit, window)
+    name = _login_name(username)
+    if name:
+        exceeded("login-user", name, limit * 3, window)
 
 
 def parse_rate(rate: str) -> tuple[int, int]:

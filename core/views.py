@@ -61,17 +61,21 @@ def paginate(request, queryset, per_page: int = 50):
 
 
 class LoginView(auth_views.LoginView):
-    """The sign-in page, limited like the API token endpoint (``core.ratelimit``): too many
-    attempts from one address (or for one user name) get a 429 page with the form, and the
-    password is not even checked."""
+    """The sign-in page, limited like the API token endpoint (``core.ratelimit``): after too
+    many failed attempts from one address (or for one user name) a 429 page with the form, and
+    the password is not even checked."""
 
     def post(self, request, *args, **kwargs):
-        if ratelimit.login_exceeded(request, request.POST.get("username", "")):
+        username = request.POST.get("username", "")
+        if ratelimit.login_blocked(request, username):
             form = self.get_form()
             form.errors.clear()
             form.add_error(
                 None,
-                _("Too many sign-in attempts. Please wait a few minutes and try again."),
+                _("Too many failed sign-in attempts. Please wait a few minutes and try again."),
             )
             return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
+        response = super().post(request, *args, **kwargs)
+        if not request.user.is_authenticated:
+            ratelimit.login_failed(request, username)
+        return response

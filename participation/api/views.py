@@ -45,11 +45,13 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        username = serializer.validated_data["username"]
         # The login page's budget: guessing passwords here is no cheaper than there.
-        if ratelimit.login_exceeded(request, serializer.validated_data.get("username", "")):
+        if ratelimit.login_blocked(request, username):
             raise Throttled(wait=settings.TEILHABE_LOGIN_WINDOW)
         user = authenticate(request, **serializer.validated_data)
         if user is None:
+            ratelimit.login_failed(request, username)
             raise AuthenticationFailed(_("User name or password is wrong."))
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
