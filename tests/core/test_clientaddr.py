@@ -4,6 +4,7 @@ X-Forwarded-For without a trusted proxy changes nothing; behind the proxy each c
 own budget."""
 
 import ipaddress
+
 import pytest
 from django.core.cache import cache
 from django.test import Client, RequestFactory
