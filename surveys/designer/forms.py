@@ -12,11 +12,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import UploadLimits
 from participation.models import Phase, Process
 
 from .. import expressions
 from ..i18n import COMMON, all_languages, direction, language_label, language_name, resolve_language
 from ..models import STARTS_PER_HOUR_MAX, Question, Survey
+from ..services.interchange import MAX_IMPORT_BYTES
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -384,6 +386,7 @@ class QuestionForm(TextGridMixin, forms.ModelForm):
 class ImportForm(forms.Form):
     process = forms.ModelChoiceField(label=_("Process"), queryset=Process.objects.none())
     file = forms.FileField(
+        validators=[UploadLimits(limit=MAX_IMPORT_BYTES)],
         label=_("Survey file"),
         help_text=_("An XLSForm workbook (.xlsx, .xls) or a LimeSurvey survey structure (.lss)."),
     )

@@ -296,11 +296,7 @@ def _invitation(request, survey: Survey):
         )
     if pk is None:
         return None
-    return (
-        Invitation.objects.select_related("survey")
-        .filter(pk=pk, survey=survey)
-        .first()
-    )
+    return Invitation.objects.select_related("survey").filter(pk=pk, survey=survey).first()
 
 
 def _forget_pending(request, survey: Survey) -> None:

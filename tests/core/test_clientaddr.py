@@ -55,9 +55,7 @@ def test_middleware_sets_remote_addr_once(settings):
 
 
 def _login(client, **meta):
-    return client.post(
-        reverse("login"), {"username": "nobody", "password": "wrong"}, **meta
-    )
+    return client.post(reverse("login"), {"username": "nobody", "password": "wrong"}, **meta)
 
 
 def test_login_page_is_limited_and_spoofing_does_not_help(settings, db):
