@@ -343,6 +343,11 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["survey_submit"] = SURVEY_API_SUBMIT_RA
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 TEILHABE_LOGIN_ATTEMPTS = env.int("TEILHABE_LOGIN_ATTEMPTS", default=10)
 TEILHABE_LOGIN_WINDOW = env.int("TEILHABE_LOGIN_WINDOW", default=900)
+# Uploads (core.uploads): the largest file, and the most a .docx/.xlsx may unpack to.
+TEILHABE_UPLOAD_MAX_BYTES = env.int("TEILHABE_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+TEILHABE_UPLOAD_MAX_UNPACKED_BYTES = env.int(
+    "TEILHABE_UPLOAD_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024
+)
 
 # Integration monitoring: trend base year, reminders to data owners.
 MONITORING_BASE_YEAR = env.int("MONITORING_BASE_YEAR", default=0) or None
