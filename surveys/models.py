@@ -542,3 +542,36 @@ from .results.models import (  # noqa: E402,F401
     ResultsPublication,
     ResultState,
 )
+
+
+class InvitationImport(models.Model):
+    """An invitee list being imported by a worker: the uploaded file waits in the storage
+    (``storage_name``) until the task has read it, and its progress is shown to staff."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Nothing imported")
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitation_imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    filename = models.CharField(_("file"), max_length=300)
+    storage_name = models.CharField(max_length=400, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    messages = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitee import")
+        verbose_name_plural = _("invitee imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -11,6 +11,11 @@ urlpatterns = [
     path("<int:pk>/status/", staff.survey_transition, name="survey_transition"),
     path("<int:pk>/invitations/", staff.invitation_list, name="invitation_list"),
     path("<int:pk>/invitations/import/", staff.invitation_import, name="invitation_import"),
+    path(
+        "<int:pk>/invitations/import/<int:job_id>/",
+        staff.invitation_import_status,
+        name="invitation_import_status",
+    ),
     path("<int:pk>/invitations/people/", staff.invitation_people, name="invitation_people"),
     path("<int:pk>/invitations/send/", staff.invitation_send, name="invitation_send"),
     # --- respondents: answering (no account) --------------------------------------------

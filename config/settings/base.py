@@ -226,6 +226,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "monitoring.delete_abandoned_uploads",
         "schedule": 60 * 60,
     },
+    "surveys-delete-abandoned-invitation-imports": {
+        "task": "surveys.delete_abandoned_invitation_imports",
+        "schedule": 60 * 60,
+    },
     "measures-delete-abandoned-imports": {
         "task": "measures.delete_abandoned_imports",
         "schedule": 60 * 60,
