@@ -25,7 +25,7 @@ RESPONDENT_VIEWS = frozenset(
         "surveys:respond_invitation",
         "surveys:respond_invited",
         "surveys:opt_out",
-        "survey-response-list",
+        "api:survey-response-list",
     }
 )
 SECRET_KWARGS = ("token", "key")

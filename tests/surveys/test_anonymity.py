@@ -81,7 +81,7 @@ def test_export_of_anonymised_survey_omits_what_links(make_survey):
     assert "target_group" not in names and "organisation" not in names
 
 
-def test_access_log_has_no_token_and_no_respondent_address(client, make_survey, caplog):
+def test_access_log_has_no_token_and_no_respondent_address(client, api_client, make_survey, caplog):
     survey = make_survey(access_mode="invitation", anonymised=True)
     _invitation, link = _invite(survey)
     token = link.rstrip("/").rsplit("/", 1)[-1]
@@ -93,6 +93,10 @@ def test_access_log_has_no_token_and_no_respondent_address(client, make_survey, 
     lines = [r.getMessage() for r in caplog.records if r.name == "teilhabe.access"]
     assert len(lines) == 4
     assert not any(token in line or "198.51.100.7" in line for line in lines), lines
+    # The answering API likewise.
+    with caplog.at_level(logging.INFO, logger="teilhabe.access"):
+        submit(api_client, survey, {"lang": "de"}, section="p1", complete=False, token=token)
+    assert caplog.records[-1].getMessage().startswith('- "POST /api/v1/survey-responses/')
     # Other pages keep the address (it is what the log is for).
     with caplog.at_level(logging.INFO, logger="teilhabe.access"):
         client.get("/accounts/login/", REMOTE_ADDR="198.51.100.8")
