@@ -134,3 +134,19 @@ def test_gunicorn_trusts_the_same_proxies(monkeypatch):
     monkeypatch.delenv("TRUSTED_PROXIES")
     assert importlib.reload(conf).forwarded_allow_ips == "127.0.0.1"
     assert conf.accesslog is None
+
+
+def test_blocked_address_cannot_sign_in_even_with_the_right_password(settings, staff_user):
+    settings.TEILHABE_LOGIN_ATTEMPTS = 2
+    staff_user.set_password("pw-123-secret")
+    staff_user.save()
+    client = Client()
+    for _ in range(2):
+        _login(client, REMOTE_ADDR="203.0.113.10")
+    right = client.post(
+        reverse("login"),
+        {"username": staff_user.username, "password": "pw-123-secret"},
+        REMOTE_ADDR="203.0.113.10",
+    )
+    assert right.status_code == 429 and "_auth_user_id" not in client.session
+    assert "Anmeldeversuche" in right.content.decode()
