@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('participation', '0003_interviews_conference_statements'),
-        ('surveys', '0006_results_outbox'),
+        ('surveys', '0007_matrices_of_cells'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
