@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import UploadLimits
 from participation.models import TargetGroup
 
 from .models import Area, ColumnMapping, DataRequest, Indicator, Series, Target, Territory
@@ -13,8 +14,9 @@ class UploadForm(forms.Form):
         ("official", _("Official statistics table (CSV with ;)")),
         ("xlsx", _("Excel workbook (XLSX)")),
     ]
-    file = forms.FileField(label=_("File"))
+    file = forms.FileField(label=_("File"), validators=[UploadLimits()])
     metadata = forms.FileField(
+        validators=[UploadLimits()],
         label=_("Open SDG metadata (.md, optional)"),
         required=False,
         help_text=_("Creates the indicator from the metadata if it does not exist yet."),

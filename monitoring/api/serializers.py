@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.uploads import UploadLimits
 from participation.models import Process
 
 from .. import selectors
@@ -184,8 +185,8 @@ class ImportRunSerializer(serializers.ModelSerializer):
 
 class ImportRequestSerializer(serializers.Serializer):
     process = serializers.PrimaryKeyRelatedField(queryset=Process.objects.all())
-    file = serializers.FileField()
-    metadata = serializers.FileField(required=False)
+    file = serializers.FileField(validators=[UploadLimits()])
+    metadata = serializers.FileField(required=False, validators=[UploadLimits()])
     format = serializers.ChoiceField(
         choices=["auto", "opensdg", "official", "xlsx"], default="auto"
     )
