@@ -24,8 +24,8 @@ from django.conf import settings
 from django.core.files import File
 from django.db import DatabaseError
 from django.utils import timezone
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from core.frames import read_frame
 from core.numbers import localized
@@ -322,12 +322,12 @@ def write_report(survey: Survey, path: str, *, fmt: str, suppressed: bool) -> No
         "suppress": suppressed,
         "min_count": reports.min_count(),
         "now": timezone.now(),
+        "LANGUAGE_CODE": get_language() or survey.default_language,
     }
     if fmt == ExportJob.Format.PDF:
-        from weasyprint import HTML
+        from core.pdf import html_to_pdf
 
-        html = render_to_string("surveys/results/report_pdf.html", context)
-        HTML(string=html).write_pdf(path)
+        html_to_pdf(render_to_string("surveys/results/report_pdf.html", context), path)
         return
     _write_docx(path, context)
 

@@ -44,6 +44,7 @@ def _context(survey, version, *, by: str, suppress: bool, public: bool = False) 
     bds = reports.breakdowns(version, structure)
     if by and by not in {b.name for b in bds}:
         raise Http404(_("Unknown breakdown."))
+    services.results_funnel_ensure_fresh(version=version)
     results = []
     for q in reports.answered_questions(structure):
         result = reports.question_result(version, q.code, breakdown=by, suppress=suppress)
