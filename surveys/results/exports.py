@@ -340,7 +340,12 @@ def _write_docx(path: str, context: dict) -> None:
     from docx import Document
 
     doc = Document()
-    doc.add_heading(f"{_('Results')}: {context['survey']}", 0)
+    title = f"{_('Results')}: {context['survey']}"
+    # Title and language in the file's properties: screen readers and the PDF converters of
+    # word processors take them from there.
+    doc.core_properties.title = title
+    doc.core_properties.language = context.get("LANGUAGE_CODE") or "de"
+    doc.add_heading(title, 0)
     overview = context["overview"]
     doc.add_paragraph(f"{_('Complete responses')}: {_docx_value(overview['responses'])}")
     if context["suppress"]:
@@ -349,7 +354,7 @@ def _write_docx(path: str, context: dict) -> None:
         )
     hidden = f"< {context['min_count']}"
     for result in context["results"]:
-        doc.add_heading(f"{result['text']} ({result['question']})", 1)
+        doc.add_heading(result["text"], 1)
         doc.add_paragraph(f"n = {_docx_value(result['n'])}")
         if result.get("choices"):
             table = doc.add_table(rows=1, cols=3)
