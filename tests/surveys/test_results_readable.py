@@ -165,6 +165,7 @@ def test_pdf_report_is_tagged_pdf_ua_with_language_title_and_no_codes(counted, t
     assert "/StructTreeRoot" in root
     assert str(root["/Lang"]).startswith("de")
     assert "Testbefragung" in reader.metadata.title
+
     def titles(items):
         for item in items:
             if isinstance(item, list):
