@@ -58,6 +58,9 @@
     var status = box.querySelector(".builder-status");
     var relevant = document.getElementById(box.getAttribute("data-relevant"));
     var inputId = input.id;
+    // With the script the builder works in the page; Enter in a field then saves the form
+    // instead of pressing this button (the first submit button would be the default).
+    add.type = "button";
     var select = document.createElement("select");
     select.hidden = true;
     input.parentNode.insertBefore(select, input.nextSibling);
