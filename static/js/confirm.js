@@ -52,7 +52,9 @@
     event.preventDefault();
     var body = new FormData(form);
     if (submitter && submitter.name) body.append(submitter.name, submitter.value);
-    fetch(form.action, { method: "POST", body: body, credentials: "same-origin" })
+    // getAttribute: a field named "action" would shadow form.action.
+    var target = new URL(form.getAttribute("action") || "", window.location.href).href;
+    fetch(target, { method: "POST", body: body, credentials: "same-origin" })
       .then(function (response) {
         return response.text().then(function (html) { return { response: response, html: html }; });
       })
