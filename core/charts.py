@@ -370,3 +370,65 @@ def sparkline(points: list[tuple[int, float | None]], *, width: int = 120, heigh
         f'<polyline fill="none" stroke="#0b5394" stroke-width="2" points="{" ".join(coords)}"/>'
         f"</svg>"
     )
+
+
+def grouped_bar_chart(
+    categories: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    *,
+    title: str,
+    fmt: Callable[[float], str] = _general,
+    suffix: str = "",
+    hidden_text: str = "–",
+    width: int = 480,
+    bar_height: int = 16,
+) -> str:
+    """Horizontal bars grouped by category, one bar per series under each category's label
+    (e.g. the answers of a question, one bar per target group), coloured from ``PALETTE``
+    with a legend on top. ``series``: (label, one value per category); ``None`` = withheld.
+    Labels stand above the bars, so the chart stays legible when scaled to a phone's width.
+    """
+    if not categories or not series:
+        return ""
+    values = [v for _label, line in series for v in line if v is not None]
+    top = max(values, default=0) or 1
+    legend_h = 20 * len(series) + 6
+    block_h = 20 + len(series) * (bar_height + 4) + 10
+    height = legend_h + block_h * len(categories)
+    usable = width - 70
+    parts = [
+        f'<svg class="chart grouped-bar-chart" xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {width} {height}" role="img" preserveAspectRatio="xMinYMin meet">'
+        f"<title>{escape(title)}</title>"
+    ]
+    for index, (label, _line) in enumerate(series):
+        color = PALETTE[index % len(PALETTE)]
+        y = 4 + index * 20
+        parts.append(
+            f'<rect x="0" y="{y}" width="14" height="14" fill="{color}"/>'
+            f'<text x="20" y="{y + 12}" font-size="13">{escape(str(label)[:60])}</text>'
+        )
+    for c_index, category in enumerate(categories):
+        y0 = legend_h + c_index * block_h
+        short = category if len(category) <= 60 else category[:58] + "…"
+        parts.append(
+            f'<text x="0" y="{y0 + 15}" font-size="13" font-weight="bold">{escape(short)}</text>'
+        )
+        for s_index, (_label, line) in enumerate(series):
+            value = line[c_index] if c_index < len(line) else None
+            y = y0 + 20 + s_index * (bar_height + 4)
+            color = PALETTE[s_index % len(PALETTE)]
+            if value is None:
+                parts.append(
+                    f'<text x="0" y="{y + bar_height - 3}" font-size="12" fill="#555">'
+                    f"{escape(hidden_text)}</text>"
+                )
+                continue
+            w = max(1.0, usable * value / top) if value else 0.0
+            parts.append(
+                f'<rect x="0" y="{y}" width="{w:.1f}" height="{bar_height}" fill="{color}"/>'
+                f'<text x="{w + 4:.1f}" y="{y + bar_height - 3}" font-size="12">'
+                f"{escape(fmt(value) + suffix)}</text>"
+            )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -83,6 +83,11 @@ urlpatterns += [
         name="results_free_texts",
     ),
     path(
+        "<int:pk>/results/answers/tag/",
+        results_views.free_text_tag_many,
+        name="results_tag_many",
+    ),
+    path(
         "<int:pk>/results/answers/<int:answer_id>/tag/",
         results_views.free_text_tag,
         name="results_tag",

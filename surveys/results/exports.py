@@ -24,8 +24,8 @@ from django.conf import settings
 from django.core.files import File
 from django.db import DatabaseError
 from django.utils import timezone
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from core.frames import read_frame
 from core.numbers import localized
@@ -324,12 +324,12 @@ def write_report(survey: Survey, path: str, *, fmt: str, suppressed: bool) -> No
         "suppress": suppressed,
         "min_count": reports.min_count(),
         "now": timezone.now(),
+        "LANGUAGE_CODE": get_language() or survey.default_language,
     }
     if fmt == ExportJob.Format.PDF:
-        from weasyprint import HTML
+        from core.pdf import html_to_pdf
 
-        html = render_to_string("surveys/results/report_pdf.html", context)
-        HTML(string=html).write_pdf(path)
+        html_to_pdf(render_to_string("surveys/results/report_pdf.html", context), path)
         return
     _write_docx(path, context)
 
@@ -342,7 +342,12 @@ def _write_docx(path: str, context: dict) -> None:
     from docx import Document
 
     doc = Document()
-    doc.add_heading(f"{_('Results')}: {context['survey']}", 0)
+    title = f"{_('Results')}: {context['survey']}"
+    # Title and language in the file's properties: screen readers and the PDF converters of
+    # word processors take them from there.
+    doc.core_properties.title = title
+    doc.core_properties.language = context.get("LANGUAGE_CODE") or "de"
+    doc.add_heading(title, 0)
     overview = context["overview"]
     doc.add_paragraph(f"{_('Complete responses')}: {_docx_value(overview['responses'])}")
     if context["suppress"]:
@@ -351,7 +356,7 @@ def _write_docx(path: str, context: dict) -> None:
         )
     hidden = f"< {context['min_count']}"
     for result in context["results"]:
-        doc.add_heading(f"{result['text']} ({result['question']})", 1)
+        doc.add_heading(result["text"], 1)
         doc.add_paragraph(f"n = {_docx_value(result['n'])}")
         if result.get("choices"):
             table = doc.add_table(rows=1, cols=3)

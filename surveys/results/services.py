@@ -13,7 +13,7 @@ from core.permissions import require_perm
 from participation.models import FieldOfAction, TargetGroup
 from participation.services import statement_create
 
-from ..models import Answer, Response, Survey
+from ..models import Answer, Response, Survey, SurveyVersion
 from .models import ExportJob, FreeTextTag, QuestionTopic, ResultPending, ResultsPublication
 
 logger = logging.getLogger(__name__)
@@ -223,3 +223,28 @@ def exports_delete_old(*, days: int | None = None) -> int:
         error=_("The export was interrupted. Please start it again."),
     )
     return deleted
+
+
+def results_funnel_ensure_fresh(*, version: SurveyVersion) -> bool:
+    """Refresh the version's completion funnel when a response changed after it was counted,
+    so that the funnel and the response counts agree where no beat runs (the embedded
+    default runs tasks in-process, so the refresh is done before the page is shown; with a
+    worker it is queued). Returns whether a refresh was asked for."""
+    from .models import ResultState
+    from .tasks import refresh_funnel
+
+    latest = (
+        Response.objects.filter(version=version, is_test=False)
+        .order_by("-updated_at")
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+    if latest is None:
+        return False
+    funnel_at = (
+        ResultState.objects.filter(version=version).values_list("funnel_at", flat=True).first()
+    )
+    if funnel_at is not None and funnel_at >= latest:
+        return False
+    refresh_funnel.delay(version.pk)
+    return True

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.confirm import confirmation_page, is_confirmed
 from core.views import add_validation_error, require_perm
 
 from .. import selectors
@@ -72,13 +73,41 @@ def survey_detail(request, pk: int):
 def survey_transition(request, pk: int):
     survey = _survey(pk)
     require_perm(request.user, "surveys.change_survey", survey)
+    to = request.POST.get("to", "")
+    back = request.POST.get("next", "")
+    if not back.startswith("/") or back.startswith("//"):
+        back = reverse("surveys:survey_detail", args=[survey.pk])
+    allowed = to in defs.ALLOWED_TRANSITIONS.get(survey.status, set())
+    if allowed and not is_confirmed(request):
+        if to == Survey.Status.OPEN:
+            return confirmation_page(
+                request,
+                title=_("Open the survey “%(survey)s”?") % {"survey": survey},
+                consequences=[
+                    _(
+                        "Respondents can answer from now on: the public link works and "
+                        "invitations can be sent."
+                    )
+                ],
+                checklist=selectors.survey_open_checklist(survey),
+                confirm_label=_("Open the survey"),
+                cancel_url=back,
+                danger=False,
+            )
+        return confirmation_page(
+            request,
+            title=_("Close the survey “%(survey)s”?") % {"survey": survey},
+            consequences=selectors.survey_close_consequences(survey),
+            confirm_label=_("Close the survey"),
+            cancel_url=back,
+        )
     try:
-        defs.survey_transition(survey=survey, user=request.user, to=request.POST.get("to", ""))
+        defs.survey_transition(survey=survey, user=request.user, to=to)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The status was changed."))
-    return redirect("surveys:survey_detail", pk=survey.pk)
+    return redirect(back)
 
 
 def _invitation_page(request, survey, *, import_form=None, people_form=None, status=200):

@@ -51,10 +51,15 @@ def test_transition_page(client, make_survey, staff_user):
     survey = make_survey(status="draft")
     client.force_login(staff_user)
     url = reverse("surveys:survey_transition", args=[survey.pk])
-    client.post(url, {"to": "open"})
+    # Opening shows the checklist first and changes nothing.
+    checklist = client.post(url, {"to": "open"})
+    assert checklist.status_code == 200 and "data-confirm-box" in checklist.content.decode()
+    survey.refresh_from_db()
+    assert survey.status == "draft"
+    client.post(url, {"to": "open", "confirmed": "yes"})
     survey.refresh_from_db()
     assert survey.status == "open"
-    client.post(url, {"to": "draft"})
+    client.post(url, {"to": "draft", "confirmed": "yes"})
     survey.refresh_from_db()
     assert survey.status == "open"
 
