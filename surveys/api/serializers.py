@@ -208,6 +208,24 @@ class ImportReportSerializer(serializers.Serializer):
     skipped = serializers.ListField(child=serializers.CharField())
 
 
+class InvitationImportJobSerializer(serializers.Serializer):
+    """An invitee list being imported by the worker: follow ``url`` until ``status`` is done
+    (``created`` invitations, rows ``messages`` skipped) or failed (nothing imported, the
+    reasons in ``messages``)."""
+
+    id = serializers.IntegerField()
+    survey = serializers.IntegerField(source="survey_id")
+    filename = serializers.CharField()
+    status = serializers.CharField()
+    total = serializers.IntegerField(help_text="Rows in the file (known once the worker read it).")
+    progress = serializers.IntegerField(help_text="Rows checked so far.")
+    created = serializers.IntegerField()
+    messages = serializers.ListField(child=serializers.CharField())
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    url = serializers.CharField()
+
+
 class SendInvitationsSerializer(serializers.Serializer):
     reminder = serializers.BooleanField(default=False)
 

@@ -208,11 +208,17 @@ def test_invitations_api(
     csv = SimpleUploadedFile(
         "people.csv", b"email;name;language\nb@example.org;B;de\nx@example.org;X;en\n"
     )
-    report = api_client.post(
-        "/api/v1/survey-invitations/import/", {"survey": survey.pk, "file": csv}, format="multipart"
-    )
-    assert report.status_code == 201 and report.json()["created"] == 1
-    assert len(report.json()["skipped"]) == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the worker (eager in tests)
+        queued = api_client.post(
+            "/api/v1/survey-invitations/import/",
+            {"survey": survey.pk, "file": csv},
+            format="multipart",
+        )
+    assert queued.status_code == 202 and queued.json()["status"] == "queued"
+    report = api_client.get(queued.json()["url"])
+    assert report.status_code == 200 and report.json()["status"] == "done"
+    assert report.json()["created"] == 1 and report.json()["total"] == 2
+    assert len(report.json()["messages"]) == 1
     with django_capture_on_commit_callbacks(execute=True):
         queued = api_client.post(
             f"/api/v1/surveys/{survey.pk}/send-invitations/", {}, format="json"

@@ -105,3 +105,33 @@ def test_lists_whose_import_never_started_are_removed(make_survey):
     assert delete_abandoned_invitation_imports() == 1
     job.refresh_from_db()
     assert job.status == "failed" and not default_storage.exists(name)
+
+
+def test_invitee_import_through_the_api_runs_in_the_worker_and_is_scoped(
+    api_client, staff_user, make_survey, outsider, make_member, django_capture_on_commit_callbacks
+):
+    from tests.factories import ProcessFactory
+
+    survey = make_survey(access_mode="invitation", anonymised=False)
+    api_client.force_authenticate(staff_user)
+    rows = "\n".join(f"p{n}@example.org;Person {n}" for n in range(300))
+    upload = SimpleUploadedFile("invitees.csv", f"email;name\n{rows}\n".encode())
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        queued = api_client.post(
+            "/api/v1/survey-invitations/import/",
+            {"survey": survey.pk, "file": upload},
+            format="multipart",
+        )
+    assert queued.status_code == 202
+    assert not Invitation.objects.exists()  # nothing read in the request
+    url = queued.json()["url"]
+    assert api_client.get(url).json()["status"] == "queued"
+    for callback in callbacks:
+        callback()
+    done = api_client.get(url).json()
+    assert (done["status"], done["created"], done["progress"]) == ("done", 300, 300)
+    for stranger in (outsider, make_member(ProcessFactory(), "staff")):
+        api_client.force_authenticate(stranger)
+        assert api_client.get(url).status_code in (403, 404)
+    api_client.force_authenticate(None)
+    assert api_client.get(url).status_code in (401, 403)
