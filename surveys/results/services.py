@@ -4,6 +4,9 @@ free text into the input pool, publication, rebuild requests."""
 from __future__ import annotations
 
 import logging
+import os
+import threading
+import time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -55,8 +58,10 @@ def results_response_completed(*, response: Response) -> None:
     Every service that completes a response calls this inside the transaction that stores the
     completion. It writes the response into the results outbox (``ResultPending``) in that
     same transaction, so the count can be delayed (broker unreachable, workers busy) but never
-    lost. After the commit it asks a worker to drain the version's outbox; that request is best
-    effort: when the broker cannot take it, it is logged and the periodic relay
+    lost. After the commit it asks a worker to drain the version's outbox: with a broker, the
+    requests of a process are coalesced and sent in the background (``DrainRequests``), so a
+    completion never waits for the broker; in-process (eager) the drain runs at once. The
+    request is best effort: when the broker cannot take it, it is logged and the periodic relay
     (``surveys.relay_results``) asks again. Test responses and unfinished ones are never
     counted.
     """
@@ -68,7 +73,62 @@ def results_response_completed(*, response: Response) -> None:
         ignore_conflicts=True,
     )
     version_id = response.version_id
-    transaction.on_commit(lambda: results_drain_request(version_id=version_id))
+    transaction.on_commit(lambda: drain_requests.add(version_id))
+
+
+class DrainRequests:
+    """The drain requests of one process, coalesced per version and sent by one background
+    thread: at most one request per version every ``interval`` seconds, however many
+    responses complete meanwhile (one drain counts all pending responses of a version).
+
+    A completion only notes its version (no broker round trip in the request), and is
+    counted at most ``interval`` seconds plus one drain later. What a process notes but never
+    sends (it is killed, or the broker is away) stays in the outbox for the relay.
+    """
+
+    def __init__(self, interval: float = 0.5):
+        self.interval = interval
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._wanted: set[int] = set()
+        self._thread: threading.Thread | None = None
+        self._pid = os.getpid()
+
+    def add(self, version_id: int) -> None:
+        from .tasks import drain_results
+
+        if drain_results.app.conf.task_always_eager:
+            results_drain_request(version_id=version_id)  # no broker: count now, in-process
+            return
+        with self._lock:
+            if self._pid != os.getpid():  # a forked child inherits no running thread
+                self._pid, self._thread, self._wanted = os.getpid(), None, set()
+                self._wake = threading.Event()
+            self._wanted.add(version_id)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="results-drain-requests", daemon=True
+                )
+                self._thread.start()
+        self._wake.set()
+
+    def _run(self) -> None:
+        wake = self._wake
+        while True:
+            wake.wait()
+            wake.clear()
+            with self._lock:
+                due, self._wanted = sorted(self._wanted), set()
+            for version_id in due:
+                try:
+                    results_drain_request(version_id=version_id)
+                except Exception:  # the thread must live on; the relay counts what is left
+                    logger.exception("results: drain request for version %s failed", version_id)
+            # What completes meanwhile waits for the next round: one request for all of it.
+            time.sleep(self.interval)
+
+
+drain_requests = DrainRequests()
 
 
 def results_drain_request(*, version_id: int) -> bool:
