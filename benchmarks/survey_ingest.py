@@ -424,6 +424,9 @@ def main() -> None:
             "warning",
             "--backlog",
             "2048",
+            # Imports of a worker's first request may take long on a loaded machine.
+            "--timeout",
+            "120",
         ],
         env=env,
         cwd=ROOT,

@@ -72,6 +72,23 @@ def results_response_completed(*, response: Response) -> None:
         [ResultPending(response_id=response.pk, version_id=response.version_id)],
         ignore_conflicts=True,
     )
+    results_outbox_written(response=response)
+
+
+def results_outbox_sql(source: str) -> str:
+    """A data-modifying CTE that writes the responses of the CTE ``source`` (a column "id")
+    into the results outbox, for a writer that stores a completed response in one statement
+    (one parameter: the version id). The writer then calls ``results_outbox_written``."""
+    table = ResultPending._meta.db_table
+    return (
+        f'INSERT INTO "{table}" ("response_id", "version_id", "created_at") '
+        f'SELECT "id", %s, now() FROM {source}'
+    )
+
+
+def results_outbox_written(*, response: Response) -> None:
+    """The response's outbox row is written (in the caller's transaction, if any): ask for
+    its count after the commit."""
     version_id = response.version_id
     transaction.on_commit(lambda: drain_requests.add(version_id))
 
