@@ -2,8 +2,8 @@
 
 Responses go out in wide format (one row per complete response, one column per question, per
 choice of a multiple-choice question, per matrix row or per ranked item), codes or labels as
-chosen. They are read in chunks of response ids and written row by row (CSV, XLSX in openpyxl's
-write-only mode), so memory does not grow with the number of responses. The SPSS file is the
+chosen. They are read in chunks of response ids and written row by row (CSV, XLSX in XlsxWriter's
+constant-memory mode), so memory does not grow with the number of responses. The SPSS file is the
 exception: pyreadstat writes a whole DataFrame, so it holds one compact numeric frame (value
 labels carry the texts).
 
@@ -18,6 +18,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from math import isfinite
 
 import pandas as pd
 from django.conf import settings
@@ -230,17 +231,44 @@ def write_csv(survey: Survey, out, *, labels: bool, progress=None) -> None:
         writer.writerow(row)
 
 
+# XlsxWriter writes texts as texts: never turned into formulas, links or numbers.
+XLSX_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+
+
 def write_xlsx(survey: Survey, path: str, *, labels: bool, progress=None) -> None:
-    from openpyxl import Workbook
+    """The responses as an XLSX sheet. XlsxWriter's constant-memory mode writes each row to
+    disk when the next begins, so memory does not grow with the responses; cells hold what the
+    CSV holds (numbers as numbers, empty cells left out)."""
+    import xlsxwriter
 
     structure = get_structure(survey.current_version)
     lay = layout(survey, structure)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Responses")[:31])
-    ws.append(header(lay, labels))
-    for row in iter_rows(survey, lay, labels=labels, progress=progress):
-        ws.append(safe_row(row, empty=None))
-    wb.save(path)
+    workbook = xlsxwriter.Workbook(path, XLSX_OPTIONS)
+    try:
+        sheet = workbook.add_worksheet(_("Responses")[:31])
+        put_string, put_number = sheet.write_string, sheet.write_number
+        for c, name in enumerate(header(lay, labels)):
+            put_string(0, c, str(name))
+        for r, row in enumerate(iter_rows(survey, lay, labels=labels, progress=progress), 1):
+            for c, value in enumerate(safe_row(row, empty=None)):
+                if value is None:
+                    continue
+                kind = type(value)
+                if kind is str:
+                    put_string(r, c, value)
+                elif kind is int or (kind is float and isfinite(value)):
+                    put_number(r, c, value)
+                elif kind is float:  # not a number: as the CSV writes it
+                    put_string(r, c, str(value))
+                else:  # bool, dates and anything rarer: XlsxWriter picks the cell type
+                    sheet.write(r, c, value)
+    finally:
+        workbook.close()
 
 
 def write_codebook(survey: Survey, path: str) -> None:
