@@ -105,11 +105,15 @@ class DrainRequests:
 
     def __init__(self, interval: float = 0.5):
         self.interval = interval
+        self._reset()
+        # A forked child (a pool process) inherits no running thread and maybe a held lock.
+        os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self) -> None:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._wanted: set[int] = set()
         self._thread: threading.Thread | None = None
-        self._pid = os.getpid()
 
     def add(self, version_id: int) -> None:
         from .tasks import drain_results
@@ -118,9 +122,6 @@ class DrainRequests:
             results_drain_request(version_id=version_id)  # no broker: count now, in-process
             return
         with self._lock:
-            if self._pid != os.getpid():  # a forked child inherits no running thread
-                self._pid, self._thread, self._wanted = os.getpid(), None, set()
-                self._wake = threading.Event()
             self._wanted.add(version_id)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
@@ -130,11 +131,11 @@ class DrainRequests:
         self._wake.set()
 
     def _run(self) -> None:
-        wake = self._wake
+        wake, lock = self._wake, self._lock
         while True:
             wake.wait()
             wake.clear()
-            with self._lock:
+            with lock:
                 due, self._wanted = sorted(self._wanted), set()
             for version_id in due:
                 try:
