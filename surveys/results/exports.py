@@ -2,10 +2,10 @@
 
 Responses go out in wide format (one row per complete response, one column per question, per
 choice of a multiple-choice question, per matrix row or per ranked item), codes or labels as
-chosen. They are read in chunks of response ids and written row by row (CSV, XLSX in XlsxWriter's
-constant-memory mode), so memory does not grow with the number of responses. The SPSS file is the
-exception: pyreadstat writes a whole DataFrame, so it holds one compact numeric frame (value
-labels carry the texts).
+chosen. They are read in chunks of response ids and written row by row (CSV, and XLSX streamed
+by ``core.spreadsheets.write_xlsx_rows``), so memory does not grow with the number of
+responses. The SPSS file is the exception: pyreadstat writes a whole DataFrame, so it holds
+one compact numeric frame (value labels carry the texts).
 
 Anonymised surveys: no invitation data at all (no target group from the invitation, no
 attributes, no response id — rows are numbered — and only the day of completion).
@@ -18,7 +18,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from math import isfinite
+from itertools import chain
 
 import pandas as pd
 from django.conf import settings
@@ -30,7 +30,7 @@ from django.utils.translation import override
 
 from core.frames import read_frame
 from core.numbers import localized
-from core.spreadsheets import csv_writer, safe_row
+from core.spreadsheets import csv_writer, safe_row, write_xlsx_rows
 
 from ..models import Answer, Response, Survey
 from ..question_types import QuestionType
@@ -231,44 +231,14 @@ def write_csv(survey: Survey, out, *, labels: bool, progress=None) -> None:
         writer.writerow(row)
 
 
-# XlsxWriter writes texts as texts: never turned into formulas, links or numbers.
-XLSX_OPTIONS = {
-    "constant_memory": True,
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-}
-
-
 def write_xlsx(survey: Survey, path: str, *, labels: bool, progress=None) -> None:
-    """The responses as an XLSX sheet. XlsxWriter's constant-memory mode writes each row to
-    disk when the next begins, so memory does not grow with the responses; cells hold what the
-    CSV holds (numbers as numbers, empty cells left out)."""
-    import xlsxwriter
-
+    """The responses as an XLSX sheet, streamed row by row (``core.spreadsheets``), so memory
+    does not grow with the responses; cells hold what the CSV holds (numbers as numbers, empty
+    cells left out)."""
     structure = get_structure(survey.current_version)
     lay = layout(survey, structure)
-    workbook = xlsxwriter.Workbook(path, XLSX_OPTIONS)
-    try:
-        sheet = workbook.add_worksheet(_("Responses")[:31])
-        put_string, put_number = sheet.write_string, sheet.write_number
-        for c, name in enumerate(header(lay, labels)):
-            put_string(0, c, str(name))
-        for r, row in enumerate(iter_rows(survey, lay, labels=labels, progress=progress), 1):
-            for c, value in enumerate(safe_row(row, empty=None)):
-                if value is None:
-                    continue
-                kind = type(value)
-                if kind is str:
-                    put_string(r, c, value)
-                elif kind is int or (kind is float and isfinite(value)):
-                    put_number(r, c, value)
-                elif kind is float:  # not a number: as the CSV writes it
-                    put_string(r, c, str(value))
-                else:  # bool, dates and anything rarer: XlsxWriter picks the cell type
-                    sheet.write(r, c, value)
-    finally:
-        workbook.close()
+    rows = iter_rows(survey, lay, labels=labels, progress=progress)
+    write_xlsx_rows(path, _("Responses"), chain([header(lay, labels)], rows))
 
 
 def write_codebook(survey: Survey, path: str) -> None:
