@@ -2,12 +2,19 @@
 web process counts in the same place). It serves the public survey (pages and API), the
 conference registration, the API token endpoint and the login page; the client is counted by
 the address ``core.clientaddr`` resolves (``TRUSTED_PROXIES``), so a spoofed
-``X-Forwarded-For`` changes nothing and, behind the proxy, each client has its own budget."""
+``X-Forwarded-For`` changes nothing and, behind the proxy, each client has its own budget.
+
+A hit costs one cache round trip: the counter is incremented and, when new, given its expiry in
+one atomic step (``FailSafeRedisCache.incr_expiring``), where a get-and-set of a request log
+would cost two and grow with the traffic. ``ApiThrottle`` puts the same counter behind Django
+REST framework's throttling, so the API's limits count like the pages' limits.
+"""
 
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from rest_framework.throttling import BaseThrottle
 
 from .clientaddr import client_address
 
@@ -22,6 +29,20 @@ def _cache_key(scope: str, key: str, window: int) -> str:
     return f"{PREFIX}:{scope}:{key}:{int(time.time() // window)}"
 
 
+def _count(cache_key: str, timeout: int) -> int:
+    """Add one hit to the counter and return its value, creating it with ``timeout``."""
+    incr_expiring = getattr(cache, "incr_expiring", None)
+    if incr_expiring is not None:
+        return incr_expiring(cache_key, timeout)
+    if cache.add(cache_key, 1, timeout=timeout):
+        return 1
+    try:
+        return cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.add(cache_key, 1, timeout=timeout)
+        return 1
+
+
 def exceeded(scope: str, key: str, limit: int, window: int) -> bool:
     """Count one hit; True when ``key`` made more than ``limit`` hits in the current window.
 
@@ -29,15 +50,7 @@ def exceeded(scope: str, key: str, limit: int, window: int) -> bool:
     """
     if limit <= 0:
         return False
-    cache_key = _cache_key(scope, key, window)
-    if cache.add(cache_key, 1, timeout=window + 5):
-        return False
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, timeout=window + 5)
-        return False
-    return count > limit
+    return _count(_cache_key(scope, key, window), window + 5) > limit
 
 
 def hits(scope: str, key: str, window: int) -> int:
@@ -84,32 +97,40 @@ def login_failed(request, username: str = "") -> None:
         exceeded("login-user", name, limit * 3, window)
 
 
-def parse_rate(rate: str) -> tuple[int, int]:
-    """``"120/minute"`` → ``(120, 60)`` (DRF's notation: s, m, h, d or the words)."""
-    count, _slash, period = rate.partition("/")
-    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period.strip()[:1].lower()]
+def parse_rate(rate: str | None) -> tuple[int, int]:
+    """``"120/minute"`` → (120, 60): hits per window of seconds (``s``, ``m``, ``h``, ``d``);
+    ``None`` → (0, 0), no limit."""
+    if not rate:
+        return 0, 0
+    count, _, unit = rate.partition("/")
+    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit.strip()[:1].lower()]
     return int(count), seconds
 
 
-class ApiThrottle:
-    """The same limiter as a DRF throttle class: subclass with ``scope`` and ``rate`` (or
-    ``rate_setting``, the name of a setting holding ``"N/period"``). ``methods`` limits which
-    requests count (default: all)."""
+class ApiThrottle(BaseThrottle):
+    """The same limiter as a REST framework throttle: ``scope`` names the rate in
+    ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` (``rate`` when it has none); ``methods``
+    limits which requests count (default: all). Clients are counted by their address."""
 
     scope = "api"
     rate = "60/minute"
-    rate_setting = ""
     methods: tuple[str, ...] = ()
 
     def _rate(self) -> tuple[int, int]:
-        rate = getattr(settings, self.rate_setting, self.rate) if self.rate_setting else self.rate
-        return parse_rate(rate)
+        from rest_framework.settings import api_settings
+
+        return parse_rate(api_settings.DEFAULT_THROTTLE_RATES.get(self.scope) or self.rate)
 
     def allow_request(self, request, view) -> bool:
         if self.methods and request.method not in self.methods:
             return True
         limit, window = self._rate()
+        self._window = window
+        if limit <= 0:
+            return True
         return not request_exceeded(request, self.scope, limit, window)
 
-    def wait(self) -> float:
-        return float(self._rate()[1])
+    def wait(self) -> float | None:
+        """Seconds until the current window ends (the ``Retry-After`` of a refusal)."""
+        window = getattr(self, "_window", 0)
+        return window - time.time() % window if window else None

@@ -124,10 +124,9 @@ class PublicSurveyView(APIView):
 
 
 class SubmitThrottle(ApiThrottle):
-    """Per client address: protects public surveys from floods."""
+    """Per client address: protects public surveys from floods (``SURVEY_API_SUBMIT_RATE``)."""
 
     scope = "survey_submit"
-    rate_setting = "SURVEY_API_SUBMIT_RATE"
     methods = ("POST",)
 
 

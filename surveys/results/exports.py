@@ -2,10 +2,10 @@
 
 Responses go out in wide format (one row per complete response, one column per question, per
 choice of a multiple-choice question, per matrix row or per ranked item), codes or labels as
-chosen. They are read in chunks of response ids and written row by row (CSV, XLSX in openpyxl's
-write-only mode), so memory does not grow with the number of responses. The SPSS file is the
-exception: pyreadstat writes a whole DataFrame, so it holds one compact numeric frame (value
-labels carry the texts).
+chosen. They are read in chunks of response ids and written row by row (CSV, and XLSX streamed
+by ``core.spreadsheets.write_xlsx_rows``), so memory does not grow with the number of
+responses. The SPSS file is the exception: pyreadstat writes a whole DataFrame, so it holds
+one compact numeric frame (value labels carry the texts).
 
 Anonymised surveys: no invitation data at all (no target group from the invitation, no
 attributes, no response id — rows are numbered — and only the day of completion).
@@ -18,6 +18,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 
 import pandas as pd
 from django.conf import settings
@@ -29,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from core.frames import read_frame
 from core.numbers import localized
-from core.spreadsheets import csv_writer, safe_row
+from core.spreadsheets import csv_writer, safe_row, write_xlsx_rows
 
 from ..models import Answer, Response, Survey
 from ..question_types import QuestionType
@@ -233,16 +234,13 @@ def write_csv(survey: Survey, out, *, labels: bool, progress=None) -> None:
 
 
 def write_xlsx(survey: Survey, path: str, *, labels: bool, progress=None) -> None:
-    from openpyxl import Workbook
-
+    """The responses as an XLSX sheet, streamed row by row (``core.spreadsheets``), so memory
+    does not grow with the responses; cells hold what the CSV holds (numbers as numbers, empty
+    cells left out)."""
     structure = get_structure(survey.current_version)
     lay = layout(survey, structure)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Responses")[:31])
-    ws.append(header(lay, labels))
-    for row in iter_rows(survey, lay, labels=labels, progress=progress):
-        ws.append(safe_row(row, empty=None))
-    wb.save(path)
+    rows = iter_rows(survey, lay, labels=labels, progress=progress)
+    write_xlsx_rows(path, _("Responses"), chain([header(lay, labels)], rows))
 
 
 def write_codebook(survey: Survey, path: str) -> None:

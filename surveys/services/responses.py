@@ -26,6 +26,7 @@ import hashlib
 import json
 import secrets
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
@@ -46,7 +47,11 @@ from ..answering.values import (
     raw_from_rows,
 )
 from ..models import Answer, Invitation, Response, Survey
-from ..results.services import results_response_completed
+from ..results.services import (
+    results_outbox_sql,
+    results_outbox_written,
+    results_response_completed,
+)
 from ..structure import Structure
 from ..structure import get as get_structure
 
@@ -637,14 +642,16 @@ def response_submit(
                 for code, result in cleaned.items()
                 for row in result.rows
             ]
-            # One transaction (a savepoint inside the caller's), so that the response and its
-            # entry in the results outbox are stored together, and a duplicate client id does
-            # not abort the caller's transaction.
-            with transaction.atomic():
-                _insert_with_answers(response, rows)
-                if complete:
-                    resume_code = None
-                    results_response_completed(response=response)
+            # One statement stores the response, its answers and, when it is counted, its
+            # entry in the results outbox: atomic on its own. Inside a caller's transaction
+            # it runs in a savepoint, so that a duplicate client id does not abort that one.
+            counted = complete and not is_test
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
+                _insert_with_answers(response, rows, outbox=counted)
+            if complete:
+                resume_code = None
+            if counted:
+                results_outbox_written(response=response)
         else:
             with transaction.atomic():
                 if invitation is not None:
@@ -724,10 +731,11 @@ _RESPONSE_COLUMNS = (
 )
 
 
-def _insert_with_answers(response: Response, rows: list[tuple]) -> None:
+def _insert_with_answers(response: Response, rows: list[tuple], *, outbox: bool = False) -> None:
     """PostgreSQL: insert the response and all its answers in one statement (one round trip,
     atomic without an explicit transaction) — the hot path of public whole-response ingest.
-    ``rows``: ``(question_id, row, choice, value_text, value_number, value_date)``."""
+    ``rows``: ``(question_id, row, choice, value_text, value_number, value_date)``. With
+    ``outbox`` the same statement writes the response into the results outbox."""
     response_table = Response._meta.db_table
     answer_table = Answer._meta.db_table
     columns = ", ".join(f'"{c}"' for c in _RESPONSE_COLUMNS)
@@ -744,7 +752,8 @@ def _insert_with_answers(response: Response, rows: list[tuple]) -> None:
         'SELECT r."id", v.q, v.rw, v.ch, v.t, v.n, v.d FROM r, '
         "jsonb_to_recordset(%s::jsonb) "
         "AS v(q bigint, rw varchar, ch varchar, t text, n double precision, d date) RETURNING 1) "
-        'SELECT r."id" FROM r'
+        + (f", p AS ({results_outbox_sql('r')}) " if outbox else "")
+        + 'SELECT r."id" FROM r'
     )
     # One JSON parameter instead of six arrays: far less quoting work on the client.
     answers_json = json.dumps(
@@ -753,7 +762,7 @@ def _insert_with_answers(response: Response, rows: list[tuple]) -> None:
             for q, rw, ch, t, n, d in rows
         ]
     )
-    params = [*values, answers_json]
+    params = [*values, answers_json, *([response.version_id] if outbox else [])]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         response.pk = cursor.fetchone()[0]

@@ -47,7 +47,13 @@ def test_public_survey_starts_spoofing_and_proxy(settings, make_survey):
 
 
 def test_survey_api_uses_the_same_address_rule(settings, make_survey, api_client):
-    settings.SURVEY_API_SUBMIT_RATE = "2/minute"
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "survey_submit": "2/minute",
+        },
+    }
     survey = make_survey(access_mode="public")
 
     def send(**meta):
