@@ -333,6 +333,8 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["survey_submit"] = env(
 # Integration monitoring: trend base year, reminders to data owners.
 MONITORING_BASE_YEAR = env.int("MONITORING_BASE_YEAR", default=0) or None
 MONITORING_REMINDER_DAYS = env.int("MONITORING_REMINDER_DAYS", default=7)
+# Largest file a data owner may upload through the personal delivery link (bytes).
+MONITORING_DELIVERY_MAX_BYTES = env.int("MONITORING_DELIVERY_MAX_BYTES", default=5_000_000)
 CELERY_BEAT_SCHEDULE["monitoring-data-request-reminders"] = {
     "task": "monitoring.send_data_request_reminders",
     "schedule": 6 * 60 * 60,

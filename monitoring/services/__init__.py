@@ -8,21 +8,28 @@ from .catalogue import (  # noqa: F401
     target_save,
     territories_load,
     territory_scope,
+    territory_writable,
 )
 from .computation import indicators_compute  # noqa: F401
 from .imports import (  # noqa: F401
     PENDING_DIR,  # noqa: F401
     ImportFile,
     ImportReport,
+    UNLIMITED,
+    WriteScope,
     column_mapping_save,
     files_from_paths,
     parse_file,
     pending_uploads_delete_abandoned,
+    process_write_scope,
     stored_mapping,
     values_import,
 )
 from .requests import (  # noqa: F401
+    data_request_by_token,
     data_request_create,
+    data_request_token,
+    delivery_too_large_message,
     data_request_deliver_file,
     data_request_deliver_form,
     data_request_remind,
