@@ -102,6 +102,9 @@ class WriteScope:
     series: frozenset[int] | None = None
     years: frozenset[int] | None = None
     create_series: bool = True
+    # Official tables list every county: rows of other territories are skipped (reported,
+    # never written). A delivery for one request rejects them instead.
+    skip_other_territories: bool = False
 
 
 UNLIMITED = WriteScope()
@@ -115,7 +118,10 @@ def process_write_scope(*, process: Process | None, user) -> WriteScope:
         return UNLIMITED
     from .catalogue import territory_writable
 
-    return WriteScope(territories=frozenset(t.pk for t in territory_writable(process)))
+    return WriteScope(
+        territories=frozenset(t.pk for t in territory_writable(process)),
+        skip_other_territories=True,
+    )
 
 
 @dataclass
@@ -641,14 +647,18 @@ def _resolve(frame, run, file, fmt, parsed, default_territory, create_territorie
     if scope.years is not None:
         for idx in frame.index[~frame["year"].astype(int).isin(scope.years)]:
             bad_reasons.setdefault(idx, (NOT_REQUESTED_YEAR, {"year": int(frame.at[idx, "year"])}))
+    skip: dict[int, tuple] = {}
     frame["territory_id"] = _territories(
         frame, default=default_territory, create=create_territories and scope == UNLIMITED
     )
     if scope.territories is not None:
         outside = frame["territory_id"].notna() & ~frame["territory_id"].isin(scope.territories)
         for idx in frame.index[outside]:
-            bad_reasons.setdefault(idx, (OUTSIDE_TERRITORY, {"key": frame.at[idx, "territory"]}))
-    skip: dict[int, tuple] = {}
+            reason = (OUTSIDE_TERRITORY, {"key": frame.at[idx, "territory"]})
+            if scope.skip_other_territories:
+                skip.setdefault(idx, reason)
+            else:
+                bad_reasons.setdefault(idx, reason)
     for idx in frame.index[frame["territory_id"].isna()]:
         key = frame.at[idx, "territory"]
         place = frame.at[idx, "territory_name"]
