@@ -262,6 +262,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.document_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         # Every TextChoices that shares a field name with another gets a stable name here.
         "PhaseKindEnum": "participation.models.Phase.Kind",

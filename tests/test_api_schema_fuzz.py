@@ -1,0 +1,76 @@
+"""The OpenAPI schema tells the truth: schemathesis calls every operation with data generated
+from the schema, as an anonymous caller and as project staff with real data, and fails on
+any 5xx, any undocumented status code and any response that does not match the schema.
+
+Examples per operation are few (``SCHEMA_FUZZ_EXAMPLES``, default 4) so that the run stays
+within a few minutes; raise it locally for a deeper search.
+"""
+
+import os
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, Phase, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from schemathesis.checks import not_a_server_error
+
+from participation.models import ProcessMembership
+from tests.factories import OrganisationFactory, PersonFactory, ProcessFactory, UserFactory
+
+pytestmark = pytest.mark.schema_fuzz
+
+EXAMPLES = int(os.environ.get("SCHEMA_FUZZ_EXAMPLES", "4"))
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+@pytest.fixture
+def api_schema(db, settings):
+    settings.ALLOWED_HOSTS = ["localhost", "testserver", "127.0.0.1"]
+    settings.SECURE_SSL_REDIRECT = False
+    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@pytest.fixture
+def staff_token(db):
+    process = ProcessFactory()
+    user = UserFactory()
+    ProcessMembership.objects.create(process=process, user=user, role="staff")
+    person = PersonFactory()
+    person.processes.add(process)
+    OrganisationFactory().processes.add(process)
+    return Token.objects.create(user=user).key
+
+
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@schema.parametrize()
+@FUZZ
+def test_every_operation_as_anonymous(case):
+    case.call_and_validate(checks=CHECKS)
+
+
+@schema.parametrize()
+@FUZZ
+def test_every_operation_as_staff(case, staff_token):
+    case.call_and_validate(headers={"Authorization": f"Token {staff_token}"}, checks=CHECKS)
