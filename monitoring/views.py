@@ -433,9 +433,7 @@ def data_request_deliver(request, token: str):
                 upload = form.cleaned_data["file"]
                 limit = settings.MONITORING_DELIVERY_MAX_BYTES
                 if upload.size > limit:  # refused before the file is read into memory
-                    raise ValidationError(
-                        {"file": [services.delivery_too_large_message(limit)]}
-                    )
+                    raise ValidationError({"file": [services.delivery_too_large_message(limit)]})
                 report = services.data_request_deliver_file(
                     request=data_request, name=upload.name, data=upload.read()
                 )

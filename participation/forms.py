@@ -48,9 +48,7 @@ class ProcessForm(forms.ModelForm):
         if not may_set_territory:
             # Shown, not editable: the key decides whose official figures the process reads.
             self.fields["territory_key"].disabled = True
-            self.fields["territory_key"].help_text = _(
-                "Set by a platform administrator."
-            )
+            self.fields["territory_key"].help_text = _("Set by a platform administrator.")
 
 
 class PhaseForm(forms.ModelForm):

@@ -107,9 +107,7 @@ def person_list(
 
 
 def organisation_list(*, user, search: str = "", kind: str = "") -> QuerySet[Organisation]:
-    qs = _in_directory_of(Organisation.objects.all(), user).annotate(
-        people_count=Count("people")
-    )
+    qs = _in_directory_of(Organisation.objects.all(), user).annotate(people_count=Count("people"))
     if search:
         qs = qs.filter(name__icontains=search)
     if kind:

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from core.mail import PermanentRefusal, send_message
 from core.permissions import require_perm
 
-from .permissions import staff_process_ids
 from .models import (
     AuditEvent,
     FieldOfAction,
@@ -29,6 +28,7 @@ from .models import (
     Statement,
     TargetGroup,
 )
+from .permissions import staff_process_ids
 
 logger = logging.getLogger(__name__)
 
@@ -219,7 +219,11 @@ def _entry_processes(*, user, entry, wanted) -> set[int]:
         raise ValidationError(
             {"processes": [_("Choose only processes in which you are project staff.")]}
         )
-    kept = set(entry.processes.exclude(pk__in=mine).values_list("pk", flat=True)) if entry.pk else set()
+    kept = (
+        set(entry.processes.exclude(pk__in=mine).values_list("pk", flat=True))
+        if entry.pk
+        else set()
+    )
     if not wanted_ids and not kept:
         raise ValidationError(
             {"processes": [_("Choose at least one process that works with this entry.")]}

@@ -27,7 +27,6 @@ from .forms import (
 from .models import (
     FieldOfAction,
     Organisation,
-    Person,
     Phase,
     Process,
     ProcessMembership,

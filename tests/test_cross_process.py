@@ -16,7 +16,6 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.core.management import call_command
-from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from core.admin_site import PlatformAdminSite
@@ -312,7 +311,9 @@ def demo_and_stranger(django_user_model):
     victim = Process.objects.get(memberships__user__username="staff")
     _seed_missing(victim)
     other = Process.objects.create(
-        title="Elsewhere county", territory="Kreis Anderswo", period_start="2024-01-01",
+        title="Elsewhere county",
+        territory="Kreis Anderswo",
+        period_start="2024-01-01",
         period_end="2025-12-31",
     )
     stranger = django_user_model.objects.create_user("stranger", password="pw-stranger-1")

@@ -13,9 +13,9 @@ from .catalogue import (  # noqa: F401
 from .computation import indicators_compute  # noqa: F401
 from .imports import (  # noqa: F401
     PENDING_DIR,  # noqa: F401
+    UNLIMITED,
     ImportFile,
     ImportReport,
-    UNLIMITED,
     WriteScope,
     column_mapping_save,
     files_from_paths,
@@ -28,12 +28,12 @@ from .imports import (  # noqa: F401
 from .requests import (  # noqa: F401
     data_request_by_token,
     data_request_create,
-    data_request_token,
-    delivery_too_large_message,
     data_request_deliver_file,
     data_request_deliver_form,
     data_request_remind,
+    data_request_token,
     data_requests_remind_due,
+    delivery_too_large_message,
     raw_view_log,
 )
 from .territories import territory_register_load  # noqa: F401, E402

@@ -57,11 +57,7 @@ def data_request_create(
         raise ValidationError({"series": _("Choose at least one figure.")})
     if territory.pk not in {t.pk for t in territory_writable(process)}:
         raise ValidationError(
-            {
-                "territory": _(
-                    "Ask only for figures of the process's county or its municipalities."
-                )
-            }
+            {"territory": _("Ask only for figures of the process's county or its municipalities.")}
         )
     request = DataRequest(
         process=process,

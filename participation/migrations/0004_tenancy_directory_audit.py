@@ -29,36 +29,48 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('participation', '0003_interviews_conference_statements'),
+        ("participation", "0003_interviews_conference_statements"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditevent',
-            name='process_ref',
-            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name='process id'),
+            model_name="auditevent",
+            name="process_ref",
+            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name="process id"),
         ),
         migrations.AddField(
-            model_name='auditevent',
-            name='process_title',
-            field=models.CharField(blank=True, max_length=200, verbose_name='process title'),
+            model_name="auditevent",
+            name="process_title",
+            field=models.CharField(blank=True, max_length=200, verbose_name="process title"),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='processes',
-            field=models.ManyToManyField(blank=True, related_name='organisations', to='participation.process', verbose_name='processes'),
+            model_name="organisation",
+            name="processes",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="organisations",
+                to="participation.process",
+                verbose_name="processes",
+            ),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='process',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='audit_events', to='participation.process'),
+            model_name="auditevent",
+            name="process",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="audit_events",
+                to="participation.process",
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['process_ref', 'created_at'], name='participati_process_2cada2_idx'),
+            model_name="auditevent",
+            index=models.Index(
+                fields=["process_ref", "created_at"], name="participati_process_2cada2_idx"
+            ),
         ),
         migrations.RunPython(forwards, migrations.RunPython.noop),
     ]

@@ -65,7 +65,9 @@ def test_the_process_form_does_not_let_staff_change_the_territory_key(client, mp
     client.force_login(staff)
     url = reverse("participation:process_edit", args=[mprocess.pk])
     page = client.get(url).content.decode()
-    assert 'name="territory_key"' in page and "disabled" in page.split('name="territory_key"')[1][:200]
+    assert (
+        'name="territory_key"' in page and "disabled" in page.split('name="territory_key"')[1][:200]
+    )
     client.post(
         url,
         {
@@ -156,7 +158,8 @@ def test_a_delivery_writes_only_its_request(client, data_request, row, reason):
         "monitoring:data_request_deliver", args=[services.data_request_token(data_request)]
     )
     upload = SimpleUploadedFile(
-        "d.csv", official(["2024;05754;;arbeitslose;7", row], header="Jahr;AGS;Zielgruppe;Reihe;Wert")
+        "d.csv",
+        official(["2024;05754;;arbeitslose;7", row], header="Jahr;AGS;Zielgruppe;Reihe;Wert"),
     )
     response = client.post(url, {"file": upload})
     assert response.status_code == 400

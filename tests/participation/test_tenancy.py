@@ -96,7 +96,10 @@ def test_shared_catalogue_entries_are_edited_by_platform_administrators_only(
     _a, _b, staff_a, _staff_b = two
     group = TargetGroup.objects.first()
     client.force_login(staff_a)
-    assert client.get(reverse("participation:catalogue_list", args=["target-groups"])).status_code == 200
+    assert (
+        client.get(reverse("participation:catalogue_list", args=["target-groups"])).status_code
+        == 200
+    )
     edit = reverse("participation:catalogue_edit", args=["target-groups", group.pk])
     assert client.post(edit, {"code": group.code, "name": "Umbenannt"}).status_code == 403
     api_client.force_authenticate(staff_a)
@@ -105,7 +108,9 @@ def test_shared_catalogue_entries_are_edited_by_platform_administrators_only(
     assert group.name not in ("Umbenannt", "X")
     root = UserFactory(is_superuser=True)
     api_client.force_authenticate(root)
-    assert api_client.patch(f"/api/v1/target-groups/{group.pk}/", {"name": "Neu"}).status_code == 200
+    assert (
+        api_client.patch(f"/api/v1/target-groups/{group.pk}/", {"name": "Neu"}).status_code == 200
+    )
 
 
 # --- erasure ----------------------------------------------------------------------------------
@@ -190,7 +195,11 @@ def test_erasure_covers_registrations_and_names_in_coded_statements(two):
 def test_the_audit_trail_survives_the_deletion_of_its_process(two):
     a, _b, staff_a, _ = two
     services.phase_save(
-        process=a, user=staff_a, kind="survey", title="P", start_date="2025-01-01",
+        process=a,
+        user=staff_a,
+        kind="survey",
+        title="P",
+        start_date="2025-01-01",
         end_date="2025-02-01",
     )
     pk, title = a.pk, a.title
