@@ -108,6 +108,7 @@ def person_list(
 
 def organisation_list(*, user, search: str = "", kind: str = "") -> QuerySet[Organisation]:
     qs = _in_directory_of(Organisation.objects.all(), user).annotate(people_count=Count("people"))
+    qs = qs.order_by("name")
     if search:
         qs = qs.filter(name__icontains=search)
     if kind:
