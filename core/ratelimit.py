@@ -1,17 +1,21 @@
 """One rate limiter: a fixed-window counter per key in the cache (Redis in deployments, so every
-web process counts in the same place)."""
+web process counts in the same place). It serves the public survey (pages and API), the
+conference registration, the API token endpoint and the login page; the client is counted by
+the address ``core.clientaddr`` resolves (``TRUSTED_PROXIES``), so a spoofed
+``X-Forwarded-For`` changes nothing and, behind the proxy, each client has its own budget."""
 
 import time
 
+from django.conf import settings
 from django.core.cache import cache
+
+from .clientaddr import client_address
 
 PREFIX = "teilhabe-rl"
 
 
 def client_ip(request) -> str:
-    # REMOTE_ADDR is the proxy's address behind a reverse proxy; production sets it from
-    # X-Forwarded-For in the proxy (see README, Deploy), never trusting the client's header.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return client_address(request)
 
 
 def _cache_key(scope: str, key: str, window: int) -> str:
@@ -39,3 +43,73 @@ def exceeded(scope: str, key: str, limit: int, window: int) -> bool:
 def hits(scope: str, key: str, window: int) -> int:
     """How many hits ``key`` made in the current window (for tests and diagnostics)."""
     return int(cache.get(_cache_key(scope, key, window)) or 0)
+
+
+def request_exceeded(request, scope: str, limit: int, window: int, *, key: str = "") -> bool:
+    """Count one hit of ``request``'s client (and ``key``, e.g. a survey) in ``scope``."""
+    ident = f"{key}:{client_ip(request)}" if key else client_ip(request)
+    return exceeded(scope, ident, limit, window)
+
+
+def _login_budget() -> tuple[int, int]:
+    return (
+        getattr(settings, "TEILHABE_LOGIN_ATTEMPTS", 10),
+        getattr(settings, "TEILHABE_LOGIN_WINDOW", 900),
+    )
+
+
+def _login_name(username: str) -> str:
+    return (username or "").strip().lower()[:150]
+
+
+def login_blocked(request, username: str = "") -> bool:
+    """True when the client's address (or, from any address, this user name) used up its
+    failed sign-ins of the window. The login page and the API token endpoint share the budget;
+    only failures count, so people who sign in correctly are never held up."""
+    limit, window = _login_budget()
+    if limit <= 0:
+        return False
+    if hits("login", client_ip(request), window) >= limit:
+        return True
+    name = _login_name(username)
+    return bool(name) and hits("login-user", name, window) >= limit * 3
+
+
+def login_failed(request, username: str = "") -> None:
+    """Count a failed sign-in against the address and the user name."""
+    limit, window = _login_budget()
+    exceeded("login", client_ip(request), limit, window)
+    name = _login_name(username)
+    if name:
+        exceeded("login-user", name, limit * 3, window)
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """``"120/minute"`` → ``(120, 60)`` (DRF's notation: s, m, h, d or the words)."""
+    count, _slash, period = rate.partition("/")
+    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period.strip()[:1].lower()]
+    return int(count), seconds
+
+
+class ApiThrottle:
+    """The same limiter as a DRF throttle class: subclass with ``scope`` and ``rate`` (or
+    ``rate_setting``, the name of a setting holding ``"N/period"``). ``methods`` limits which
+    requests count (default: all)."""
+
+    scope = "api"
+    rate = "60/minute"
+    rate_setting = ""
+    methods: tuple[str, ...] = ()
+
+    def _rate(self) -> tuple[int, int]:
+        rate = getattr(settings, self.rate_setting, self.rate) if self.rate_setting else self.rate
+        return parse_rate(rate)
+
+    def allow_request(self, request, view) -> bool:
+        if self.methods and request.method not in self.methods:
+            return True
+        limit, window = self._rate()
+        return not request_exceeded(request, self.scope, limit, window)
+
+    def wait(self) -> float:
+        return float(self._rate()[1])

@@ -11,6 +11,7 @@ from .catalogue import (  # noqa: F401
     territory_writable,
 )
 from .computation import indicators_compute  # noqa: F401
+from .import_check import import_check, import_run_indicators  # noqa: F401
 from .imports import (  # noqa: F401
     PENDING_DIR,  # noqa: F401
     UNLIMITED,
@@ -23,6 +24,7 @@ from .imports import (  # noqa: F401
     pending_uploads_delete_abandoned,
     process_write_scope,
     stored_mapping,
+    translated,
     values_import,
 )
 from .requests import (  # noqa: F401

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.uploads import UploadLimits
 from participation.models import TargetGroup
 
 from ..models import Answer, Invitation, Response, Survey
@@ -199,7 +200,7 @@ class InvitationSerializer(serializers.ModelSerializer):
 
 class InvitationImportSerializer(serializers.Serializer):
     survey = serializers.PrimaryKeyRelatedField(queryset=Survey.objects.all())
-    file = serializers.FileField()
+    file = serializers.FileField(validators=[UploadLimits()])
 
 
 class ImportReportSerializer(serializers.Serializer):

@@ -13,10 +13,10 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response as ApiResponse
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from core.permissions import require_perm
+from core.ratelimit import ApiThrottle
 from participation.api.permissions import RulesMixin
 from participation.permissions import roles_of
 
@@ -122,15 +122,12 @@ class PublicSurveyView(APIView):
         return ApiResponse(SurveyStructureSerializer(survey).data)
 
 
-class SubmitThrottle(SimpleRateThrottle):
+class SubmitThrottle(ApiThrottle):
     """Per client address: protects public surveys from floods."""
 
     scope = "survey_submit"
-
-    def get_cache_key(self, request, view):
-        if request.method != "POST" or view.action != "create":
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+    rate_setting = "SURVEY_API_SUBMIT_RATE"
+    methods = ("POST",)
 
 
 class ResponseFilter(django_filters.FilterSet):

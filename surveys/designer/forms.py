@@ -6,16 +6,19 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.conf import settings
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import UploadLimits
 from participation.models import Phase, Process
 
 from .. import expressions
 from ..i18n import COMMON, all_languages, direction, language_label, language_name, resolve_language
-from ..models import Question, Survey
+from ..models import STARTS_PER_HOUR_MAX, Question, Survey
+from ..services.interchange import MAX_IMPORT_BYTES
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -198,6 +201,16 @@ class SurveySettingsForm(TextGridMixin, forms.Form):
     phase = forms.ModelChoiceField(label=_("Phase"), queryset=Phase.objects.none(), required=False)
     opens_at = forms.DateTimeField(label=_("Opens at"), required=False, widget=DateTimeInput())
     closes_at = forms.DateTimeField(label=_("Closes at"), required=False, widget=DateTimeInput())
+    starts_per_hour = forms.IntegerField(
+        label=_("Starts per hour from one network address"),
+        required=False,
+        min_value=1,
+        max_value=STARTS_PER_HOUR_MAX,
+        help_text=_(
+            "Empty: the installation's default (%(default)s). For a session on tablets that "
+            "share one Wi-Fi network (language café, shelter), raise it, e.g. to 400."
+        ),
+    )
 
     def __init__(self, *args, survey: Survey, **kwargs):
         super().__init__(
@@ -210,9 +223,13 @@ class SurveySettingsForm(TextGridMixin, forms.Form):
                 "phase": survey.phase_id,
                 "opens_at": survey.opens_at,
                 "closes_at": survey.closes_at,
+                "starts_per_hour": survey.starts_per_hour,
             },
             **kwargs,
         )
+        self.fields["starts_per_hour"].help_text %= {
+            "default": settings.SURVEY_PUBLIC_STARTS_PER_HOUR
+        }
         self.fields["phase"].queryset = Phase.objects.filter(
             process=survey.process_id, kind=Phase.Kind.SURVEY
         )
@@ -230,6 +247,7 @@ class SurveySettingsForm(TextGridMixin, forms.Form):
             "phase",
             "opens_at",
             "closes_at",
+            "starts_per_hour",
         ):
             data[name] = self.cleaned_data.get(name)
         return data
@@ -368,6 +386,7 @@ class QuestionForm(TextGridMixin, forms.ModelForm):
 class ImportForm(forms.Form):
     process = forms.ModelChoiceField(label=_("Process"), queryset=Process.objects.none())
     file = forms.FileField(
+        validators=[UploadLimits(limit=MAX_IMPORT_BYTES)],
         label=_("Survey file"),
         help_text=_("An XLSForm workbook (.xlsx, .xls) or a LimeSurvey survey structure (.lss)."),
     )

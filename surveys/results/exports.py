@@ -60,11 +60,12 @@ def _meta_columns(survey: Survey) -> list[Column]:
             Column("target_group", _("Target group (invitation)"), "text"),
             Column("organisation", _("Organisation (invitation)"), "text"),
         ]
-    cols += [
-        Column("version", _("Version"), "number"),
-        Column("language", _("Language"), "text"),
-        Column("completed", _("Completed on"), "text"),
-    ]
+    cols.append(Column("version", _("Version"), "number"))
+    if not survey.anonymised:
+        # In an anonymised survey the language, set beside the invitees' languages, could
+        # point to the one invitee who speaks it.
+        cols.append(Column("language", _("Language"), "text"))
+    cols.append(Column("completed", _("Completed on"), "text"))
     return cols
 
 
@@ -179,7 +180,8 @@ def iter_rows(survey: Survey, lay: Layout, *, labels: bool, progress=None) -> It
                 )
                 row[idx["organisation"]] = attrs.get("organisation") or None
             row[idx["version"]] = int(version)
-            row[idx["language"]] = language
+            if not survey.anonymised:
+                row[idx["language"]] = language
             row[idx["completed"]] = completed
             rows[rid] = row
         answered: dict[int, set[str]] = {}

@@ -56,6 +56,7 @@ SURVEY_FIELDS = (
     "anonymised",
     "opens_at",
     "closes_at",
+    "starts_per_hour",
 )
 # What a question definition may hold besides its code (the structure writes the same).
 QUESTION_FIELDS = ("type", "text", *QUESTION_OPTION_FIELDS)

@@ -16,7 +16,7 @@ from core.views import add_validation_error, require_perm
 
 from .. import selectors
 from ..forms import InvitationImportForm, InvitationPeopleForm
-from ..models import Survey
+from ..models import InvitationImport, Survey
 from ..services import definition as defs
 from ..services import invitations as inv_services
 from .designer import staff_processes
@@ -121,14 +121,34 @@ def invitation_import(request, pk: int):
     form = InvitationImportForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            rows = inv_services.read_invitee_file(form.cleaned_data["file"])
-            report = inv_services.invitations_import(survey=survey, user=request.user, rows=rows)
+            job = inv_services.invitation_import_queue(
+                survey=survey, user=request.user, upload=form.cleaned_data["file"]
+            )
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            _report(request, report)
-            return redirect("surveys:invitation_list", pk=survey.pk)
+            return redirect("surveys:invitation_import_status", pk=survey.pk, job_id=job.pk)
     return _invitation_page(request, survey, import_form=form, status=400)
+
+
+@login_required
+def invitation_import_status(request, pk: int, job_id: int):
+    """Progress of an invitee import (reloads itself while the worker is busy; no JavaScript
+    needed), then its report."""
+    survey = _survey(pk)
+    require_perm(request.user, "surveys.manage_invitations", survey)
+    job = get_object_or_404(InvitationImport, pk=job_id, survey=survey)
+    running = job.status in (InvitationImport.Status.QUEUED, InvitationImport.Status.RUNNING)
+    return render(
+        request,
+        "surveys/staff/invitation_import_status.html",
+        {
+            "survey": survey,
+            "job": job,
+            "running": running,
+            "done": inv_services.invitation_import_progress(job),
+        },
+    )
 
 
 @login_required

@@ -34,5 +34,6 @@ def test_limit_zero_switches_off():
 def test_client_ip():
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.9")
     assert ratelimit.client_ip(request) == "10.0.0.9"
+    request = RequestFactory().get("/")
     request.META.pop("REMOTE_ADDR")
     assert ratelimit.client_ip(request) == "unknown"
