@@ -15,7 +15,7 @@ def hash_tokens(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("monitoring", "0004_territory_register"),
+        ("monitoring", "0005_indicator_category"),
     ]
 
     operations = [
