@@ -229,7 +229,7 @@ def long_frame(land: Land, figures: dict[str, np.ndarray], years: list[int]) -> 
     """The figures of ``years`` as rows: series, territory, year, period, target group, sex,
     value (the sex breakdown is delivered for the total only)."""
     parts = []
-    for s_index, (code, array) in enumerate(figures.items()):
+    for s_index, array in enumerate(figures.values()):
         sub = array[:, years]
         t, y, p, g, x = np.indices(sub.shape).reshape(5, -1)
         value = sub.reshape(-1)
@@ -277,9 +277,7 @@ def to_csv(rows: pd.DataFrame, land: Land, groups: list[str]) -> bytes:
     pacsv.write_csv(
         table,
         buffer,
-        write_options=pacsv.WriteOptions(
-            delimiter=";", quoting_style="none", include_header=False
-        ),
+        write_options=pacsv.WriteOptions(delimiter=";", quoting_style="none", include_header=False),
     )
     return (";".join(table.column_names) + "\n").encode() + buffer.getvalue().to_pybytes()
 
@@ -365,7 +363,12 @@ def floor_compute(rows: pd.DataFrame, land: Land, targets: dict) -> int:
                 )
                 ratio = frame["cagr"] / required
             with_target = np.select(
-                [(frame["value"] - value) * direction >= 0, ratio >= 0.95, ratio >= 0.5, ratio >= 0],
+                [
+                    (frame["value"] - value) * direction >= 0,
+                    ratio >= 0.95,
+                    ratio >= 0.5,
+                    ratio >= 0,
+                ],
                 ["on_track", "on_track", "accelerate", "limited"],
                 default="deterioration",
             )
@@ -407,34 +410,23 @@ def build_catalogue(land: Land):
 
     ensure_catalogues(TargetGroup, FieldOfAction)
     area, _ = Area.objects.get_or_create(code="bench", defaults={"name": "Benchmark"})
-    ids: list[int] = []
+    ids_by_index: dict[int, int] = {}
     for level in ("bund", "land", "kreis", "gemeinde"):
         at = np.flatnonzero(land.levels == level)
-        objs = Territory.objects.bulk_create(
+        Territory.objects.bulk_create(
             [
                 Territory(
                     key=land.keys[i],
                     name=f"{level} {land.keys[i]}",
                     level=level,
-                    parent_id=None if land.parent[i] < 0 else ids_by_index[land.parent[i]],
+                    parent_id=ids_by_index.get(int(land.parent[i])),
                 )
                 for i in at
-            ]
-            if level != "bund"
-            else [Territory(key="DG", name="Deutschland", level="bund")],
+            ],
             batch_size=5000,
         )
-        if level == "bund":
-            ids_by_index = {0: objs[0].pk}
-        else:
-            if objs and objs[0].pk is None:  # SQLite: no ids from bulk_create
-                found = dict(
-                    Territory.objects.filter(level=level).values_list("key", "id")
-                )
-                objs_ids = [found[land.keys[i]] for i in at]
-            else:
-                objs_ids = [o.pk for o in objs]
-            ids_by_index.update(zip(at.tolist(), objs_ids, strict=True))
+        found = dict(Territory.objects.filter(level=level).values_list("key", "id"))
+        ids_by_index.update((int(i), found[land.keys[i]]) for i in at)
     ids = [ids_by_index[i] for i in range(len(land))]
     Series.objects.bulk_create(
         [Series(code=code, name=code, aggregation=agg) for code, (agg, _p) in SERIES.items()]
@@ -452,7 +444,8 @@ def build_catalogue(land: Land):
             direction=direction,
             denominator_scope=scope,
         )
-    groups = [""] + list(TargetGroup.objects.order_by("order", "id").values_list("code", flat=True)[:4])
+    codes = TargetGroup.objects.order_by("order", "id").values_list("code", flat=True)
+    groups = ["", *codes[:4]]
     process = Process.objects.create(
         title="Benchmark",
         territory="Kreis",
