@@ -535,7 +535,7 @@ def values_import(
             if compute and report.runs:
                 from ..tasks import compute_indicators
 
-                compute_indicators.delay_on_commit(report.runs[-1])
+                compute_indicators.delay_on_commit(import_run_ids=list(report.runs))
     except _Rollback:
         if record:
             status = ImportRun.Status.DRY_RUN if dry_run else ImportRun.Status.REJECTED
