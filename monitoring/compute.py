@@ -80,8 +80,9 @@ def _rest_columns(frame: pd.DataFrame) -> pd.DataFrame:
     uniques = pd.Series(uniques)
     rest = uniques.str.partition("|")[2]
     nosex = rest.str.partition("|")[2]
-    frame["rest"] = rest.to_numpy()[codes]
-    frame["rest_nosex"] = nosex.to_numpy()[codes]
+    # integer codes, not text: they are only compared, and merges on integers are much faster
+    frame["rest"] = pd.factorize(rest)[0][codes]
+    frame["rest_nosex"] = pd.factorize(nosex)[0][codes]
     return frame
 
 
