@@ -50,6 +50,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "denominator_description",
             "denominator_scope",
             "kind",
+            "category",
             "factor",
             "unit",
             "decimals",
@@ -192,6 +193,15 @@ class ImportRequestSerializer(serializers.Serializer):
     skip_invalid = serializers.BooleanField(default=False)
     mapping = serializers.JSONField(
         required=False, help_text=_("Column → {role, values}; stored for the next import.")
+    )
+    territory = serializers.SlugRelatedField(
+        slug_field="key",
+        queryset=Territory.objects.all(),
+        required=False,
+        help_text=_(
+            "Territory key (AGS) for rows that name no territory; without it such rows are "
+            "rejected, never filed under the process's territory."
+        ),
     )
 
 
