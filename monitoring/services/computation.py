@@ -303,9 +303,7 @@ def indicators_compute(
             if subset.empty:
                 timings["compute_s"] += time.perf_counter() - started
                 continue
-            subset = subset.assign(
-                cell=subset["cell"].astype(str), sex=subset["sex"].astype(str)
-            )
+            subset = subset.assign(cell=subset["cell"].astype(str), sex=subset["sex"].astype(str))
             timings["values"] += len(subset)
             result = compute.compute(
                 subset,

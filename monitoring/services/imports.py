@@ -527,6 +527,7 @@ def values_import(
                         mapping=(mappings or {}).get(file.name),
                         default_territory=default_territory,
                         create_territories=create_territories,
+                        indicators=(indicators or {}).get(file.name),
                         write=lambda frame, run=run: _write_streamed(
                             frame,
                             run,
@@ -651,6 +652,7 @@ def _import_parts(
     mapping,
     default_territory,
     create_territories,
+    indicators,
     write,
     can_write,
 ) -> None:
@@ -687,7 +689,16 @@ def _import_parts(
             continue
         frame = frame.assign(row=frame["row"] + shift)
         frame = _drop_repeated(frame, seen, run, file.name)
-        frame = _resolve(frame, run, part, used_fmt, parsed, default_territory, create_territories)
+        frame = _resolve(
+            frame,
+            run,
+            part,
+            used_fmt,
+            parsed,
+            default_territory,
+            create_territories,
+            indicators,
+        )
         if frame is not None and not frame.empty and can_write():
             write(frame)
     if not run["rows_read"] and not run["rejected"] and not run["skipped"]:

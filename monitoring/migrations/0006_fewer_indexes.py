@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('monitoring', '0004_territory_register'),
+        ('monitoring', '0005_indicator_category'),
     ]
 
     operations = [
