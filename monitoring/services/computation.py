@@ -382,6 +382,15 @@ def _store_pg(out: pd.DataFrame, scope: dict[int, set[int] | None]) -> int:
                 force_not_null=("sex", "age_group", "cell", "trend", "suppression"),
             )
         condition, params = _scope_filter(scope)
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} iv WHERE {condition})", params)
+        if not cursor.fetchone()[0]:
+            # nothing stored yet (a first computation): a plain insert, no comparison
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM monitoring_computed"
+            )
+            written = cursor.rowcount
+            cursor.execute("DROP TABLE monitoring_computed")
+            return written
         cursor.execute(
             f"DELETE FROM {table} iv WHERE ({condition}) AND NOT EXISTS (SELECT 1 FROM "
             f"monitoring_computed c WHERE c.indicator_id = iv.indicator_id AND "
