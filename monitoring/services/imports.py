@@ -561,6 +561,33 @@ def values_import(
                     "skipped": [],
                 }
                 runs.append(run)
+                parts = None
+                if fmt in ("auto", "official") and _sniffed(file) == "official":
+                    parts = parsing.official_parts(file.data)
+                if parts is not None:
+                    _import_parts(
+                        file,
+                        parts,
+                        run,
+                        known_series=known_series,
+                        mapping=(mappings or {}).get(file.name),
+                        default_territory=default_territory,
+                        create_territories=create_territories,
+                        indicators=(indicators or {}).get(file.name),
+                        write=lambda frame, run=run: _write_streamed(
+                            frame,
+                            run,
+                            process=process,
+                            user=user,
+                            source=source,
+                            skip_invalid=skip_invalid,
+                            data_date=data_date,
+                            dry_run=dry_run,
+                            record=record,
+                        ),
+                        can_write=lambda: skip_invalid or not any(r["rejected"] for r in runs),
+                    )
+                    continue
                 try:
                     used_fmt, parsed, src = parse_file(
                         file,
@@ -608,6 +635,24 @@ def values_import(
             if report.rejected and not skip_invalid:
                 raise _Rollback
             now = timezone.now()
+            for run in runs:
+                if "streamed" not in run:
+                    continue
+                # written part by part while reading (see _import_parts)
+                counts = run["streamed"]
+                run.update(counts)
+                report.created += counts["created"]
+                report.updated += counts["updated"]
+                report.unchanged += counts["unchanged"]
+                run_obj = run.get("run_obj")
+                if run_obj is not None:
+                    ImportRun.objects.filter(pk=run_obj.pk).update(
+                        **counts,
+                        rows_read=run["rows_read"],
+                        rejected=run["rejected"][:1000],
+                        skipped=run["skipped"][:1000],
+                    )
+                    report.runs.append(run_obj.pk)
             for run, frame in prepared:
                 run_obj = None
                 if record and not dry_run:
@@ -628,7 +673,7 @@ def values_import(
             if compute and report.runs:
                 from ..tasks import compute_indicators
 
-                compute_indicators.delay_on_commit(report.runs[-1])
+                compute_indicators.delay_on_commit(import_run_ids=list(report.runs))
     except _Rollback:
         if record:
             status = ImportRun.Status.DRY_RUN if dry_run else ImportRun.Status.REJECTED
@@ -636,6 +681,118 @@ def values_import(
                 obj = _record(run, process, user, source, skip_invalid, status)
                 report.runs.append(obj.pk)
     return report
+
+
+def _sniffed(file: ImportFile) -> str:
+    try:
+        return parsing.sniff_format(file.name, file.data[:4096])
+    except parsing.ParseError:
+        return ""
+
+
+def _import_parts(
+    file: ImportFile,
+    parts,
+    run: dict,
+    *,
+    known_series,
+    mapping,
+    default_territory,
+    create_territories,
+    indicators,
+    write,
+    can_write,
+) -> None:
+    """A large official table part by part: each part is parsed, resolved and written before
+    the next is read, so memory stays bounded. Rejections of every part are collected; whether
+    anything stays written is decided for the whole delivery by the caller's transaction.
+    A cell that an earlier part already delivered is rejected as a duplicate, as in a whole
+    file."""
+    seen: list[tuple[np.ndarray, np.ndarray]] = []
+    saved_mapping = False
+    for data, shift in parts:
+        part = ImportFile(name=file.name, data=data, metadata=file.metadata)
+        try:
+            used_fmt, parsed, src = parse_file(
+                part, fmt="official", known_series=known_series, mapping=mapping
+            )
+        except parsing.ParseError as exc:
+            item = parsing.problem(0, exc.template, **exc.params)
+            run["rejected"].append(translated({"file": file.name, **item}))
+            return
+        run["format"] = used_fmt
+        run["rows_read"] += parsed.rows_read
+        run["table"] = parsed.table_code
+        if mapping is not None and not saved_mapping:
+            column_mapping_save(source=src, mapping=mapping)
+            saved_mapping = True
+        for items, target in ((parsed.rejected, "rejected"), (parsed.skipped, "skipped")):
+            for item in items:
+                if item.get("row"):
+                    item = {**item, "row": item["row"] + shift}
+                run[target].append(translated({"file": file.name, **item}))
+        frame = parsed.frame
+        if frame.empty:
+            continue
+        frame = frame.assign(row=frame["row"] + shift)
+        frame = _drop_repeated(frame, seen, run, file.name)
+        frame = _resolve(
+            frame,
+            run,
+            part,
+            used_fmt,
+            parsed,
+            default_territory,
+            create_territories,
+            indicators,
+        )
+        if frame is not None and not frame.empty and can_write():
+            write(frame)
+    if not run["rows_read"] and not run["rejected"] and not run["skipped"]:
+        item = parsing.problem(0, NO_DATA_ROWS)
+        run["rejected"].append(translated({"file": file.name, **item}))
+
+
+def _drop_repeated(frame: pd.DataFrame, seen: list, run: dict, name: str) -> pd.DataFrame:
+    """Rows whose cell an earlier part of the same file delivered: rejected as duplicates."""
+    key = pd.util.hash_pandas_object(
+        frame[["series", "period", "territory", "cell"]], index=False
+    ).to_numpy()
+    if seen:
+        hashes = np.concatenate([h for h, _r in seen])
+        rows = np.concatenate([r for _h, r in seen])
+        first = pd.Series(rows, index=hashes)
+        repeated = np.isin(key, hashes)
+        if repeated.any():
+            for index, value in zip(frame.index[repeated], key[repeated], strict=True):
+                earlier = first.loc[value]
+                earlier = int(earlier.iloc[0] if isinstance(earlier, pd.Series) else earlier)
+                item = parsing.problem(int(frame.at[index, "row"]), DUPLICATE_ROW, row=earlier)
+                run["rejected"].append(translated({"file": name, **item}))
+            frame, key = frame[~repeated], key[~repeated]
+    seen.append((key, frame["row"].to_numpy()))
+    return frame
+
+
+DUPLICATE_ROW = gettext_noop("duplicate of row %(row)s")
+
+
+def _write_streamed(
+    frame, run, *, process, user, source, skip_invalid, data_date, dry_run, record
+) -> None:
+    if record and not dry_run and run.get("run_obj") is None:
+        run["run_obj"] = _record(run, process, user, source, skip_invalid, "applied")
+    counts = _write(
+        frame,
+        run.get("run_obj"),
+        source=source,
+        data_date=data_date,
+        now=run.setdefault("now", timezone.now()),
+        dry_run=dry_run,
+    )
+    total = run.setdefault("streamed", {"created": 0, "updated": 0, "unchanged": 0})
+    for key, value in counts.items():
+        total[key] += value
 
 
 def _file_summary(run: dict) -> dict:
