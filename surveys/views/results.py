@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import charts
-from core.views import require_perm
+from core.views import require_perm, safe_next
 from participation.models import FieldOfAction, TargetGroup
 
 from ..models import Answer, Survey, SurveyVersion
@@ -228,12 +228,14 @@ def free_text_tag(request, pk: int, answer_id: int):
         response__survey=survey,
     )
     form = TagForm(request.POST, prefix=f"a{answer.pk}")
-    back = request.POST.get("next") or reverse(
-        "surveys:results_free_texts",
-        args=[survey.pk, answer.question.version.number, answer.question.code],
+    back = safe_next(
+        request,
+        request.POST.get("next"),
+        reverse(
+            "surveys:results_free_texts",
+            args=[survey.pk, answer.question.version.number, answer.question.code],
+        ),
     )
-    if not back.startswith("/"):
-        back = "/"
     if not form.is_valid():
         messages.error(
             request,
