@@ -88,7 +88,8 @@ class JSONParser(parsers.JSONParser):
                 _("The request is nested deeper than %(n)s levels.") % {"n": MAX_DEPTH}
             ) from exc
         except ValueError as exc:
-            raise ParseError(_("The request is not valid JSON: %(error)s") % {"error": exc}) from exc
+            message = _("The request is not valid JSON: %(error)s") % {"error": exc}
+            raise ParseError(message) from exc
         if _depth(data) > MAX_DEPTH:
             raise ParseError(
                 _("The request is nested deeper than %(n)s levels.") % {"n": MAX_DEPTH}

@@ -220,7 +220,7 @@ def conference_register(request, pk: int):
             return render(request, "participation/conference/register.html", context, status=429)
         if form.is_valid():
             try:
-                result = services.registration_create(
+                services.registration_create(
                     conference=conference,
                     language=getattr(request, "LANGUAGE_CODE", ""),
                     **form.cleaned_data,

@@ -686,7 +686,9 @@ def test_api_refuses_interviewees_of_another_process_or_erased(
         assert response.status_code == 400, person
         assert response.json()["errors"][0]["field"] == "interviewee"
     assert not process.interviews.exists()
-    created = api_client.post("/api/v1/interviews/", {**payload, "interviewee": own.pk}, format="json")
+    created = api_client.post(
+        "/api/v1/interviews/", {**payload, "interviewee": own.pk}, format="json"
+    )
     assert created.status_code == 201
     # Relinking an existing interview to the other process's person is refused too.
     response = api_client.patch(
