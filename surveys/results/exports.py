@@ -237,7 +237,7 @@ def write_xlsx(survey: Survey, path: str, *, labels: bool, progress=None) -> Non
     lay = layout(survey, structure)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Responses")[:31])
-    ws.append(header(lay, labels))
+    ws.append(safe_row(header(lay, labels)))
     for row in iter_rows(survey, lay, labels=labels, progress=progress):
         ws.append(safe_row(row, empty=None))
     wb.save(path)
