@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import charts
+from core.files import file_response
 from core.views import require_perm, safe_next
 from participation.models import FieldOfAction, TargetGroup
 
@@ -311,9 +312,7 @@ def export_download(request, pk: int, job_id: int):
     job = get_object_or_404(ExportJob, pk=job_id, survey=survey)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404(_("The export is not ready."))
-    return FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=job.file.name.split("/")[-1]
-    )
+    return file_response(job.file)
 
 
 @login_required
