@@ -101,3 +101,17 @@ def test_german_catalogues_are_complete():
             e.msgid for e in po.fuzzy_entries()
         ]
         assert not untranslated, f"{po_path}: {untranslated[:10]}"
+
+
+@pytest.mark.django_db
+def test_every_response_carries_the_content_security_policy(client):
+    import re
+
+    for path in ("/accounts/login/", "/api/docs/", "/healthz", "/no-such-page/"):
+        policy = client.get(path)["Content-Security-Policy"]
+        script_src = re.search(r"script-src ([^;]*)", policy).group(1)
+        assert script_src == "'self'", (path, policy)
+        assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    # Swagger UI's start-up code comes from a script file, not an inline script.
+    body = client.get("/api/docs/").content.decode()
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body)
