@@ -328,6 +328,14 @@ SUPPRESSION_SURVEY_MIN_COUNT = env.int("SUPPRESSION_SURVEY_MIN_COUNT", default=5
 SUPPRESSION_MIN_NUMERATOR = env.int("SUPPRESSION_MIN_NUMERATOR", default=3)
 SUPPRESSION_MIN_DENOMINATOR = env.int("SUPPRESSION_MIN_DENOMINATOR", default=20)
 
+# Legal basics of every public page, for processes that do not set their own: the imprint
+# (Impressum) and privacy statement addresses, and the controller and data protection contact
+# that new survey privacy notices start with.
+TEILHABE_IMPRINT_URL = env("TEILHABE_IMPRINT_URL", default="")
+TEILHABE_PRIVACY_URL = env("TEILHABE_PRIVACY_URL", default="")
+TEILHABE_PRIVACY_CONTROLLER = env("TEILHABE_PRIVACY_CONTROLLER", default="")
+TEILHABE_PRIVACY_CONTACT = env("TEILHABE_PRIVACY_CONTACT", default="")
+
 # Surveys: absolute links in emails, email sending rate, per-IP limits of public surveys.
 TEILHABE_BASE_URL = env("TEILHABE_BASE_URL", default="http://127.0.0.1:8000")
 SURVEY_EMAIL_RATE_LIMIT = env("SURVEY_EMAIL_RATE_LIMIT", default="60/m")
