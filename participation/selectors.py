@@ -92,28 +92,3 @@ def organisation_list(*, search: str = "", kind: str = "") -> QuerySet[Organisat
     if kind:
         qs = qs.filter(kind=kind)
     return qs
-
-
-@dataclass(frozen=True)
-class LegalDetails:
-    imprint_url: str
-    privacy_url: str
-    controller: str
-    contact: str
-
-
-def legal_details(process: Process | None) -> LegalDetails:
-    """Imprint, privacy statement, controller and data protection contact for the public pages
-    of ``process``: its own where set, else the installation's (``TEILHABE_IMPRINT_URL``,
-    ``TEILHABE_PRIVACY_URL``, ``TEILHABE_PRIVACY_CONTROLLER``, ``TEILHABE_PRIVACY_CONTACT``)."""
-    from django.conf import settings
-
-    def pick(own: str, setting: str) -> str:
-        return (own or "").strip() or getattr(settings, setting, "") or ""
-
-    return LegalDetails(
-        imprint_url=pick(getattr(process, "imprint_url", ""), "TEILHABE_IMPRINT_URL"),
-        privacy_url=pick(getattr(process, "privacy_url", ""), "TEILHABE_PRIVACY_URL"),
-        controller=pick(getattr(process, "privacy_controller", ""), "TEILHABE_PRIVACY_CONTROLLER"),
-        contact=pick(getattr(process, "privacy_contact", ""), "TEILHABE_PRIVACY_CONTACT"),
-    )

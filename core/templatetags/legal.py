@@ -2,9 +2,11 @@
 
 The process comes from the page's context (``process``, or the ``process`` of the survey,
 conference, workshop, measure or request the page shows); without one the installation's
-addresses apply (``participation.selectors.legal_details``)."""
+addresses apply (``core.legal.legal_details``)."""
 
 from django import template
+
+from core.legal import legal_details
 
 register = template.Library()
 
@@ -25,6 +27,4 @@ def _process_of(context):
 
 @register.inclusion_tag("core/legal_links.html", takes_context=True)
 def legal_links(context):
-    from participation.selectors import legal_details
-
     return {"legal": legal_details(_process_of(context))}

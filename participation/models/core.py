@@ -62,7 +62,7 @@ class Process(models.Model):
         "FieldOfAction", verbose_name=_("fields of action"), blank=True, related_name="processes"
     )
     # Legal basics of the public pages; empty fields fall back to the installation's settings
-    # (TEILHABE_IMPRINT_URL, ...), see participation.selectors.legal_details.
+    # (TEILHABE_IMPRINT_URL, ...), see core.legal.legal_details.
     imprint_url = models.URLField(
         _("imprint (address)"),
         blank=True,

@@ -18,6 +18,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from core.legal import legal_details
+
 from ..models import Survey
 
 PLACEHOLDER = "[…]"
@@ -39,8 +41,6 @@ def _label(label: str, language: str) -> str:
 
 def privacy_notice_default(*, process, language: str) -> str:
     """The structured notice a new survey starts with, in ``language``."""
-    from participation.selectors import legal_details
-
     legal = legal_details(process)
     known = {"controller": legal.controller, "contact": legal.contact}
     lines = []
