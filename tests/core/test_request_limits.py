@@ -65,3 +65,17 @@ def test_ordinary_json_still_parses():
 def test_safe_next_keeps_redirects_on_the_site(target, allowed):
     request = RequestFactory().get("/")
     assert safe_next(request, target, "/fallback/") == (target if allowed else "/fallback/")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/processes/" + "9" * 400 + "/",
+        "/api/v1/interviews/?process=" + "9" * 400,
+        "/api/v1/statements/?process=" + "9" * 400,
+        "/api/v1/processes/?page=" + "9" * 400,
+    ],
+)
+def test_400_digit_numbers_in_addresses_never_give_a_500(api_client, staff_user, path):
+    api_client.force_authenticate(staff_user)
+    assert api_client.get(path).status_code in (400, 404)
