@@ -128,6 +128,7 @@ def test_interviewee_is_person_or_pseudonym_and_facilitator_in_process(
     assert "facilitator" in exc.value.error_dict
     assert not Interview.objects.exists()
     person = PersonFactory()
+    person.processes.add(process)
     interview = services.interview_save(**base, facilitator=facilitator_user, interviewee=person)
     assert interview.interviewee_label == person.pseudonym
 
