@@ -4,14 +4,26 @@ standard form page and pagination."""
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
+from . import ratelimit
 from .permissions import require_perm
 
-__all__ = ["add_validation_error", "form_page", "paginate", "require_perm", "safe_next"]
+__all__ = [
+    "LoginForm",
+    "LoginView",
+    "add_validation_error",
+    "form_page",
+    "paginate",
+    "require_perm",
+    "safe_next",
+]
 
 
 def safe_next(request, target: str | None, default: str) -> str:
@@ -68,3 +80,35 @@ def form_page(
 
 def paginate(request, queryset, per_page: int = 50):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+class LoginForm(AuthenticationForm):
+    """The sign-in form, limited like the API token endpoint (``core.ratelimit``): after too
+    many failed attempts from one address (or for one user name) it refuses before the
+    password is checked."""
+
+    rate_limited = False
+
+    def clean(self):
+        username = self.cleaned_data.get("username", "")
+        if ratelimit.login_blocked(self.request, username):
+            self.rate_limited = True
+            raise ValidationError(
+                _("Too many failed sign-in attempts. Please wait a few minutes and try again."),
+                code="too_many_attempts",
+            )
+        try:
+            return super().clean()
+        except ValidationError:
+            ratelimit.login_failed(self.request, username)
+            raise
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = LoginForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.rate_limited:
+            response.status_code = 429
+        return response

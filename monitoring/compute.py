@@ -87,6 +87,7 @@ def _trend(frame: pd.DataFrame, targets: pd.DataFrame, settings: Settings) -> pd
     trend = pd.Series(TREND_NONE, index=frame.index, dtype=object)
     enough = (frame["n_periods"] >= 3) & (frame["breaks_since_base"] == 0)
     enough &= frame["year"] > frame["base_year_of_group"]
+    enough &= frame["direction"].fillna(0).astype(float) != 0
     if not enough.any():
         return trend
     sub = frame[enough]

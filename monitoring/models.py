@@ -63,8 +63,15 @@ class Indicator(TranslatedNameMixin):
         PER_THOUSAND = "per_thousand", _("Per 1,000 (× 1,000)")
         COUNT = "count", _("Count")
         RATIO = "ratio", _("Ratio (× 1)")
+        RATE = "rate", _("Rate or share as delivered (no denominator)")
 
-    FACTORS = {"percent": 100.0, "per_thousand": 1000.0, "count": 1.0, "ratio": 1.0}
+    FACTORS = {"percent": 100.0, "per_thousand": 1000.0, "count": 1.0, "ratio": 1.0, "rate": 1.0}
+    # Kinds whose value is the numerator itself: no denominator series needed.
+    WITHOUT_DENOMINATOR = ("count", "rate")
+
+    class Category(models.TextChoices):
+        OUTCOME = "outcome", _("Outcome indicator (valued against a desired direction)")
+        CONTEXT = "context", _("Context indicator (development only, no valuation)")
 
     class DenominatorScope(models.TextChoices):
         SAME = "same", _("Same breakdown as the numerator")
@@ -101,9 +108,23 @@ class Indicator(TranslatedNameMixin):
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.PERCENT)
     unit = models.CharField(_("unit"), max_length=50, blank=True, default="")
     decimals = models.PositiveSmallIntegerField(_("decimals"), default=1)
+    category = models.CharField(
+        _("indicator kind"),
+        max_length=10,
+        choices=Category.choices,
+        default=Category.OUTCOME,
+        help_text=_(
+            "Context figures (share of foreign nationals, age structure, …) describe the "
+            "population; rising or falling is neither good nor bad, so they carry no direction "
+            "and no trend valuation."
+        ),
+    )
+    # Empty exactly for context indicators (checked by the database).
     direction = models.SmallIntegerField(
         _("desired direction"),
         choices=[(1, _("Rising is better")), (-1, _("Falling is better"))],
+        null=True,
+        blank=True,
         default=1,
     )
     periodicity = models.CharField(_("periodicity"), max_length=50, default="jährlich")
@@ -128,10 +149,15 @@ class Indicator(TranslatedNameMixin):
         ordering = ["area__order", "order", "code"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(direction__in=[1, -1]), name="indicator_direction_sign"
+                condition=(Q(category="outcome") & Q(direction__in=[1, -1]))
+                | (Q(category="context") & Q(direction__isnull=True)),
+                name="indicator_direction_fits_category",
+                violation_error_message=_(
+                    "An outcome indicator needs a desired direction; a context indicator has none."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(kind="count") | Q(denominator__isnull=False),
+                condition=Q(kind__in=["count", "rate"]) | Q(denominator__isnull=False),
                 name="indicator_rate_has_denominator",
                 violation_error_message=_("A rate needs a denominator series."),
             ),
@@ -140,6 +166,10 @@ class Indicator(TranslatedNameMixin):
     @property
     def factor(self) -> float:
         return self.FACTORS[self.kind]
+
+    @property
+    def is_context(self) -> bool:
+        return self.category == self.Category.CONTEXT
 
 
 class Territory(models.Model):

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.clientaddr.ClientAddressMiddleware",
+    "core.accesslog.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -225,6 +227,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "monitoring.delete_abandoned_uploads",
         "schedule": 60 * 60,
     },
+    "surveys-delete-abandoned-invitation-imports": {
+        "task": "surveys.delete_abandoned_invitation_imports",
+        "schedule": 60 * 60,
+    },
+    "measures-delete-abandoned-imports": {
+        "task": "measures.delete_abandoned_imports",
+        "schedule": 60 * 60,
+    },
 }
 
 if REDIS_URL:
@@ -257,6 +267,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"public": "60/minute"},
+    # REMOTE_ADDR already holds the client's address (core.clientaddr); never read the header.
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Teilhabe API",
@@ -341,8 +353,19 @@ TEILHABE_BASE_URL = env("TEILHABE_BASE_URL", default="http://127.0.0.1:8000")
 SURVEY_EMAIL_RATE_LIMIT = env("SURVEY_EMAIL_RATE_LIMIT", default="60/m")
 SURVEY_PUBLIC_STARTS_PER_HOUR = env.int("SURVEY_PUBLIC_STARTS_PER_HOUR", default=30)
 SURVEY_PUBLIC_POSTS_PER_MINUTE = env.int("SURVEY_PUBLIC_POSTS_PER_MINUTE", default=120)
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["survey_submit"] = env(
-    "SURVEY_API_SUBMIT_RATE", default="120/minute"
+SURVEY_API_SUBMIT_RATE = env("SURVEY_API_SUBMIT_RATE", default="120/minute")
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["survey_submit"] = SURVEY_API_SUBMIT_RATE
+
+# Client addresses and sign-in limits: the reverse proxies whose X-Forwarded-For is believed
+# (addresses or networks, comma-separated; empty: none, REMOTE_ADDR is the client), and how
+# many sign-in attempts one address may make per window (login page and API token share it).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+TEILHABE_LOGIN_ATTEMPTS = env.int("TEILHABE_LOGIN_ATTEMPTS", default=10)
+TEILHABE_LOGIN_WINDOW = env.int("TEILHABE_LOGIN_WINDOW", default=900)
+# Uploads (core.uploads): the largest file, and the most a .docx/.xlsx may unpack to.
+TEILHABE_UPLOAD_MAX_BYTES = env.int("TEILHABE_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+TEILHABE_UPLOAD_MAX_UNPACKED_BYTES = env.int(
+    "TEILHABE_UPLOAD_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024
 )
 
 # Integration monitoring: trend base year, reminders to data owners.

@@ -10,6 +10,7 @@ from .catalogue import (  # noqa: F401
     territory_scope,
 )
 from .computation import indicators_compute  # noqa: F401
+from .import_check import import_check, import_run_indicators  # noqa: F401
 from .imports import (  # noqa: F401
     PENDING_DIR,  # noqa: F401
     ImportFile,
@@ -19,6 +20,7 @@ from .imports import (  # noqa: F401
     parse_file,
     pending_uploads_delete_abandoned,
     stored_mapping,
+    translated,
     values_import,
 )
 from .requests import (  # noqa: F401

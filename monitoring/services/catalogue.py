@@ -58,6 +58,7 @@ def standard_indicators_load(*, data: dict | None = None) -> dict[str, int]:
                 "name_en",
                 "definition",
                 "kind",
+                "category",
                 "unit",
                 "direction",
                 "source",
@@ -74,6 +75,12 @@ def standard_indicators_load(*, data: dict | None = None) -> dict[str, int]:
             if k in item
         }
         fields.setdefault("decimals", 1)
+        if fields.get("category") == Indicator.Category.CONTEXT:
+            if "direction" in item:
+                raise ValueError(f"context indicator {item['code']} must not have a direction")
+            fields["direction"] = None
+        else:
+            fields.setdefault("category", Indicator.Category.OUTCOME)
         fields["area"] = areas[item["area"]]
         fields["numerator"] = series[item["numerator"]]
         fields["denominator"] = series[item["denominator"]] if item.get("denominator") else None
@@ -153,6 +160,16 @@ def target_save(*, user, process: Process, target: Target | None = None, **data:
     if clash.exists():
         raise ValidationError(
             {"target_group": _("There is already a target for this indicator and target group.")}
+        )
+    if target.indicator.is_context:
+        raise ValidationError(
+            {
+                "indicator": _(
+                    "“%(indicator)s” is a context indicator: it shows a development and is not "
+                    "valued, so it takes no target."
+                )
+                % {"indicator": target.indicator.label}
+            }
         )
     target.full_clean()
     target.save()

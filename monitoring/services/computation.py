@@ -71,7 +71,8 @@ def load_inputs():
                 "numerator": i.numerator_id,
                 "denominator": float(i.denominator_id) if i.denominator_id else np.nan,
                 "factor": i.factor,
-                "direction": i.direction,
+                # 0 = no valuation: context indicators get no trend category
+                "direction": i.direction or 0,
                 "denominator_scope": i.denominator_scope,
                 "additive": i.numerator.additive,
             }

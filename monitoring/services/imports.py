@@ -268,7 +268,11 @@ def _territories(frame: pd.DataFrame, *, default: str | None, create: bool) -> p
 
 
 def _series_for(
-    codes: list[str], parsed: parsing.Parsed, fmt: str, file: ImportFile
+    codes: list[str],
+    parsed: parsing.Parsed,
+    fmt: str,
+    file: ImportFile,
+    indicators: dict[str, dict] | None = None,
 ) -> dict[str, int]:
     known = dict(Series.objects.filter(code__in=codes).values_list("code", "id"))
     if parsed.series_info:
@@ -282,17 +286,42 @@ def _series_for(
             continue
         unit = str(units.get(code, "") or "")
         number = str(meta.get("indicator_number") or parsing.opensdg_id(file.name))
+        spec = (indicators or {}).get(code)
         series = Series.objects.create(
             code=code,
-            name=f"Open SDG {number}" + (f" ({unit})" if unit and len(units) > 1 else ""),
+            name=(spec or {}).get("name")
+            or f"Open SDG {number}" + (f" ({unit})" if unit and len(units) > 1 else ""),
             unit=unit[:50],
-            additive=unit.strip().lower() not in PERCENT_UNITS,
+            additive=_additive(unit),
             source=str(meta.get("data_source") or "")[:300],
         )
         known[code] = series.pk
-        if meta:
-            _indicator_from_metadata(series, meta, unit, several=len(units) > 1)
+        if spec:
+            _indicator_from_spec(series, spec)
+        elif meta:
+            _indicator_from_metadata(series, meta, unit, several=len(units) > 1, parsed=parsed)
     return known
+
+
+def _indicator_from_spec(series: Series, spec: dict) -> None:
+    """The indicator as staff confirmed it on the check page (name, area, unit, type, kind)."""
+    context = spec["category"] == Indicator.Category.CONTEXT
+    Indicator.objects.create(
+        code=spec["code"][:50],
+        name=spec["name"][:200],
+        area=spec["area"],
+        definition=spec.get("definition", ""),
+        numerator=series,
+        numerator_description=spec["name"][:300],
+        kind=spec["kind"],
+        category=spec["category"],
+        direction=None if context else spec["direction"],
+        unit=spec.get("unit", "")[:50],
+        decimals=spec.get("decimals", 1),
+        source=spec.get("source", "")[:300],
+        method_notes=spec.get("method_notes", ""),
+        target_group_breakdown=spec.get("target_group_breakdown", False),
+    )
 
 
 def _additive(unit: str) -> bool:
@@ -324,19 +353,25 @@ def _plain_text(text) -> str:
     return re.sub(r"<[^>]+>", "", str(text or "")).strip()
 
 
-def _indicator_from_metadata(series: Series, meta: dict, unit: str, *, several: bool) -> None:
+def _indicator_from_metadata(
+    series: Series, meta: dict, unit: str, *, several: bool, parsed: parsing.Parsed
+) -> None:
     number = str(meta.get("indicator_number") or series.code)
     code = f"{number} ({unit})" if several and unit else number
     if Indicator.objects.filter(code=code[:50]).exists():
         return
-    area = Area.objects.filter(code=str(meta.get("area", ""))).first() or Area.objects.first()
+    from .import_check import is_rate_unit, proposed_decimals, proposed_name
+
+    # Without a person to ask (command line), the indicator gets its own area and no valuation:
+    # staff give it a direction later; guessing one could call a rising unemployment good.
+    area = Area.objects.filter(code=str(meta.get("area", ""))).first()
     if area is None:
-        area = Area.objects.create(code="demography", name="Demografie", name_en="Demography")
-    name = str(meta.get("indicator_name") or meta.get("graph_title") or "")
-    if not name or "global_indicators" in name or name == "Untitled":
-        name = f"Indikator {number}"
-    precision = meta.get("precision")
-    decimals = precision if isinstance(precision, int) else 1
+        area, _created = Area.objects.get_or_create(
+            code="imported",
+            defaults={"name": "Weitere Indikatoren", "name_en": "Further indicators", "order": 99},
+        )
+    name = proposed_name(meta, parsed) or f"Indikator {number}"
+    decimals = proposed_decimals(meta)
     Indicator.objects.create(
         code=code[:50],
         name=name[:200],
@@ -344,7 +379,9 @@ def _indicator_from_metadata(series: Series, meta: dict, unit: str, *, several: 
         definition=_plain_text(meta.get("national_indicator_description")),
         numerator=series,
         numerator_description=series.name,
-        kind=Indicator.Kind.COUNT,
+        kind=Indicator.Kind.RATE if is_rate_unit(unit) else Indicator.Kind.COUNT,
+        category=Indicator.Category.CONTEXT,
+        direction=None,
         unit=unit[:50],
         decimals=decimals,
         source=str(meta.get("data_source") or "")[:300],
@@ -445,6 +482,7 @@ def values_import(
     dry_run: bool = False,
     skip_invalid: bool = False,
     mappings: dict[str, dict] | None = None,
+    indicators: dict[str, dict[str, dict]] | None = None,
     default_territory: str | None = None,
     create_territories: bool = False,
     source: str = "",
@@ -454,13 +492,14 @@ def values_import(
 ) -> ImportReport:
     """Import the files as one delivery. See the module docstring for what callers may rely on.
 
-    ``mappings`` maps a file name to its confirmed column mapping (it is stored for next year).
+    ``mappings`` maps a file name to its confirmed column mapping (it is stored for next year);
+    ``indicators`` a file name to the confirmed new indicators per series code (see
+    ``import_check``). Rows without a territory take ``default_territory`` only when the caller
+    passes it: the process's own territory is never assumed.
     """
     report = ImportReport(dry_run=dry_run)
     runs: list[dict] = []
     known_series = set(Series.objects.values_list("code", flat=True))
-    if default_territory is None and process is not None and process.territory_key:
-        default_territory = process.territory_key
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql":
@@ -503,7 +542,14 @@ def values_import(
                         run["rejected"].append(translated({"file": file.name, **item}))
                     continue
                 frame = _resolve(
-                    frame, run, file, used_fmt, parsed, default_territory, create_territories
+                    frame,
+                    run,
+                    file,
+                    used_fmt,
+                    parsed,
+                    default_territory,
+                    create_territories,
+                    (indicators or {}).get(file.name),
                 )
                 if frame is not None and not frame.empty:
                     prepared.append((run, frame))
@@ -577,10 +623,10 @@ def _record(run, process, user, source, skip_invalid, status) -> ImportRun:
     )
 
 
-def _resolve(frame, run, file, fmt, parsed, default_territory, create_territories):
+def _resolve(frame, run, file, fmt, parsed, default_territory, create_territories, indicators=None):
     name = file.name
     bad_reasons: dict[int, tuple] = {}
-    series_ids = _series_for(sorted(frame["series"].unique()), parsed, fmt, file)
+    series_ids = _series_for(sorted(frame["series"].unique()), parsed, fmt, file, indicators)
     frame["series_id"] = frame["series"].map(series_ids)
     for idx in frame.index[frame["series_id"].isna()]:
         bad_reasons[idx] = (UNKNOWN_SERIES, {"series": frame.at[idx, "series"]})

@@ -1,18 +1,19 @@
 """REST API of the participation core. Thin doors onto services and selectors."""
 
 import django_filters
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from core import ratelimit
 from core.permissions import require_perm
 
 from .. import selectors, services
@@ -33,23 +34,24 @@ from .serializers import (
 )
 
 
-class TokenThrottle(AnonRateThrottle):
-    rate = "20/minute"
-
-
 class TokenView(APIView):
     """Exchange user name and password for an API token (send it as ``Authorization: Token …``)."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
-    throttle_classes = [TokenThrottle]
+    throttle_classes = []
 
     @extend_schema(request=TokenRequestSerializer, responses=TokenResponseSerializer)
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        username = serializer.validated_data["username"]
+        # The login page's budget: guessing passwords here is no cheaper than there.
+        if ratelimit.login_blocked(request, username):
+            raise Throttled(wait=settings.TEILHABE_LOGIN_WINDOW)
         user = authenticate(request, **serializer.validated_data)
         if user is None:
+            ratelimit.login_failed(request, username)
             raise AuthenticationFailed(_("User name or password is wrong."))
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})

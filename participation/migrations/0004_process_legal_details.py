@@ -4,30 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('participation', '0003_interviews_conference_statements'),
+        ("participation", "0003_interviews_conference_statements"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='process',
-            name='imprint_url',
-            field=models.URLField(blank=True, help_text='The page with the legal notice (Impressum) of the body running the process.', verbose_name='imprint (address)'),
+            model_name="process",
+            name="imprint_url",
+            field=models.URLField(
+                blank=True,
+                help_text="The page with the legal notice (Impressum) of the body running the process.",
+                verbose_name="imprint (address)",
+            ),
         ),
         migrations.AddField(
-            model_name='process',
-            name='privacy_contact',
-            field=models.TextField(blank=True, help_text='How to reach the data protection officer, e.g. an email address.', verbose_name='data protection contact'),
+            model_name="process",
+            name="privacy_contact",
+            field=models.TextField(
+                blank=True,
+                help_text="How to reach the data protection officer, e.g. an email address.",
+                verbose_name="data protection contact",
+            ),
         ),
         migrations.AddField(
-            model_name='process',
-            name='privacy_controller',
-            field=models.TextField(blank=True, help_text='Name and address of the body responsible for the data (controller under GDPR); used in the survey privacy notices.', verbose_name='controller'),
+            model_name="process",
+            name="privacy_controller",
+            field=models.TextField(
+                blank=True,
+                help_text="Name and address of the body responsible for the data (controller under GDPR); used in the survey privacy notices.",
+                verbose_name="controller",
+            ),
         ),
         migrations.AddField(
-            model_name='process',
-            name='privacy_url',
-            field=models.URLField(blank=True, help_text='The page with the privacy statement that covers this process.', verbose_name='privacy statement (address)'),
+            model_name="process",
+            name="privacy_url",
+            field=models.URLField(
+                blank=True,
+                help_text="The page with the privacy statement that covers this process.",
+                verbose_name="privacy statement (address)",
+            ),
         ),
     ]

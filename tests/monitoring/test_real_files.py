@@ -469,12 +469,17 @@ def test_the_upload_page_imports_a_genesis_export_as_downloaded(client, mprocess
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
+    from tests.monitoring.conftest import initial_post
+
     client.force_login(member("staff"))
     data = (OFFICIAL / "22811-01i.csv").read_bytes()
-    response = client.post(
+    uploaded = client.post(
         reverse("monitoring:imports", args=[mprocess.pk]),
         {"file": SimpleUploadedFile("22811-01i.csv", data), "format": "auto"},
     )
+    check = client.get(uploaded["Location"])
+    assert not ImportRun.objects.exists()
+    response = client.post(uploaded["Location"], initial_post(check.context["form"]))
     run = ImportRun.objects.get()
     assert response.status_code == 302, response.content.decode()[:1500]
     assert run.status == "applied" and run.created == 433 and len(run.skipped) == 1

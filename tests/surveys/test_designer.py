@@ -185,13 +185,13 @@ def test_reorder_duplicate_and_delete_questions(staff_client, draft):
     assert codes(section)[2:4] == ["rank", "rank_copy"]
     copy = q(draft, "rank_copy")
     assert list(copy.choices.values_list("code", flat=True)) == ["a", "b"]
-    staff_client.post(action("rank_copy"), {"action": "delete"})
+    staff_client.post(action("rank_copy"), {"action": "delete", "confirmed": "yes"})
     assert "rank_copy" not in codes(section)
 
 
 def test_deleting_a_question_used_in_a_condition_is_refused_with_a_message(staff_client, draft):
     url = reverse("surveys:question_action", args=[draft.pk, q(draft, "lang").pk])
-    response = staff_client.post(url, {"action": "delete"}, follow=True)
+    response = staff_client.post(url, {"action": "delete", "confirmed": "yes"}, follow=True)
     assert Question.objects.filter(version=draft.current_version, code="lang").exists()
     # The message names the condition that uses the question, and the question it refers to.
     shown = [str(m) for m in response.context["messages"]]
@@ -480,7 +480,7 @@ def test_designer_is_refused_to_everyone_but_staff(client, request, draft, who):
             assert response.status_code == 403, url
     draft.current_version.refresh_from_db()
     assert draft.current_version.revision == revision
-    assert Question.objects.filter(version=draft.current_version).count() == 14
+    assert Question.objects.filter(version=draft.current_version).count() == 16
     assert not Question.objects.filter(code__in=["x", "lang_copy"]).exists()
     assert not Section.objects.filter(code="x").exists()
 
@@ -551,7 +551,7 @@ def test_question_add_bad_code(staff_client, draft):
         {"code": "lang", "type": "text", "text": "X"},
     )
     assert response.status_code == 400
-    assert Question.objects.filter(version=draft.current_version).count() == 14
+    assert Question.objects.filter(version=draft.current_version).count() == 16
     _ = defs  # the services are what the pages call
 
 
