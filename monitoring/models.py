@@ -14,7 +14,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.links import new_token
 from participation.models import Process, TargetGroup, TranslatedNameMixin
 
 
@@ -523,6 +522,9 @@ class Target(models.Model):
 
 
 def _token() -> str:
+    """Kept for migration 0001, which named it as the default of the former token field."""
+    from core.links import new_token
+
     return new_token()
 
 
@@ -544,7 +546,10 @@ class DataRequest(models.Model):
         Territory, on_delete=models.PROTECT, related_name="+", verbose_name=_("territory")
     )
     due_date = models.DateField(_("due date"))
-    token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
+    # The personal link's token is never stored: it is derived from the salt and the secret
+    # key (core.tokens), and found again by its hash.
+    token_salt = models.CharField(max_length=32, blank=True, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -540,7 +541,7 @@ def data_requests(request, pk: int):
     process = _process(request, pk, "monitoring.manage_monitoring")
     form = DataRequestForm(
         request.POST or None,
-        territories=services.territory_scope(process),
+        territories=services.territory_writable(process),
         initial={"territory": services.process_territory(process)},
     )
     if request.method == "POST" and form.is_valid():
@@ -562,9 +563,9 @@ def data_requests(request, pk: int):
 
 def data_request_deliver(request, token: str):
     """The data owner's page: reached by the personal link in the mail, no account needed."""
-    data_request = get_object_or_404(
-        DataRequest.objects.select_related("process", "territory"), token=token
-    )
+    data_request = services.data_request_by_token(token)
+    if data_request is None:
+        raise Http404
     if data_request.status != DataRequest.Status.OPEN:
         return render(request, "monitoring/deliver_closed.html", {"data_request": data_request})
     form = DeliverForm(request.POST or None, request.FILES or None, request=data_request)
@@ -573,6 +574,9 @@ def data_request_deliver(request, token: str):
         try:
             if form.cleaned_data.get("file"):
                 upload = form.cleaned_data["file"]
+                limit = settings.MONITORING_DELIVERY_MAX_BYTES
+                if upload.size > limit:  # refused before the file is read into memory
+                    raise ValidationError({"file": [services.delivery_too_large_message(limit)]})
                 report = services.data_request_deliver_file(
                     request=data_request, name=upload.name, data=upload.read()
                 )

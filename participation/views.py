@@ -27,7 +27,6 @@ from .forms import (
 from .models import (
     FieldOfAction,
     Organisation,
-    Person,
     Phase,
     Process,
     ProcessMembership,
@@ -54,7 +53,10 @@ def home(request):
 @login_required
 def process_create(request):
     require_perm(request.user, "participation.add_process")
-    form = ProcessForm(request.POST or None)
+    form = ProcessForm(
+        request.POST or None,
+        may_set_territory=request.user.has_perm("participation.change_territory"),
+    )
     return form_page(
         request,
         form=form,
@@ -86,7 +88,11 @@ def process_dashboard(request, pk: int):
 def process_edit(request, pk: int):
     process = get_object_or_404(Process, pk=pk)
     require_perm(request.user, "participation.change_process", process)
-    form = ProcessForm(request.POST or None, instance=process)
+    form = ProcessForm(
+        request.POST or None,
+        instance=process,
+        may_set_territory=request.user.has_perm("participation.change_territory"),
+    )
     return form_page(
         request,
         form=form,
@@ -186,13 +192,18 @@ def _catalogue(catalogue: str):
 
 @login_required
 def catalogue_list(request, catalogue: str):
-    require_perm(request.user, "participation.manage_catalogues")
+    require_perm(request.user, "participation.view_catalogues")
     model, _form = _catalogue(catalogue)
     items = model.objects.annotate(process_count=Count("processes"))
     return render(
         request,
         "participation/catalogue_list.html",
-        {"items": items, "catalogue": catalogue, "title": model._meta.verbose_name_plural},
+        {
+            "items": items,
+            "catalogue": catalogue,
+            "title": model._meta.verbose_name_plural,
+            "can_edit": request.user.has_perm("participation.manage_catalogues"),
+        },
     )
 
 
@@ -224,7 +235,9 @@ def organisation_list(request):
     require_perm(request.user, "participation.view_directory")
     search = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
-    page = paginate(request, selectors.organisation_list(search=search, kind=kind))
+    page = paginate(
+        request, selectors.organisation_list(user=request.user, search=search, kind=kind)
+    )
     return render(
         request,
         "participation/organisation_list.html",
@@ -235,8 +248,14 @@ def organisation_list(request):
 @login_required
 def organisation_edit(request, pk: int | None = None):
     require_perm(request.user, "participation.change_directory")
-    organisation = get_object_or_404(Organisation, pk=pk) if pk else None
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    organisation = (
+        get_object_or_404(selectors.organisation_list(user=request.user), pk=pk) if pk else None
+    )
+    form = OrganisationForm(
+        request.POST or None,
+        instance=organisation,
+        processes=selectors.directory_processes(user=request.user),
+    )
     return form_page(
         request,
         form=form,
@@ -254,21 +273,22 @@ def organisation_edit(request, pk: int | None = None):
 def person_list(request):
     require_perm(request.user, "participation.view_directory")
     search = request.GET.get("q", "").strip()
-    page = paginate(request, selectors.person_list(search=search))
+    page = paginate(request, selectors.person_list(user=request.user, search=search))
     return render(request, "participation/person_list.html", {"page": page, "q": search})
 
 
 @login_required
 def person_edit(request, pk: int | None = None):
     require_perm(request.user, "participation.change_directory")
-    person = get_object_or_404(Person, pk=pk) if pk else None
+    person = get_object_or_404(selectors.person_list(user=request.user), pk=pk) if pk else None
     if person and person.is_erased:
         messages.error(request, _("This person was erased and cannot be edited."))
         return redirect("participation:person_list")
     form = PersonForm(
         request.POST or None,
         instance=person,
-        processes=selectors.process_list(user=request.user),
+        processes=selectors.directory_processes(user=request.user),
+        organisations=selectors.organisation_list(user=request.user),
     )
     return form_page(
         request,
@@ -283,8 +303,9 @@ def person_edit(request, pk: int | None = None):
 
 @login_required
 def person_erase(request, pk: int):
-    require_perm(request.user, "participation.erase_person")
-    person = get_object_or_404(Person, pk=pk)
+    require_perm(request.user, "participation.change_directory")
+    person = get_object_or_404(selectors.person_list(user=request.user), pk=pk)
+    require_perm(request.user, "participation.erase_person", person)
     form = PersonEraseForm(request.POST or None)
     return form_page(
         request,

@@ -22,7 +22,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_site.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -281,6 +281,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.document_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         # Every TextChoices that shares a field name with another gets a stable name here.
         "PhaseKindEnum": "participation.models.Phase.Kind",
@@ -371,6 +375,8 @@ TEILHABE_UPLOAD_MAX_UNPACKED_BYTES = env.int(
 # Integration monitoring: trend base year, reminders to data owners.
 MONITORING_BASE_YEAR = env.int("MONITORING_BASE_YEAR", default=0) or None
 MONITORING_REMINDER_DAYS = env.int("MONITORING_REMINDER_DAYS", default=7)
+# Largest file a data owner may upload through the personal delivery link (bytes).
+MONITORING_DELIVERY_MAX_BYTES = env.int("MONITORING_DELIVERY_MAX_BYTES", default=5_000_000)
 CELERY_BEAT_SCHEDULE["monitoring-data-request-reminders"] = {
     "task": "monitoring.send_data_request_reminders",
     "schedule": 6 * 60 * 60,

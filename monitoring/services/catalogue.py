@@ -117,8 +117,10 @@ def process_territory(process: Process) -> Territory | None:
     return Territory.objects.filter(key=process.territory_key).first()
 
 
-def territory_scope(process: Process) -> list[Territory]:
-    """The process's territory, its parts and the territories above it (the references)."""
+def territory_writable(process: Process) -> list[Territory]:
+    """The territories whose figures the process's staff write: its own and every territory
+    below it (a county and its municipalities). The references above (Land, Bund) are shared
+    and written only by platform administrators."""
     home = process_territory(process)
     if home is None:
         return []
@@ -128,7 +130,15 @@ def territory_scope(process: Process) -> list[Territory]:
         children = list(Territory.objects.filter(parent_id__in=frontier))
         scope.extend(children)
         frontier = [c.pk for c in children]
-    node = home
+    return scope
+
+
+def territory_scope(process: Process) -> list[Territory]:
+    """The process's territory, its parts and the territories above it (the references)."""
+    scope = territory_writable(process)
+    if not scope:
+        return []
+    node = scope[0]
     while node.parent_id:
         node = node.parent
         scope.append(node)

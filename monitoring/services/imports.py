@@ -46,6 +46,12 @@ HISTORIC_NO_FIGURE = gettext_noop(
 UNKNOWN_TARGET_GROUP = gettext_noop("unknown target group '%(code)s'")
 CELL_TOO_LONG = gettext_noop("the breakdown (dimension values) is longer than 500 characters")
 NO_DATA_ROWS = gettext_noop("The file has no data rows.")
+OUTSIDE_TERRITORY = gettext_noop(
+    "territory '%(key)s' is not one this import may write (the process's county and its "
+    "municipalities; reference figures come from a platform administrator)"
+)
+NOT_REQUESTED_SERIES = gettext_noop("the figure '%(series)s' is not part of this request")
+NOT_REQUESTED_YEAR = gettext_noop("the year %(year)s is not part of this request")
 NO_FILE = gettext_noop("no CSV or XLSX file found")
 
 
@@ -81,6 +87,41 @@ def group_problems(items: list[dict]) -> list[dict]:
         if len(group["examples"]) < EXAMPLES_PER_GROUP and item.get("row", 0) not in rows:
             group["examples"].append({"row": item.get("row", 0), "reason": item.get("reason", "")})
     return sorted(groups.values(), key=lambda g: (g["file"], -g["count"]))
+
+
+@dataclass(frozen=True)
+class WriteScope:
+    """What one import may write; ``None`` is no limit. Rows outside are rejected by name.
+
+    ``create_series``: whether unknown series (and the indicators of their metadata) may be
+    created, as a GENESIS table or an Open SDG file from project staff does. A data owner's
+    delivery only fills the series it was asked for.
+    """
+
+    territories: frozenset[int] | None = None
+    series: frozenset[int] | None = None
+    years: frozenset[int] | None = None
+    create_series: bool = True
+    # Official tables list every county: rows of other territories are skipped (reported,
+    # never written). A delivery for one request rejects them instead.
+    skip_other_territories: bool = False
+
+
+UNLIMITED = WriteScope()
+
+
+def process_write_scope(*, process: Process | None, user) -> WriteScope:
+    """The default scope of an import: platform administrators (and imports with no user, the
+    shared reference imports of the command line) write anywhere; project staff write their
+    process's territory and the territories below it, never the references above it."""
+    if user is None or getattr(user, "is_superuser", False) or process is None:
+        return UNLIMITED
+    from .catalogue import territory_writable
+
+    return WriteScope(
+        territories=frozenset(t.pk for t in territory_writable(process)),
+        skip_other_territories=True,
+    )
 
 
 @dataclass
@@ -489,14 +530,19 @@ def values_import(
     data_date=None,
     record: bool = True,
     compute: bool = True,
+    scope: WriteScope | None = None,
 ) -> ImportReport:
     """Import the files as one delivery. See the module docstring for what callers may rely on.
 
     ``mappings`` maps a file name to its confirmed column mapping (it is stored for next year);
     ``indicators`` a file name to the confirmed new indicators per series code (see
     ``import_check``). Rows without a territory take ``default_territory`` only when the caller
-    passes it: the process's own territory is never assumed.
+    passes it: the process's own territory is never assumed. ``scope`` limits what may be
+    written (default: ``process_write_scope``); rows outside it are skipped or rejected as it
+    says.
     """
+    if scope is None:
+        scope = process_write_scope(process=process, user=user)
     report = ImportReport(dry_run=dry_run)
     runs: list[dict] = []
     known_series = set(Series.objects.values_list("code", flat=True))
@@ -549,6 +595,7 @@ def values_import(
                     parsed,
                     default_territory,
                     create_territories,
+                    scope,
                     (indicators or {}).get(file.name),
                 )
                 if frame is not None and not frame.empty:
@@ -623,17 +670,37 @@ def _record(run, process, user, source, skip_invalid, status) -> ImportRun:
     )
 
 
-def _resolve(frame, run, file, fmt, parsed, default_territory, create_territories, indicators=None):
+def _resolve(
+    frame, run, file, fmt, parsed, default_territory, create_territories, scope, indicators=None
+):
     name = file.name
     bad_reasons: dict[int, tuple] = {}
-    series_ids = _series_for(sorted(frame["series"].unique()), parsed, fmt, file, indicators)
+    codes = sorted(frame["series"].unique())
+    if scope.create_series:
+        series_ids = _series_for(codes, parsed, fmt, file, indicators)
+    else:
+        series_ids = dict(Series.objects.filter(code__in=codes).values_list("code", "id"))
     frame["series_id"] = frame["series"].map(series_ids)
     for idx in frame.index[frame["series_id"].isna()]:
         bad_reasons[idx] = (UNKNOWN_SERIES, {"series": frame.at[idx, "series"]})
-    frame["territory_id"] = _territories(
-        frame, default=default_territory, create=create_territories
-    )
+    if scope.series is not None:
+        for idx in frame.index[frame["series_id"].notna() & ~frame["series_id"].isin(scope.series)]:
+            bad_reasons[idx] = (NOT_REQUESTED_SERIES, {"series": frame.at[idx, "series"]})
+    if scope.years is not None:
+        for idx in frame.index[~frame["year"].astype(int).isin(scope.years)]:
+            bad_reasons.setdefault(idx, (NOT_REQUESTED_YEAR, {"year": int(frame.at[idx, "year"])}))
     skip: dict[int, tuple] = {}
+    frame["territory_id"] = _territories(
+        frame, default=default_territory, create=create_territories and scope == UNLIMITED
+    )
+    if scope.territories is not None:
+        outside = frame["territory_id"].notna() & ~frame["territory_id"].isin(scope.territories)
+        for idx in frame.index[outside]:
+            reason = (OUTSIDE_TERRITORY, {"key": frame.at[idx, "territory"]})
+            if scope.skip_other_territories:
+                skip.setdefault(idx, reason)
+            else:
+                bad_reasons.setdefault(idx, reason)
     for idx in frame.index[frame["territory_id"].isna()]:
         key = frame.at[idx, "territory"]
         place = frame.at[idx, "territory_name"]

@@ -88,6 +88,9 @@ class ProcessViewSet(RulesMixin, viewsets.ModelViewSet):
             process=serializer.instance, user=self.request.user, **serializer.validated_data
         )
 
+    def perform_destroy(self, instance):
+        services.process_delete(process=instance, user=self.request.user)
+
 
 class PhaseFilter(django_filters.FilterSet):
     class Meta:
@@ -137,7 +140,7 @@ class PhaseViewSet(RulesMixin, viewsets.ModelViewSet):
 
 
 class CatalogueViewSet(RulesMixin, viewsets.ModelViewSet):
-    """Shared catalogues: every signed-in user reads them, staff keep them."""
+    """Shared catalogues: every signed-in user reads them, platform administrators keep them."""
 
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     filterset_fields = ["active"]
@@ -181,14 +184,23 @@ class DirectoryMixin(RulesMixin):
             return "participation.view_directory"
         return "participation.change_directory"
 
+    def object_perm(self, action):
+        if action in self.read_actions:
+            return None  # the queryset holds only entries of the user's processes
+        return self.entry_perm
+
 
 class OrganisationViewSet(DirectoryMixin, viewsets.ModelViewSet):
+    """Organisations of the processes in which you are project staff."""
+
     serializer_class = OrganisationSerializer
     filterset_fields = ["kind"]
     search_fields = ["name"]
+    entry_perm = "participation.change_organisation"
+    queryset = Organisation.objects.none()
 
     def get_queryset(self):
-        return Organisation.objects.all()
+        return selectors.organisation_list(user=self.request.user).prefetch_related("processes")
 
     def perform_create(self, serializer):
         serializer.instance = services.organisation_save(
@@ -212,17 +224,21 @@ class PersonFilter(django_filters.FilterSet):
 
 
 class PersonViewSet(DirectoryMixin, viewsets.ModelViewSet):
+    """People of the processes in which you are project staff."""
+
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
     search_fields = ["first_name", "last_name", "email", "organisation__name"]
+    entry_perm = "participation.change_person"
+    queryset = Person.objects.none()
 
-    def global_perm(self, action):
+    def object_perm(self, action):
         if action == "erase":
             return "participation.erase_person"
-        return super().global_perm(action)
+        return super().object_perm(action)
 
     def get_queryset(self):
-        return Person.objects.select_related("organisation").prefetch_related("processes")
+        return selectors.person_list(user=self.request.user).prefetch_related("processes")
 
     def perform_create(self, serializer):
         serializer.instance = services.person_save(

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("participation", "0003_interviews_conference_statements"),
+        ("participation", "0004_tenancy_directory_audit"),
     ]
 
     operations = [
