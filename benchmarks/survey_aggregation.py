@@ -86,6 +86,11 @@ def definition() -> dict:
         questions.append(q)
     return {
         "title": {"de": "Benchmark-Befragung"},
+        "privacy_notice": {
+            "de": "Verantwortlicher: Kreis Bench\nDatenschutzkontakt: dsb@example.org\n"
+            "Zweck: Benchmark\nRechtsgrundlage: Art. 6 Abs. 1 lit. a DSGVO\n"
+            "Empfänger: niemand\nSpeicherdauer: ein Tag"
+        },
         "languages": ["de"],
         "default_language": "de",
         "access_mode": "public",

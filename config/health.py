@@ -4,13 +4,18 @@
 deployments: while it is down the rate limits count per process, see ``core.cache``) are
 checked; ``results_outbox`` reports how many completed responses wait to be counted and for how
 long (information, not a failure: a backlog is late, not lost). 200 when every check passes,
-else 503, the body naming what failed.
+else 503, the body naming what failed. The exception text of a failed check goes to the log and
+to signed-in platform staff only: for anyone else it could reveal hosts, users and versions.
 """
+
+import logging
 
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 
 def _error(exc: Exception) -> str:
@@ -65,9 +70,18 @@ def healthz(request):
     if _check_cache_configured():
         checks["cache"] = _check_cache()
     failed = {name: error for name, error in checks.items() if error}
+    for name, error in failed.items():
+        logger.warning("healthz: %s failed: %s", name, error)
+    detailed = request.user.is_authenticated and request.user.is_staff
+
+    def shown(error: str | None) -> str:
+        if not error:
+            return "ok"
+        return "fail: " + error if detailed else "fail"
+
     body = {
         "status": "ok" if not failed else "fail",
-        "checks": {name: ("fail: " + error if error else "ok") for name, error in checks.items()},
+        "checks": {name: shown(error) for name, error in checks.items()},
         "down": sorted(failed),
     }
     if "database" not in failed:

@@ -3,7 +3,12 @@
 Text that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage
 return at the start) is prefixed with ``'`` (CSV/formula injection, OWASP). Numbers stay numbers,
 also when they come as text in German notation (``-1,5``): a number cannot run anything.
-Every CSV and XLSX writer of the platform passes its cells through ``safe_cell``.
+Every CSV and XLSX writer of the platform passes its cells through ``safe_cell`` (or, where a
+workbook must keep its texts exactly, as the XLSForm interchange file does, through
+``append_literal_row``, which stores them as text cells that never run). A test walks every
+export with a ``=HYPERLINK(...)`` answer and checks that no file holds a live formula; another
+refuses code that builds a ``csv.writer`` or an openpyxl ``Workbook`` outside this module and
+the writers it knows.
 """
 
 from __future__ import annotations
@@ -35,6 +40,18 @@ def safe_cell(value, *, empty: object = "") -> object:
 
 def safe_row(row: Iterable, *, empty: object = "") -> list:
     return [safe_cell(value, empty=empty) for value in row]
+
+
+def append_literal_row(sheet, row: Iterable) -> None:
+    """Append ``row`` to an openpyxl worksheet with every text kept exactly as given.
+
+    openpyxl stores a text starting with ``=`` as a formula; here such a cell is typed as a
+    string instead, so the spreadsheet shows the text and never runs it, and a file read back
+    (an XLSForm import) gets the very same text (no ``'`` prefix to strip)."""
+    sheet.append([str(v) if isinstance(v, Promise) else v for v in row])
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
 
 
 def csv_writer(buffer, *, delimiter: str = ";"):
@@ -74,7 +91,7 @@ def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence], title: str = "E
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    sheet.append([str(h) for h in headers])
+    sheet.append(safe_row(str(h) for h in headers))
     widths = [len(str(h)) for h in headers]
     for row in rows:
         values = safe_row(row)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -10,12 +11,13 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from core.parsers import JSONParser
 from core.uploads import UploadLimits
 from monitoring.models import Indicator
 from participation.models import (
@@ -272,6 +274,8 @@ class ProposeSerializer(serializers.Serializer):
 
 class ProgressReportSerializer(serializers.ModelSerializer):
     reported_by_organisation = serializers.SerializerMethodField()
+    # The address of the permission-checked download, never the file's storage URL.
+    attachment = serializers.SerializerMethodField()
 
     class Meta:
         model = ProgressReport
@@ -290,6 +294,15 @@ class ProgressReportSerializer(serializers.ModelSerializer):
 
     def get_reported_by_organisation(self, obj) -> str:
         return obj.reporting_link.organisation.name if obj.reporting_link_id else ""
+
+    def get_attachment(self, obj) -> str | None:
+        if not obj.attachment:
+            return None
+        url = reverse(
+            "measures:progress_attachment", args=[obj.measure.process_id, obj.measure_id, obj.pk]
+        )
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
 
 
 class ProgressInputSerializer(serializers.Serializer):
@@ -657,7 +670,9 @@ class MeasureViewSet(VersionedViewSet):
     def progress_reports(self, request, pk=None):
         measure = self.get_object()
         if request.method == "GET":
-            reports = measure.progress_reports.select_related("reporting_link__organisation")
+            reports = measure.progress_reports.select_related(
+                "reporting_link__organisation", "measure"
+            )
             return Response(ProgressReportSerializer(reports, many=True).data)
         s = ProgressInputSerializer(data=request.data)
         s.is_valid(raise_exception=True)

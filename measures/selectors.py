@@ -261,7 +261,14 @@ def measure_timeline(measure: Measure) -> list[TimelineEntry]:
                 _("Progress %(p)s %%") % {"p": r.progress},
                 r.note,
                 who,
-                r.attachment.url if r.attachment else "",
+                (
+                    reverse(
+                        "measures:progress_attachment",
+                        args=[measure.process_id, measure.pk, r.pk],
+                    )
+                    if r.attachment
+                    else ""
+                ),
             )
         )
     entries.sort(

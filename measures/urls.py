@@ -28,6 +28,11 @@ urlpatterns = [
     ),
     path("<int:pk>/measures/<int:measure_pk>/comment/", c.measure_comment, name="measure_comment"),
     path("<int:pk>/measures/<int:measure_pk>/progress/", c.progress_record, name="progress_record"),
+    path(
+        "<int:pk>/measures/<int:measure_pk>/reports/<int:report_pk>/attachment/",
+        c.progress_attachment,
+        name="progress_attachment",
+    ),
     path("<int:pk>/measures/<int:measure_pk>/history/", c.measure_history, name="measure_history"),
     path("<int:pk>/measures/<int:measure_pk>/trail/", c.evidence_trail, name="trail"),
     path(

@@ -33,8 +33,14 @@ class ProcessForm(forms.ModelForm):
             "description",
             "target_groups",
             "fields_of_action",
+            "imprint_url",
+            "privacy_url",
+            "privacy_controller",
+            "privacy_contact",
         ]
         widgets = {
+            "privacy_controller": forms.Textarea(attrs={"rows": 3}),
+            "privacy_contact": forms.Textarea(attrs={"rows": 2}),
             "period_start": DateInput(),
             "period_end": DateInput(),
             "target_groups": forms.CheckboxSelectMultiple,

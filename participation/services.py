@@ -82,10 +82,16 @@ def process_create(
     status: str = Process.Status.DRAFT,
     target_groups: Iterable[TargetGroup] | None = None,
     fields_of_action: Iterable[FieldOfAction] | None = None,
+    imprint_url: str = "",
+    privacy_url: str = "",
+    privacy_controller: str = "",
+    privacy_contact: str = "",
 ) -> Process:
     """Create a process; the creator becomes its project staff.
 
     Without explicit catalogues the process uses every active target group and field of action.
+    Empty legal details (imprint, privacy statement, controller, contact) fall back to the
+    installation's settings where they are shown.
     """
     require_perm(user, "participation.add_process", message=_("You may not create processes."))
     if territory_key:
@@ -101,6 +107,10 @@ def process_create(
             "period_end": period_end,
             "description": description,
             "status": status,
+            "imprint_url": imprint_url,
+            "privacy_url": privacy_url,
+            "privacy_controller": privacy_controller,
+            "privacy_contact": privacy_contact,
         },
     )
     process.target_groups.set(

@@ -25,3 +25,14 @@ def send_registration_confirmation(registration_id: int) -> bool:
     from .conference.services import registration_confirm
 
     return registration_confirm(registration_id=registration_id)
+
+
+@shared_task(
+    name="participation.send_registration_duplicate_notice",
+    **EMAIL_TASK_OPTIONS,
+)
+def send_registration_duplicate_notice(registration_id: int) -> bool:
+    """Tell a registered address that it was registered again (at most one notice an hour)."""
+    from .conference.services import registration_duplicate_notify
+
+    return registration_duplicate_notify(registration_id=registration_id)

@@ -10,6 +10,8 @@ import yaml
 from django.core.management import call_command
 from openapi_spec_validator import validate
 
+from tests.factories import UserFactory
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -48,9 +50,16 @@ def test_healthz_reports_broker_failure(client, settings):
 def test_healthz_reports_database_failure(client, monkeypatch):
     from config import health
 
-    monkeypatch.setattr(health, "_check_database", lambda: "OperationalError: down")
+    monkeypatch.setattr(
+        health, "_check_database", lambda: "OperationalError: password for db-user@10.0.0.5"
+    )
     response = client.get("/healthz")
-    assert response.status_code == 503 and "down" in response.json()["checks"]["database"]
+    assert response.status_code == 503 and response.json()["checks"]["database"] == "fail"
+    # The exception text is for the log and signed-in platform staff, never for strangers.
+    assert "10.0.0.5" not in response.content.decode()
+    client.force_login(UserFactory(is_staff=True))
+    response = client.get("/healthz")
+    assert "10.0.0.5" in response.json()["checks"]["database"]
 
 
 @pytest.mark.django_db
@@ -92,3 +101,17 @@ def test_german_catalogues_are_complete():
             e.msgid for e in po.fuzzy_entries()
         ]
         assert not untranslated, f"{po_path}: {untranslated[:10]}"
+
+
+@pytest.mark.django_db
+def test_every_response_carries_the_content_security_policy(client):
+    import re
+
+    for path in ("/accounts/login/", "/api/docs/", "/healthz", "/no-such-page/"):
+        policy = client.get(path)["Content-Security-Policy"]
+        script_src = re.search(r"script-src ([^;]*)", policy).group(1)
+        assert script_src == "'self'", (path, policy)
+        assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    # Swagger UI's start-up code comes from a script file, not an inline script.
+    body = client.get("/api/docs/").content.decode()
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body)

@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "core.clientaddr.ClientAddressMiddleware",
     "core.accesslog.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -250,6 +251,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's JSON parser with limits on nesting and number size (see core.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -336,6 +343,14 @@ SUPPRESSION_MIN_COUNT = env.int("SUPPRESSION_MIN_COUNT", default=3)
 SUPPRESSION_SURVEY_MIN_COUNT = env.int("SUPPRESSION_SURVEY_MIN_COUNT", default=5)
 SUPPRESSION_MIN_NUMERATOR = env.int("SUPPRESSION_MIN_NUMERATOR", default=3)
 SUPPRESSION_MIN_DENOMINATOR = env.int("SUPPRESSION_MIN_DENOMINATOR", default=20)
+
+# Legal basics of every public page, for processes that do not set their own: the imprint
+# (Impressum) and privacy statement addresses, and the controller and data protection contact
+# that new survey privacy notices start with.
+TEILHABE_IMPRINT_URL = env("TEILHABE_IMPRINT_URL", default="")
+TEILHABE_PRIVACY_URL = env("TEILHABE_PRIVACY_URL", default="")
+TEILHABE_PRIVACY_CONTROLLER = env("TEILHABE_PRIVACY_CONTROLLER", default="")
+TEILHABE_PRIVACY_CONTACT = env("TEILHABE_PRIVACY_CONTACT", default="")
 
 # Surveys: absolute links in emails, email sending rate, per-IP limits of public surveys.
 TEILHABE_BASE_URL = env("TEILHABE_BASE_URL", default="http://127.0.0.1:8000")

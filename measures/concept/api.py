@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from core.files import file_response
 from participation.models import Process
 
 from ..models import Chapter, ConceptVersion, GenerationJob, Variant
@@ -256,9 +257,7 @@ class VersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         field = getattr(version, fmt)
         if not field:
             raise Http404
-        response = FileResponse(field.open("rb"), content_type=CONTENT_TYPES[fmt])
-        response["Content-Disposition"] = f'attachment; filename="{field.name.rsplit("/", 1)[-1]}"'
-        return response
+        return file_response(field, content_type=CONTENT_TYPES[fmt])
 
     @extend_schema(request=PublishSerializer, responses=VersionSerializer)
     @action(detail=True, methods=["post"])

@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.files import secret_name
 from participation.models import FieldOfAction, Process
 from participation.services import audit_log
 
@@ -328,7 +329,7 @@ def job_run(*, job_id: int) -> ConceptVersion | None:
 
 def _file_name(concept: Concept, job: GenerationJob, number: int, ext: str) -> str:
     part = job.variant if job.year is None else f"{job.variant}-{job.year}"
-    return f"concept-{concept.process_id}-{part}-{job.language}-v{number}.{ext}"
+    return secret_name(f"concept-{concept.process_id}-{part}-{job.language}-v{number}.{ext}")
 
 
 @transaction.atomic

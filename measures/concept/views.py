@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.files import file_response
 from core.views import add_validation_error, form_page, require_perm
 from participation.models import Process
 
@@ -229,11 +230,7 @@ def _download(item: ConceptVersion, fmt: str):
     field = getattr(item, fmt)
     if not field:
         raise Http404
-    name = field.name.rsplit("/", 1)[-1]
-    response = FileResponse(field.open("rb"), content_type=CONTENT_TYPES[fmt])
-    disposition = "inline" if fmt == "html" else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
-    return response
+    return file_response(field, content_type=CONTENT_TYPES[fmt], inline=fmt == "html")
 
 
 @login_required

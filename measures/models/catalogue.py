@@ -9,8 +9,6 @@ today's value; they are always the small-count protected figures.
 
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -19,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.files import secret_name
 from core.links import new_token
 from participation.models import FieldOfAction, Organisation, Process, Statement, TargetGroup
 
@@ -618,7 +617,7 @@ class ReportingLink(models.Model):
 
 
 def report_upload_to(instance: ProgressReport, filename: str) -> str:
-    return f"measures/reports/{instance.measure.process_id}/{secrets.token_hex(8)}-{filename}"
+    return f"measures/reports/{instance.measure.process_id}/{secret_name(filename)}"
 
 
 class ProgressReport(models.Model):

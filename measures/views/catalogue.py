@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.files import file_response
 from core.spreadsheets import download
 from core.views import add_validation_error, paginate
 from participation.models import Statement
@@ -236,6 +237,17 @@ def propose_from_statements(request, pk: int):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+def progress_attachment(request, pk: int, measure_pk: int, report_pk: int):
+    """A progress report's attachment, for those who may read the measure (never a media URL)."""
+    process = _process(request, pk)
+    measure = selectors.measure_detail(user=request.user, process=process, pk=measure_pk)
+    report = get_object_or_404(measure.progress_reports, pk=report_pk)
+    if not report.attachment:
+        raise Http404
+    return file_response(report.attachment)
 
 
 @login_required

@@ -99,7 +99,10 @@ def table_save(
 @dataclass
 class RegistrationResult:
     registration: Registration
-    created: bool  # False: this email address was registered already, nothing new was stored
+    # False: this email address was registered already, nothing new was stored. Only for the
+    # caller's bookkeeping: the public page says the same either way (an e-mail goes to the
+    # address in both cases), so nobody learns from it whether an address is registered.
+    created: bool
 
     @property
     def waitlisted(self) -> bool:
@@ -126,8 +129,9 @@ def registration_create(
     """Register someone for the conference (public, no account).
 
     Up to the capacity registrations are confirmed, after that they go on the waiting list.
-    An email address registers once: a second registration with it (any case) stores nothing
-    and returns the first one with ``created=False``. A confirmation email is queued, written
+    An email address registers once: a second registration with it (any case) stores nothing,
+    queues a notice to that address (it is registered already, with its current status) and
+    returns the first one with ``created=False``. A confirmation email is queued, written
     in ``language`` (one of the site's languages; the default language otherwise).
     """
     if not conference.registration_open:
@@ -147,6 +151,9 @@ def registration_create(
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     existing = conference.registrations.filter(email__iexact=email).first()
     if existing is not None:
+        from ..tasks import send_registration_duplicate_notice
+
+        send_registration_duplicate_notice.delay_on_commit(existing.pk)
         return RegistrationResult(registration=existing, created=False)
     confirmed = conference.registrations.filter(status=Registration.Status.REGISTERED).count()
     registration = Registration(
@@ -227,6 +234,64 @@ def registration_confirm(*, registration_id: int) -> bool:
         return False
     except OSError:
         Registration.objects.filter(pk=registration_id).update(confirmation_sent_at=None)
+        raise
+    return True
+
+
+DUPLICATE_NOTICE_INTERVAL = 60 * 60
+
+
+def registration_duplicate_notify(*, registration_id: int) -> bool:
+    """Tell the address of a registration that someone registered it again: nothing changed,
+    and what its registration's status is. False when nothing was sent.
+
+    At most one such notice per registration an hour, so that a stranger repeating the form
+    cannot flood someone's mailbox; cancelled and anonymised registrations get none.
+    """
+    from django.core.cache import cache
+
+    registration = (
+        Registration.objects.select_related("conference")
+        .filter(pk=registration_id)
+        .exclude(status=Registration.Status.CANCELLED)
+        .exclude(email="")
+        .first()
+    )
+    if registration is None:
+        return False
+    if not cache.add(f"registration-duplicate:{registration_id}", 1, DUPLICATE_NOTICE_INTERVAL):
+        return False
+    conference = registration.conference
+    with translation.override(registration.language or settings.LANGUAGE_CODE):
+        values = {
+            "name": registration.name,
+            "title": conference.title,
+            "date": conference.date.strftime("%d.%m.%Y"),
+            "venue": conference.venue,
+            "status": (
+                _("you are on the waiting list")
+                if registration.status == Registration.Status.WAITLISTED
+                else _("your place is confirmed")
+            ),
+        }
+        message = EmailMessage(
+            subject=_("Your registration: %(title)s") % values,
+            body=_(
+                "Hello %(name)s,\n\nsomeone registered this email address again for "
+                '"%(title)s" on %(date)s (%(venue)s). It was registered already, so nothing '
+                "was changed: %(status)s.\n\nIf this was not you, you need not do anything."
+                "\n\nTeilhabe"
+            )
+            % values,
+            to=[registration.email],
+        )
+    try:
+        send_message(message)
+    except PermanentRefusal as refusal:
+        logger.warning("registration %s: duplicate notice refused: %s", registration_id, refusal)
+        return False
+    except OSError:
+        cache.delete(f"registration-duplicate:{registration_id}")
         raise
     return True
 

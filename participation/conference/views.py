@@ -220,7 +220,7 @@ def conference_register(request, pk: int):
             return render(request, "participation/conference/register.html", context, status=429)
         if form.is_valid():
             try:
-                result = services.registration_create(
+                services.registration_create(
                     conference=conference,
                     language=getattr(request, "LANGUAGE_CODE", ""),
                     **form.cleaned_data,
@@ -228,15 +228,10 @@ def conference_register(request, pk: int):
             except ValidationError as error:
                 add_validation_error(form, error)
             else:
-                if not result.created:
-                    outcome = "duplicate"
-                elif result.waitlisted:
-                    outcome = "waitlisted"
-                else:
-                    outcome = "registered"
+                # The same answer whether the address was new or registered already: the
+                # e-mail to the address tells its owner the truth, the page tells nobody.
                 return redirect(
                     reverse("participation:conference_registered", args=[conference.pk])
-                    + f"?result={outcome}"
                 )
         return render(request, "participation/conference/register.html", context, status=400)
     return render(request, "participation/conference/register.html", context)
@@ -244,13 +239,10 @@ def conference_register(request, pk: int):
 
 def conference_registered(request, pk: int):
     conference = get_object_or_404(Conference, pk=pk)
-    outcome = request.GET.get("result", "registered")
-    if outcome not in ("registered", "waitlisted", "duplicate"):
-        outcome = "registered"
     return render(
         request,
         "participation/conference/registered.html",
-        {"conference": conference, "outcome": outcome, "title": conference.title},
+        {"conference": conference, "title": conference.title},
     )
 
 

@@ -98,9 +98,10 @@ def interview_save(
 
     Facilitators record only their own interviews, and only those who manage interviews assign
     them to someone else (``PermissionDenied``). Refuses a transcript without recorded consent
-    (date and scope), a person together with a pseudonym, a facilitator outside the process,
-    catalogue entries the process does not use, and any change of the transcript text once
-    passages of it are coded (their offsets would no longer fit).
+    (date and scope), a person together with a pseudonym, a facilitator outside the process, a
+    newly linked interviewee who is erased or not a contact of the process, catalogue entries
+    the process does not use, and any change of the transcript text once passages of it are
+    coded (their offsets would no longer fit).
     """
     interview = interview or Interview(process=process)
     if interview.process_id != process.pk:
@@ -109,6 +110,8 @@ def interview_save(
         _check_assignment(process, user, interview, data)
     if "facilitator" in data:
         _check_facilitator(process, data["facilitator"])
+    if data.get("interviewee") is not None:
+        _check_interviewee(process, interview, data["interviewee"])
     if "transcript" in data:
         from .transcripts import normalise
 
@@ -156,6 +159,22 @@ def interview_save(
         fields=sorted(data),
     )
     return interview
+
+
+def _check_interviewee(process: Process, interview: Interview, person) -> None:
+    # An interview that already names this person keeps it (the person may have been erased
+    # since, the pseudonym label stays valid); a new link must be to a living contact of the
+    # process, else staff could attach another county's directory entries by id.
+    if interview.pk and interview.interviewee_id == person.pk:
+        return
+    if person.is_erased:
+        raise ValidationError(
+            {"interviewee": [_("This person was erased and cannot be linked to an interview.")]}
+        )
+    if not person.processes.filter(pk=process.pk).exists():
+        raise ValidationError(
+            {"interviewee": [_("This person is not a contact of the interview's process.")]}
+        )
 
 
 @transaction.atomic

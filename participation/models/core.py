@@ -61,6 +61,31 @@ class Process(models.Model):
     fields_of_action = models.ManyToManyField(
         "FieldOfAction", verbose_name=_("fields of action"), blank=True, related_name="processes"
     )
+    # Legal basics of the public pages; empty fields fall back to the installation's settings
+    # (TEILHABE_IMPRINT_URL, ...), see core.legal.legal_details.
+    imprint_url = models.URLField(
+        _("imprint (address)"),
+        blank=True,
+        help_text=_("The page with the legal notice (Impressum) of the body running the process."),
+    )
+    privacy_url = models.URLField(
+        _("privacy statement (address)"),
+        blank=True,
+        help_text=_("The page with the privacy statement that covers this process."),
+    )
+    privacy_controller = models.TextField(
+        _("controller"),
+        blank=True,
+        help_text=_(
+            "Name and address of the body responsible for the data (controller under GDPR); "
+            "used in the survey privacy notices."
+        ),
+    )
+    privacy_contact = models.TextField(
+        _("data protection contact"),
+        blank=True,
+        help_text=_("How to reach the data protection officer, e.g. an email address."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
+from core.files import secret_name
 from core.frames import read_frame
 from core.numbers import localized
 from core.spreadsheets import csv_writer, safe_row, write_xlsx_rows
@@ -442,7 +443,7 @@ def export_build(*, job_id: int) -> None:
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         name = f"survey-{survey.pk}-{job.format}-{stamp}.{suffix}"
         with open(path, "rb") as handle:
-            job.file.save(name, File(handle), save=False)
+            job.file.save(secret_name(name), File(handle), save=False)
         job.status = ExportJob.Status.DONE
         job.progress = 100
         job.error = ""

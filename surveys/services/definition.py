@@ -43,6 +43,7 @@ from ..question_types import REGISTRY, QuestionType, question_type
 from ..selectors import forget_survey
 from ..structure import QUESTION_OPTION_FIELDS
 from ..structure import build as build_structure
+from .privacy import privacy_notice_default, privacy_notice_missing
 
 CODE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$")
 # Choice codes may start with a digit (XLSForm and LimeSurvey often use 1, 2, 3 …).
@@ -362,11 +363,20 @@ def survey_create(
     anonymised: bool = False,
     **data: Any,
 ) -> Survey:
-    """Create a survey in draft with an empty version 1. ``data``: any of ``SURVEY_FIELDS``."""
+    """Create a survey in draft with an empty version 1. ``data``: any of ``SURVEY_FIELDS``.
+
+    A language without a privacy notice gets the structured default
+    (``privacy.privacy_notice_default``), which staff complete before opening."""
     _require_change(user, process)
     unknown = set(data) - set(SURVEY_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    notice = dict(data.get("privacy_notice") or {})
+    for code in languages or [default_language]:
+        # Unknown codes are refused below, by the languages check.
+        if code in SURVEY_LANGUAGES and not (notice.get(code) or "").strip():
+            notice[code] = privacy_notice_default(process=process, language=code)
+    data["privacy_notice"] = notice
     clean = _survey_data(
         {"title": title, "languages": languages or [default_language], **data}, default_language
     )
@@ -428,7 +438,10 @@ ALLOWED_TRANSITIONS = {
 
 @transaction.atomic
 def survey_transition(*, survey: Survey, user, to: str) -> Survey:
-    """Open (checks the structure is complete), close, or reopen a survey."""
+    """Open, close, or reopen a survey.
+
+    Opening checks that the structure is complete and that the privacy notice names every part
+    (``privacy.privacy_notice_missing``); the refusal names what is missing."""
     _require_change(user, survey)
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if to not in ALLOWED_TRANSITIONS.get(survey.status, set()):
@@ -442,6 +455,16 @@ def survey_transition(*, survey: Survey, user, to: str) -> Survey:
         )
     if to == Survey.Status.OPEN:
         check_ready(survey.current_version)
+        missing = privacy_notice_missing(survey)
+        if missing:
+            raise ValidationError(
+                {
+                    "privacy_notice": [
+                        _("The privacy notice (%(language)s) is not complete. Fill in: %(parts)s.")
+                        % {"language": survey.default_language, "parts": ", ".join(missing)}
+                    ]
+                }
+            )
     previous = survey.status
     survey.status = to
     _save_survey(survey, update_fields=["status", "updated_at"])

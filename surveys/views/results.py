@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,8 +21,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import charts
+from core.files import file_response
 from core.numbers import localized_day
-from core.views import require_perm
+from core.views import require_perm, safe_next
 from participation.models import FieldOfAction, TargetGroup
 
 from ..models import Answer, Survey, SurveyVersion
@@ -229,9 +230,9 @@ def free_text_tag_many(request, pk: int):
     and target groups are set to the chosen ones (and they go into the input pool if asked)."""
     survey = get_object_or_404(Survey, pk=pk)
     require_perm(request.user, "surveys.tag_free_text", survey)
-    back = request.POST.get("next", "")
-    if not back.startswith("/") or back.startswith("//"):
-        back = reverse("surveys:results", args=[survey.pk])
+    back = safe_next(
+        request, request.POST.get("next"), reverse("surveys:results", args=[survey.pk])
+    )
     ids = [int(v) for v in request.POST.getlist("answers") if v.isdigit()]
     answers = list(
         services.free_text_answers(survey).filter(pk__in=ids).select_related("response__survey")
@@ -281,12 +282,14 @@ def free_text_tag(request, pk: int, answer_id: int):
         response__survey=survey,
     )
     form = TagForm(request.POST, prefix=f"a{answer.pk}")
-    back = request.POST.get("next") or reverse(
-        "surveys:results_free_texts",
-        args=[survey.pk, answer.question.version.number, answer.question.code],
+    back = safe_next(
+        request,
+        request.POST.get("next"),
+        reverse(
+            "surveys:results_free_texts",
+            args=[survey.pk, answer.question.version.number, answer.question.code],
+        ),
     )
-    if not back.startswith("/"):
-        back = "/"
     if not form.is_valid():
         messages.error(
             request,
@@ -362,9 +365,7 @@ def export_download(request, pk: int, job_id: int):
     job = get_object_or_404(ExportJob, pk=job_id, survey=survey)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404(_("The export is not ready."))
-    return FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=job.file.name.split("/")[-1]
-    )
+    return file_response(job.file)
 
 
 @login_required

@@ -3,6 +3,8 @@ district is chosen on the same page, and change with it (respond.js)."""
 
 import pytest
 
+from tests.surveys.conftest import PRIVACY_NOTICE
+
 pytestmark = pytest.mark.e2e
 
 
@@ -17,10 +19,10 @@ def cascade_survey(demo):
         definition={
             "title": {"de": "Wohnort"},
             "languages": ["de"],
+            "privacy_notice": PRIVACY_NOTICE,
             "default_language": "de",
             "access_mode": "public",
             "anonymised": True,
-            "privacy_notice": {"de": "Anonym."},
             "sections": [
                 {
                     "code": "p1",

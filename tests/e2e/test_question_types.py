@@ -4,6 +4,8 @@ server (a display text that depends on the question appears as soon as it is ans
 
 import pytest
 
+from tests.surveys.conftest import PRIVACY_NOTICE
+
 pytestmark = pytest.mark.e2e
 
 CHOICES = [{"code": "a", "label": "Alpha"}, {"code": "b", "label": "Beta"}]
@@ -59,10 +61,10 @@ def every_type_survey(demo):
         definition={
             "title": {"de": "Alle Typen"},
             "languages": ["de"],
+            "privacy_notice": PRIVACY_NOTICE,
             "default_language": "de",
             "access_mode": "public",
             "anonymised": True,
-            "privacy_notice": {"de": "Anonym."},
             "sections": [{"code": "p1", "title": {"de": "Seite"}, "questions": questions}],
         },
     )

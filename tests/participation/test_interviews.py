@@ -128,6 +128,7 @@ def test_interviewee_is_person_or_pseudonym_and_facilitator_in_process(
     assert "facilitator" in exc.value.error_dict
     assert not Interview.objects.exists()
     person = PersonFactory()
+    person.processes.add(process)
     interview = services.interview_save(**base, facilitator=facilitator_user, interviewee=person)
     assert interview.interviewee_label == person.pseudonym
 
@@ -657,3 +658,42 @@ def test_api_facilitators_record_only_their_own_and_staff_assign(
     api_client.force_authenticate(staff_user)
     assert api_client.patch(url, {"facilitator": other.pk}, format="json").status_code == 200
     assert Interview.objects.get().facilitator == other
+
+
+def test_api_refuses_interviewees_of_another_process_or_erased(
+    api_client, process, staff_user, facilitator_user
+):
+    from participation import services as participation_services
+    from tests.factories import ProcessFactory
+
+    stranger = PersonFactory()
+    stranger.processes.add(ProcessFactory())
+    erased = PersonFactory()
+    erased.processes.add(process)
+    participation_services.person_erase(person=erased, user=staff_user)
+    own = PersonFactory()
+    own.processes.add(process)
+    api_client.force_authenticate(staff_user)
+    payload = {
+        "process": process.pk,
+        "held_on": "2025-03-01",
+        "facilitator": facilitator_user.pk,
+        "interviewee_pseudonym": "",
+    }
+    for person in (stranger, erased):
+        response = api_client.post(
+            "/api/v1/interviews/", {**payload, "interviewee": person.pk}, format="json"
+        )
+        assert response.status_code == 400, person
+        assert response.json()["errors"][0]["field"] == "interviewee"
+    assert not process.interviews.exists()
+    created = api_client.post(
+        "/api/v1/interviews/", {**payload, "interviewee": own.pk}, format="json"
+    )
+    assert created.status_code == 201
+    # Relinking an existing interview to the other process's person is refused too.
+    response = api_client.patch(
+        f"/api/v1/interviews/{created.json()['id']}/", {"interviewee": stranger.pk}, format="json"
+    )
+    assert response.status_code == 400
+    assert process.interviews.get().interviewee == own

@@ -3,17 +3,30 @@ import pytest
 from surveys.models import Survey
 from surveys.services import definition as defs
 
+# A privacy notice with every part that opening a survey asks for (surveys.services.privacy).
+PRIVACY_NOTICE = {
+    "de": (
+        "Verantwortlicher: Kreis Test, Musterstraße 1, 12345 Teststadt\n"
+        "Datenschutzkontakt: datenschutz@example.org\n"
+        "Zweck: Integrationskonzept\n"
+        "Rechtsgrundlage: Einwilligung (Art. 6 Abs. 1 lit. a DSGVO)\n"
+        "Empfänger: Projektteam\n"
+        "Speicherdauer: bis Ende 2026\n\nWir speichern Ihre Antworten anonym."
+    ),
+    "en": "Anonymous.",
+}
+
 
 def all_types_definition(**overrides) -> dict:
     """A small survey with one question of every type, a same-page and a cross-page condition."""
     yes_no = [{"code": "yes", "label": {"de": "Ja", "en": "Yes"}}]
     data = {
         "title": {"de": "Testbefragung", "en": "Test survey"},
+        "privacy_notice": PRIVACY_NOTICE,
         "languages": ["de", "en", "ar"],
         "default_language": "de",
         "access_mode": Survey.AccessMode.PUBLIC,
         "anonymised": True,
-        "privacy_notice": {"de": "Wir speichern Ihre Antworten anonym.", "en": "Anonymous."},
         "thank_you": {"de": "Danke!", "en": "Thank you!"},
         "sections": [
             {

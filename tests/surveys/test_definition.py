@@ -5,7 +5,7 @@ from surveys import structure
 from surveys.models import Choice, Question, Response, Section, Survey
 from surveys.services import definition as defs
 from surveys.services import responses as resp
-from tests.surveys.conftest import all_types_definition
+from tests.surveys.conftest import PRIVACY_NOTICE, all_types_definition
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +108,13 @@ def test_duplicate_move_and_delete(survey, staff_user):
 
 
 def test_opening_requires_choices(process, staff_user):
-    survey = defs.survey_create(user=staff_user, process=process, title="Leer", languages=["de"])
+    survey = defs.survey_create(
+        user=staff_user,
+        process=process,
+        title="Leer",
+        languages=["de"],
+        privacy_notice=PRIVACY_NOTICE,
+    )
     with pytest.raises(ValidationError):
         defs.survey_transition(survey=survey, user=staff_user, to="open")
     section = defs.section_create(survey=survey, user=staff_user, code="s1", title="Seite")

@@ -88,7 +88,10 @@ def test_choice_filter_parsing():
 
 def _open(survey):
     from surveys.services import definition as defs
+    from tests.surveys.conftest import PRIVACY_NOTICE
 
+    survey.privacy_notice = {survey.default_language: PRIVACY_NOTICE["de"]}  # the form has none
+    survey.save(update_fields=["privacy_notice"])
     defs.survey_transition(survey=survey, user=None, to="open")
     survey.refresh_from_db()
     return survey

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import uuid
 
 import pytest
@@ -11,6 +12,7 @@ from surveys.results import exports
 from surveys.results.models import ExportJob
 from surveys.results.services import export_job_create
 from surveys.services.responses import response_submit
+from tests.factories import ProcessFactory
 
 ROWS = [
     {
@@ -192,7 +194,7 @@ def test_reports_pdf_and_docx(answered, staff_user, django_capture_on_commit_cal
 
 
 @pytest.mark.django_db
-def test_export_pages_and_refusals(client, answered, staff_user, facilitator_user):
+def test_export_pages_and_refusals(client, answered, staff_user, facilitator_user, make_member):
     client.force_login(facilitator_user)
     url = reverse("surveys:results_exports", args=[answered.pk])
     assert client.post(url, {"format": "csv"}).status_code == 403
@@ -208,11 +210,17 @@ def test_export_pages_and_refusals(client, answered, staff_user, facilitator_use
     # In tests the task runs on commit; the client's request commits, so it is done.
     job.refresh_from_db()
     if job.status == ExportJob.Status.DONE:
+        # Stored under a random name, handed out under the plain one.
+        assert re.search(r"/[0-9a-f]{32}-survey-\d+-csv-[\d-]+\.csv$", job.file.name)
         response = client.get(download)
         assert response.status_code == 200
         assert b"lang" in b"".join(response.streaming_content)
+        disposition = response["Content-Disposition"]
+        assert disposition.startswith('attachment; filename="survey-') and "-csv-" in disposition
     client.force_login(facilitator_user)
     assert client.get(download).status_code == 403
+    client.force_login(make_member(ProcessFactory(), "staff"))
+    assert client.get(download).status_code in (403, 404)
 
 
 def test_csv_stream_is_incremental():

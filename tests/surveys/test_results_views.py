@@ -141,7 +141,13 @@ def test_free_texts_list_filter_and_tag(client, counted, staff_user):
     answer = Answer.objects.filter(question__code="comment").first()
     tag_url = reverse("surveys:results_tag", args=[counted.pk, answer.pk])
     response = client.post(tag_url, {f"a{answer.pk}-fields_of_action": [field.pk], "next": url})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == url
+    # A "next" that leaves the site (//host is scheme-relative) falls back to the list.
+    for evil in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+        response = client.post(
+            tag_url, {f"a{answer.pk}-fields_of_action": [field.pk], "next": evil}
+        )
+        assert response["Location"] == url, evil
     tag = FreeTextTag.objects.get(answer=answer)
     assert list(tag.fields_of_action.all()) == [field]
     response = client.get(url + f"?field={field.code}")

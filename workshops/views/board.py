@@ -10,12 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.qr import qr_svg
-from core.views import add_validation_error
+from core.views import add_validation_error, safe_next
 from participation.models import Statement
 
 from .. import selectors, services
@@ -221,10 +220,7 @@ def card_reject(request, pk: int, card_pk: int):
             _error_message(request, error)
         else:
             messages.success(request, _("Card %(n)s was removed.") % {"n": card.number})
-        target = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-            target = _board_url(workshop)
-        return redirect(target)
+        return redirect(safe_next(request, request.POST.get("next"), _board_url(workshop)))
     return render(
         request,
         "workshops/confirm.html",

@@ -5,12 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.files import file_response
 from core.spreadsheets import download
 from core.views import add_validation_error, form_page, require_perm
 from participation.models import FieldOfAction, Process
@@ -369,7 +370,7 @@ def photos(request, pk: int):
 def photo_file(request, pk: int, photo_pk: int):
     workshop = get_workshop(request, pk, "workshops.view_protocol")
     photo = get_object_or_404(Photo, pk=photo_pk, workshop=workshop)
-    return FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    return file_response(photo.file, content_type=photo.content_type, inline=True)
 
 
 @login_required

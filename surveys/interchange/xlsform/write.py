@@ -9,6 +9,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from core.spreadsheets import append_literal_row
+
 from ...i18n import SURVEY_LANGUAGES
 from ...question_types import question_type
 
@@ -122,12 +124,12 @@ def write(survey: dict, sections: list[dict]) -> bytes:
         header.insert(header.index("appearance"), "choice_filter")
     sheet.append(header)
     for row in survey_rows:
-        sheet.append([row.get(col, "") for col in header])
+        append_literal_row(sheet, [row.get(col, "") for col in header])
     choices_sheet = workbook.create_sheet("choices")
     choice_header = ["list_name", "name", *label_cols, "target_group", *filter_columns]
     choices_sheet.append(choice_header)
     for row in choice_rows:
-        choices_sheet.append([row.get(col, "") for col in choice_header])
+        append_literal_row(choices_sheet, [row.get(col, "") for col in choice_header])
     settings_sheet = workbook.create_sheet("settings")
     extra = {
         name: survey[name]
@@ -155,7 +157,7 @@ def write(survey: dict, sections: list[dict]) -> bytes:
         settings_header.append("allow_choice_duplicates")
         settings_row.append("yes")
     settings_sheet.append(settings_header)
-    settings_sheet.append(settings_row)
+    append_literal_row(settings_sheet, settings_row)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
