@@ -30,7 +30,9 @@ def _require(user, perm: str, obj) -> None:
 class ChapterSerializer(serializers.ModelSerializer):
     process = serializers.IntegerField(source="concept.process_id", read_only=True)
     heading = serializers.CharField(read_only=True)
-    field_of_action = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    field_of_action = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Chapter
@@ -117,7 +119,7 @@ class ChapterViewSet(
 class JobSerializer(serializers.ModelSerializer):
     process = serializers.IntegerField(source="concept.process_id", read_only=True)
     requested_by = serializers.CharField(
-        source="requested_by.username", read_only=True, default=None
+        source="requested_by.username", read_only=True, default=None, allow_null=True
     )
 
     class Meta:

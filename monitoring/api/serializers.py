@@ -33,7 +33,7 @@ class SeriesSerializer(serializers.ModelSerializer):
 class IndicatorSerializer(serializers.ModelSerializer):
     area = serializers.SlugRelatedField(slug_field="code", read_only=True)
     numerator = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    denominator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    denominator = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     factor = serializers.FloatField(read_only=True)
 
     class Meta:
@@ -68,7 +68,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 
 class TerritorySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="key", read_only=True, allow_null=True)
 
     class Meta:
         model = Territory
@@ -80,7 +80,7 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
 
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
     territory = serializers.SlugRelatedField(slug_field="key", read_only=True)
-    target_group = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    target_group = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     value = serializers.SerializerMethodField()
     withheld = serializers.SerializerMethodField()
 
@@ -135,7 +135,7 @@ class ValueSerializer(serializers.ModelSerializer):
     series = serializers.SlugRelatedField(slug_field="code", read_only=True)
     territory = serializers.SlugRelatedField(slug_field="key", read_only=True)
     period = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    target_group = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    target_group = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Value

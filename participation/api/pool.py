@@ -34,7 +34,7 @@ from .permissions import RulesMixin
 
 class StatementSerializer(serializers.ModelSerializer):
     source_type = serializers.SerializerMethodField()
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Statement

@@ -8,6 +8,8 @@ from pathlib import Path
 import yaml
 from django.utils import timezone
 
+from participation.demo import ascii_address
+
 from ..models import (
     AgendaItem,
     Conference,
@@ -51,7 +53,7 @@ def seed(ctx) -> None:
         arrival = timezone.make_aware(datetime(2025, 9, 18, 9, 40))
         for index, guest in enumerate(_data()["guests"]):
             name = guest["name"]
-            email = name.lower().replace(" ", ".").replace("ı", "i") + "@example.org"
+            email = ascii_address(name.replace(" ", ".") + "@example.org")
             Registration.objects.create(
                 conference=conference,
                 name=name,

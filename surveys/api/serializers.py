@@ -132,7 +132,7 @@ class AnswerSerializer(serializers.ModelSerializer):
 
 class ResponseSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(source="version.number")
-    target_group = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    target_group = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Response
