@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.db import models, transaction
+from django.db import models, router, transaction
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -120,6 +121,53 @@ def process_update(*, process: Process, user, **data: Any) -> Process:
         actor=user, action="process.update", obj=process, process=process, fields=sorted(data)
     )
     return process
+
+
+def process_deletion_summary(*, process: Process) -> list[tuple[str, int]]:
+    """What deleting ``process`` removes with it, as (kind, count), largest first.
+
+    Raises ValidationError naming what blocks the deletion (protected rows) instead.
+    """
+    collector = Collector(using=router.db_for_write(Process))
+    try:
+        collector.collect([process])
+    except (ProtectedError, RestrictedError) as error:
+        blockers = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
+        raise ValidationError(
+            _("The process cannot be deleted while these still refer to it: %(kinds)s.")
+            % {"kinds": ", ".join(blockers)}
+        ) from error
+    counts: dict[str, int] = {}
+    for model, instances in collector.data.items():
+        if model is Process or model._meta.auto_created:
+            continue
+        label = str(model._meta.verbose_name_plural)
+        counts[label] = counts.get(label, 0) + len(instances)
+    for queryset in collector.fast_deletes:
+        model = queryset.model
+        if model._meta.auto_created:
+            continue
+        amount = queryset.count()
+        if amount:
+            label = str(model._meta.verbose_name_plural)
+            counts[label] = counts.get(label, 0) + amount
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+@transaction.atomic
+def process_delete(*, process: Process, user) -> None:
+    """Delete a process with everything in it (superusers only); the audit entry stays."""
+    require_perm(user, "participation.delete_process", process)
+    summary = process_deletion_summary(process=process)
+    audit_log(
+        actor=user,
+        action="process.delete",
+        obj=process,
+        process=None,
+        title=process.title,
+        removed=dict(summary),
+    )
+    process.delete()
 
 
 @transaction.atomic

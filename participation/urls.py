@@ -12,6 +12,7 @@ urlpatterns = [
     path("processes/new/", views.process_create, name="process_create"),
     path("processes/<int:pk>/", views.process_dashboard, name="process_dashboard"),
     path("processes/<int:pk>/edit/", views.process_edit, name="process_edit"),
+    path("processes/<int:pk>/delete/", views.process_delete, name="process_delete"),
     path("processes/<int:pk>/phases/new/", views.phase_edit, name="phase_create"),
     path("processes/<int:pk>/phases/<int:phase_pk>/", views.phase_edit, name="phase_edit"),
     path(

@@ -11,7 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.views import add_validation_error, form_page, paginate, require_perm
+from core.views import (
+    add_validation_error,
+    confirm_page,
+    confirmed,
+    form_page,
+    paginate,
+    require_perm,
+)
 
 from . import selectors, services
 from .forms import (
@@ -78,6 +85,7 @@ def process_dashboard(request, pk: int):
             "process": process,
             "dashboard": dashboard,
             "can_change": request.user.has_perm("participation.change_process", process),
+            "can_delete": request.user.has_perm("participation.delete_process", process),
         },
     )
 
@@ -95,6 +103,38 @@ def process_edit(request, pk: int):
         success=lambda p: p.get_absolute_url(),
         cancel_url=process.get_absolute_url(),
         success_message=_("The process was saved."),
+    )
+
+
+@login_required
+def process_delete(request, pk: int):
+    process = get_object_or_404(Process, pk=pk)
+    require_perm(request.user, "participation.delete_process", process)
+    try:
+        summary = services.process_deletion_summary(process=process)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(process.get_absolute_url())
+    if confirmed(request):
+        try:
+            services.process_delete(process=process, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(process.get_absolute_url())
+        messages.success(request, _("The process “%(title)s” was deleted.") % {"title": process})
+        return redirect("participation:home")
+    return confirm_page(
+        request,
+        title=_("Delete the process “%(title)s”?") % {"title": process},
+        text=_(
+            "The process is deleted with everything in it, for good. This cannot be undone. "
+            "Export what you want to keep first."
+        ),
+        consequences=[
+            _("%(count)s × %(kind)s") % {"count": count, "kind": kind} for kind, count in summary
+        ],
+        button=_("Delete the process"),
+        cancel_url=process.get_absolute_url(),
     )
 
 
@@ -123,6 +163,17 @@ def phase_delete(request, pk: int, phase_pk: int):
     process = get_object_or_404(Process, pk=pk)
     require_perm(request.user, "participation.change_process", process)
     phase = get_object_or_404(Phase, pk=phase_pk, process=process)
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Delete the phase “%(title)s”?") % {"title": phase.title},
+            text=_(
+                "The phase disappears from the timeline. What was collected in it (surveys, "
+                "interviews, events) stays."
+            ),
+            button=_("Delete the phase"),
+            cancel_url=process.get_absolute_url(),
+        )
     services.phase_delete(phase=phase, user=request.user)
     messages.success(request, _("The phase was deleted."))
     return redirect(process.get_absolute_url())
@@ -296,5 +347,14 @@ def person_erase(request, pk: int):
         success=lambda obj: reverse("participation:person_list"),
         cancel_url=reverse("participation:person_list"),
         success_message=_("The person was erased. Their contributions are kept under a pseudonym."),
-        context={"danger": True},
+        context={
+            "danger": True,
+            "intro": _(
+                "Erasing removes this person's name, email address, phone number, function, notes "
+                "and consent record for good, and their login (if any) is switched off. "
+                "Interviews, cards and statements they contributed stay, shown under the "
+                "pseudonym %(pseudonym)s. This cannot be undone."
+            )
+            % {"pseudonym": person.pseudonym},
+        },
     )

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participation.models import FieldOfAction, Person, Process, Statement, TargetGroup
@@ -73,6 +74,11 @@ class Workshop(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("workshops:detail", args=[self.pk])
+
+    @property
+    def accepts_answers(self) -> bool:
+        """Invitees may still accept or decline: planned and not begun yet."""
+        return self.status == self.Status.PLANNED and timezone.now() < self.starts_at
 
     @property
     def field_label(self) -> str:

@@ -364,3 +364,14 @@ def briefing_indicators(*, workshop: Workshop) -> list[dict]:
         if tiles:
             out.append({"area": block.area, "tiles": tiles})
     return out
+
+
+def invitations_to_send(*, workshop: Workshop, reminder: bool = False) -> QuerySet:
+    """The invitations that "send" reaches: not yet sent, or (``reminder``) sent and unanswered.
+
+    Erased people get nothing.
+    """
+    qs = workshop.invitations.exclude(person__erased_at__isnull=False)
+    if reminder:
+        return qs.filter(sent_at__isnull=False, response=WorkshopInvitation.Response.PENDING)
+    return qs.filter(sent_at__isnull=True)

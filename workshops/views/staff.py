@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.spreadsheets import download
-from core.views import add_validation_error, form_page, require_perm
+from core.views import add_validation_error, confirm_page, confirmed, form_page, require_perm
 from participation.models import FieldOfAction, Process
 from participation.selectors import process_list
 
@@ -179,9 +179,35 @@ def invitations(request, pk: int):
                     messages.warning(request, reason)
                 return redirect("workshops:invitations", pk=workshop.pk)
     elif request.method == "POST":
+        reminder = request.POST.get("reminder") == "1"
+        if not confirmed(request):
+            count = selectors.invitations_to_send(workshop=workshop, reminder=reminder).count()
+            if reminder:
+                title = _("Send reminders?")
+                text = _(
+                    "%(n)s people who were invited and have not answered yet get a reminder "
+                    "email now. Emails cannot be called back."
+                )
+            else:
+                title = _("Send the invitations?")
+                text = _(
+                    "%(n)s invited people who have not had an email yet get their invitation "
+                    "with a personal link to accept or decline now. Emails cannot be called back."
+                )
+            return confirm_page(
+                request,
+                title=title,
+                text=text % {"n": count},
+                button=_("Send reminders") if reminder else _("Send the invitations"),
+                fields={"reminder": "1"} if reminder else {},
+                danger=False,
+                cancel_url=reverse("workshops:invitations", args=[workshop.pk]),
+                template="workshops/confirm_page.html",
+                context={"workshop": workshop},
+            )
         try:
             count = services.invitations_send(
-                workshop=workshop, user=request.user, reminder=request.POST.get("reminder") == "1"
+                workshop=workshop, user=request.user, reminder=reminder
             )
         except ValidationError as error:
             _error_message(request, error)
