@@ -8,8 +8,15 @@ class ParticipationConfig(AppConfig):
 
     def ready(self):
         from . import permissions  # noqa: F401  (registers the rules permissions)
-        from .counters import conference_figures, interview_figures
-        from .dashboard import register_phase_counter
+        from .counters import (
+            conference_figures,
+            conference_links,
+            interview_figures,
+            interview_links,
+        )
+        from .dashboard import register_phase_counter, register_phase_links
 
         register_phase_counter("interviews", interview_figures)
         register_phase_counter("conference", conference_figures)
+        register_phase_links("interviews", interview_links)
+        register_phase_links("conference", conference_links)

@@ -21,6 +21,7 @@ from core.views import (
 )
 
 from . import selectors, services
+from .dashboard import home_links
 from .forms import (
     FieldOfActionForm,
     MembershipForm,
@@ -52,6 +53,8 @@ def home(request):
         "participation/home.html",
         {
             "processes": processes,
+            "memberships": selectors.memberships_without_access(user=request.user),
+            "taking_part": home_links(request.user),
             "can_add": request.user.has_perm("participation.add_process"),
             "can_keep_directory": request.user.has_perm("participation.view_directory"),
         },
@@ -77,7 +80,9 @@ def process_create(request):
 def process_dashboard(request, pk: int):
     process = get_object_or_404(Process, pk=pk)
     require_perm(request.user, "participation.view_process", process)
-    dashboard = selectors.process_dashboard(process=process, today=timezone.localdate())
+    dashboard = selectors.process_dashboard(
+        process=process, today=timezone.localdate(), user=request.user
+    )
     return render(
         request,
         "participation/process_dashboard.html",

@@ -225,7 +225,7 @@ def invitation_search(*, workshop: Workshop, search: str = "") -> QuerySet[Works
             | Q(person__last_name__icontains=search)
             | Q(person__organisation__name__icontains=search)
         )
-    return qs
+    return qs.order_by("person__last_name", "person__first_name", "id")
 
 
 def photos(*, workshop: Workshop) -> QuerySet[Photo]:

@@ -386,9 +386,7 @@ def check_in(request, pk: int):
         "conference": conference,
         "form": form,
         "q": search,
-        "registrations": selectors.registration_search(conference=conference, search=search)
-        if search
-        else Registration.objects.none(),
+        "registrations": selectors.registration_search(conference=conference, search=search),
         "attendance": selectors.attendance(conference=conference),
     }
     return render(request, "participation/conference/check_in.html", context)

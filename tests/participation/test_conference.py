@@ -177,7 +177,7 @@ def test_check_in_search_click_and_counts(client, process, staff_user):
         {"undo": "1"},
         HTTP_X_REQUESTED_WITH="fetch",
     )
-    assert partial.status_code == 200 and partial.content.decode().lstrip().startswith("<tr")
+    assert partial.status_code == 200 and partial.content.decode().lstrip().startswith("<li")
     ada.refresh_from_db()
     assert ada.checked_in_at is None
 

@@ -244,7 +244,11 @@ def test_participant_pages_refuse_without_joining_and_bad_codes(client, workshop
 
 
 def test_invitation_link_accept_and_decline(client, make_workshop, staff_user, person):
-    planned = make_workshop(status="planned")
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    planned = make_workshop(status="planned", starts_at=timezone.now() + timedelta(days=7))
     services.invitations_create(workshop=planned, user=staff_user, people=[person])
     invitation = planned.invitations.get()
     from workshops.services.invitations import token_for
@@ -258,6 +262,59 @@ def test_invitation_link_accept_and_decline(client, make_workshop, staff_user, p
     invitation.refresh_from_db()
     assert invitation.response == "declined"
     assert client.get(reverse("workshops:invitation_answer", args=["wrong"])).status_code == 404
+
+
+def test_invitation_link_closes_when_the_workshop_has_begun(
+    client, make_workshop, staff_user, person
+):
+    """Still "planned" (nobody switched it to running), but its start time has passed."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from workshops.services.invitations import token_for
+
+    begun = make_workshop(status="planned", starts_at=timezone.now() - timedelta(hours=1))
+    services.invitations_create(workshop=begun, user=staff_user, people=[person])
+    invitation = begun.invitations.get()
+    url = reverse("workshops:invitation_answer", args=[token_for(invitation)])
+    page = client.get(url).content.decode()
+    assert 'value="accept"' not in page
+    client.post(url, {"answer": "accept"})
+    invitation.refresh_from_db()
+    assert invitation.response == "pending"
+
+
+def test_sending_invitations_asks_first_and_says_how_many(
+    client,
+    make_workshop,
+    staff_user,
+    facilitator,
+    person,
+    foreign_staff,
+    django_capture_on_commit_callbacks,
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    planned = make_workshop(status="planned", starts_at=timezone.now() + timedelta(days=7))
+    services.invitations_create(workshop=planned, user=staff_user, people=[person])
+    url = reverse("workshops:invitations", args=[planned.pk])
+    for outsider in (foreign_staff,):
+        client.force_login(outsider)
+        assert client.post(url, {"confirm": "1"}).status_code in (403, 404)
+    client.force_login(staff_user)
+    page = client.post(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'name="confirm" value="1"' in body and "1" in body
+    assert planned.invitations.get().sent_at is None
+    reminder = client.post(url, {"reminder": "1"}).content.decode()
+    assert 'name="reminder" value="1"' in reminder
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"confirm": "1"}).status_code == 302
+    assert planned.invitations.get().sent_at is not None
 
 
 def test_check_in_at_the_door_reuses_the_conference_script(client, workshop, staff_user, person):
