@@ -249,7 +249,7 @@ def registration_cancel(*, registration: Registration, user) -> Registration | N
         conference,
         message=_("Only project staff check people in."),
     )
-    Conference.objects.select_for_update().get(pk=conference.pk)
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == Registration.Status.CANCELLED:
         return None

@@ -369,7 +369,7 @@ def test_registrations_anonymised_after_the_conference(
     # Without confirmation the page says what will happen and changes nothing.
     page = client.post(url)
     assert page.status_code == 200 and b'name="confirm" value="1"' in page.content
-    assert "Participant 1" in page.content.decode()
+    assert "Teilnehmende 1" in page.content.decode()
     ada.refresh_from_db()
     assert ada.name == "Ada"
     assert client.post(url, {"confirm": "1"}).status_code == 302
