@@ -422,7 +422,7 @@ def statement_create(
         raise ValidationError({"kind": [_("Unknown kind %(kind)s.") % {"kind": kind}]})
     field_ids = _catalogue_ids(process, fields_of_action, FieldOfAction, "fields_of_action")
     group_ids = _catalogue_ids(process, target_groups, TargetGroup, "target_groups")
-    statement = Statement(process=process, text=text, kind=kind)
+    statement = Statement(process=process, text=text, original_text=text, kind=kind)
     if source is not None:
         statement.source_type = ContentType.objects.get_for_model(source)
         statement.source_id = source.pk
@@ -455,19 +455,35 @@ def statement_create(
 
 
 @transaction.atomic
-def statement_update(*, statement: Statement, **data: Any) -> Statement:
+def statement_update(
+    *, statement: Statement, user=None, reason: str = "", **data: Any
+) -> Statement:
     """Change text, kind, source label, fields of action or target groups of a statement.
 
-    The process and the source link never change. Same validation as ``statement_create``.
+    The process, the source link and the original words never change. Every change is kept in
+    the statement's history with who made it; a person (``user``) who rewords the text must
+    say why (``reason``). Same validation as ``statement_create``.
     """
     allowed = {"text", "kind", "source_label", "fields_of_action", "target_groups"}
     unknown = set(data) - allowed
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
+    reason = (reason or "").strip()
     if "text" in data:
         data["text"] = (data["text"] or "").strip()
         if not data["text"]:
             raise ValidationError({"text": [_("A statement needs a text.")]})
+        if user is not None and data["text"] != statement.text and not reason:
+            raise ValidationError(
+                {
+                    "reason": [
+                        _(
+                            "Say why the words are changed: the original words stay visible "
+                            "and every version is kept."
+                        )
+                    ]
+                }
+            )
     if "kind" in data and data["kind"] not in Statement.Kind.values:
         raise ValidationError({"kind": [_("Unknown kind %(kind)s.") % {"kind": data["kind"]}]})
     process = statement.process
@@ -479,7 +495,19 @@ def statement_update(*, statement: Statement, **data: Any) -> Statement:
         data["target_groups"] = _catalogue_ids(
             process, data["target_groups"], TargetGroup, "target_groups"
         )
-    return _save(statement, data, m2m=("fields_of_action", "target_groups"))
+    if getattr(user, "is_authenticated", False):
+        statement._history_user = user
+    statement._change_reason = reason[:100] or None
+    statement = _save(statement, data, m2m=("fields_of_action", "target_groups"))
+    if user is not None:
+        audit_log(
+            actor=user,
+            action="statement.update",
+            obj=statement,
+            process=statement.process,
+            fields=sorted(data),
+        )
+    return statement
 
 
 def statement_for_source(source: models.Model) -> Statement | None:

@@ -43,6 +43,12 @@ urlpatterns = [
     # Statement input pool
     path("statements/", statement_views.statement_list_page, name="statement_list"),
     path("statements/<int:pk>/", statement_views.statement_edit, name="statement_edit"),
+    path("statements/<int:pk>/source/", statement_views.statement_source, name="statement_source"),
+    path(
+        "statements/<int:pk>/history/",
+        statement_views.statement_history,
+        name="statement_history",
+    ),
     path(
         "statements/export.<str:fmt>",
         statement_views.statement_export,

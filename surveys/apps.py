@@ -32,6 +32,18 @@ def _invited_surveys(user) -> list[tuple[str, str]]:
     ]
 
 
+def _answer_url(answer) -> str:
+    """The free-text answers of the question, narrowed to this answer."""
+    from django.urls import reverse
+
+    response = answer.response
+    url = reverse(
+        "surveys:results_free_texts",
+        args=[response.survey_id, response.version.number, answer.question.code],
+    )
+    return f"{url}?answer={answer.pk}#answer-{answer.pk}"
+
+
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = _("Surveys")
@@ -54,5 +66,9 @@ class SurveysConfig(AppConfig):
         register_phase_counter(Phase.Kind.SURVEY, phase_figures)
         register_phase_links(Phase.Kind.SURVEY, _survey_links)
         register_home_links(_invited_surveys)
+
+        from participation.sources import register_source_url
+
+        register_source_url("surveys.answer", _answer_url)
         # Erasing a person blanks the copies of their name and address on invitations.
         register_person_eraser(erase_for_person)

@@ -14,6 +14,12 @@ def _workshop_links(phases, user) -> dict[int, list[tuple[str, str]]]:
     return {phase.pk: items for phase in phases}
 
 
+def _card_url(card) -> str:
+    from django.urls import reverse
+
+    return f"{reverse('workshops:board', args=[card.workshop_id])}#card-{card.pk}"
+
+
 class WorkshopsConfig(AppConfig):
     name = "workshops"
     verbose_name = _("Workshops")
@@ -27,3 +33,7 @@ class WorkshopsConfig(AppConfig):
 
         register_phase_counter(Phase.Kind.WORKSHOPS, phase_figures)
         register_phase_links(Phase.Kind.WORKSHOPS, _workshop_links)
+
+        from participation.sources import register_source_url
+
+        register_source_url("workshops.card", _card_url)
