@@ -490,3 +490,61 @@ class Photo(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+def document_path(instance, filename: str) -> str:
+    return f"workshops/{instance.workshop_id}/documents/{filename}"
+
+
+class DocumentJob(models.Model):
+    """A briefing pack or protocol PDF built in the background (it takes seconds to render):
+    its progress is shown while it runs, the file is downloaded when it is ready."""
+
+    class Kind(models.TextChoices):
+        BRIEFING = "briefing", _("Briefing pack")
+        PROTOCOL = "protocol", _("Protocol")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="documents", verbose_name=_("workshop")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    language = models.CharField(_("language"), max_length=8)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    stage = models.CharField(_("step"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    file = models.FileField(_("file"), upload_to=document_path, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("document job")
+        verbose_name_plural = _("document jobs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="workshop_document_progress_max_100"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | ~Q(file=""),
+                name="workshop_document_done_has_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.workshop}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)
