@@ -180,6 +180,8 @@ class Question(models.Model):
         YES_NO = "yes_no", _("Yes/no")
         RATING = "rating", _("Rating scale")
         MATRIX = "matrix", _("Matrix")
+        MATRIX_NUMBER = "matrix_number", _("Matrix of numbers")
+        MATRIX_TEXT = "matrix_text", _("Matrix of short texts")
         RANKING = "ranking", _("Ranking")
         INTEGER = "integer", _("Whole number")
         DECIMAL = "decimal", _("Decimal number")
@@ -474,9 +476,10 @@ class Answer(models.Model):
 
     single/yes-no: ``choice`` (yes-no also ``value_number`` 1/0); "other": choice ``other`` and
     ``value_text``; multiple: one row per selected choice; rating: ``value_number`` (or choice
-    ``dont_know``); matrix: one row per row (``row``, ``choice``); ranking: one row per item
-    (``choice``, ``value_number`` = rank, 1 = first); integer/decimal: ``value_number``;
-    text: ``value_text``; date: ``value_date``.
+    ``dont_know``); matrix: one row per row (``row``, ``choice``); matrix of numbers/texts: one
+    row per filled cell (``row``, ``choice`` = column, ``value_number``/``value_text``); ranking:
+    one row per item (``choice``, ``value_number`` = rank, 1 = first); integer/decimal:
+    ``value_number``; text: ``value_text``; date: ``value_date``.
     """
 
     # Indexed by the unique constraint (response first) and answer_question_idx below; the

@@ -15,7 +15,9 @@ reported:
 ``5``                  rating scale 1–5
 ``A`` ``B`` ``C``      matrix with a 1–5 / 1–10 / yes-no-uncertain scale
 ``E`` ``F`` ``H``      matrix (increase-same-decrease / the question's answers)
-``1``                  matrix (first scale only)
+``1``                  two matrices, one per scale
+``:`` / ``;``          matrix of numbers / of short texts (rows × columns)
+``K`` / ``Q``          one number / short text question per item
 ``R``                  ranking
 ``N``                  decimal number (whole number when ``num_value_int_only``)
 ``S`` / ``T`` ``U``    short / long text
@@ -441,8 +443,8 @@ def _labels(pairs: list[tuple[str, str]], languages: list[str]) -> list[dict]:
     return items
 
 
-# Arrays of numbers and texts and the multiple inputs: one typed question per cell.
-CELL_TYPES = {":": "integer", ";": "text", "K": "decimal", "Q": "text"}
+# The multiple inputs: one typed question per item.
+CELL_TYPES = {"K": "decimal", "Q": "text"}
 UNSUPPORTED = {
     "|": "file upload",
     "*": "equation",
@@ -533,49 +535,40 @@ def _question(
 
 
 def _cells(row, text, help_text, attrs, sub_list, default, parsed) -> list[dict]:
-    """An array of numbers (``:``) or texts (``;``): one number or text question per row and
-    column, asked together on the page; the multiple numerical inputs (``K``) and short texts
-    (``Q``): one per item. Each keeps the array's text with its row and column."""
+    """The multiple numerical inputs (``K``) and short texts (``Q``): one number or text
+    question per item, asked together on the page. Each keeps the question's text with its
+    item. (The arrays of numbers and texts are matrices of cells: see
+    ``surveys.question_types.cells``.)"""
     code = (row.get("title") or "").strip()
-    ls_type = row.get("type", "")
-    kind = CELL_TYPES[ls_type]
-    if ls_type == ":" and "." in str(attrs.get("multiflexible_step") or ""):
-        kind = "decimal"
-    if ls_type == ":" and attrs.get("multiflexible_checkbox") == "1":
-        kind = "yes_no"
-    rows = sub_list(row["qid"], "0")
-    columns = sub_list(row["qid"], "1") if ls_type in (":", ";") else [None]
-    if not rows or not columns:
-        parsed.warn(code, _("The array has no rows or no columns; it was skipped."))
+    kind = CELL_TYPES[row.get("type", "")]
+    items = sub_list(row["qid"], "0")
+    if not items:
+        parsed.warn(code, _("The question has no items; it was skipped."))
         return []
     base = text or {default: code}
     questions = []
-    for item in rows:
-        for column in columns:
-            cell = f"{code}_{item['code']}" + (f"_{column['code']}" if column else "")
-            label = {}
-            for lang, value in base.items():
-                parts = [value, item["label"].get(lang) or item["label"].get(default, "")]
-                if column:
-                    parts.append(column["label"].get(lang) or column["label"].get(default, ""))
-                label[lang] = " – ".join(p for p in parts if p)
-            question = {
-                "code": cell,
-                "type": kind,
-                "text": label,
-                "hint": help_text,
-                "required": row.get("mandatory") == "Y",
-            }
-            if kind in ("integer", "decimal"):
-                low = _number(attrs.get("multiflexible_min") or attrs.get("min_num_value_n"))
-                high = _number(attrs.get("multiflexible_max") or attrs.get("max_num_value_n"))
-                if low is not None and high is not None and low <= high:
-                    question.update(min_value=low, max_value=high)
-            questions.append(question)
+    for item in items:
+        label = {}
+        for lang, value in base.items():
+            parts = [value, item["label"].get(lang) or item["label"].get(default, "")]
+            label[lang] = " – ".join(p for p in parts if p)
+        question = {
+            "code": f"{code}_{item['code']}",
+            "type": kind,
+            "text": label,
+            "hint": help_text,
+            "required": row.get("mandatory") == "Y",
+        }
+        if kind == "decimal":
+            low = _number(attrs.get("min_num_value_n"))
+            high = _number(attrs.get("max_num_value_n"))
+            if low is not None and high is not None and low <= high:
+                question.update(min_value=low, max_value=high)
+        questions.append(question)
     parsed.warn(
         code,
         _(
-            "The array was imported as %(n)s %(kind)s questions, one per row and column "
+            "The question was imported as %(n)s %(kind)s questions, one per item "
             "(%(first)s …), asked together on its page."
         )
         % {"n": len(questions), "kind": kind, "first": questions[0]["code"]},

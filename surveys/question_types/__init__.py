@@ -11,6 +11,7 @@ tests, and its value in ``Question.Type`` (a migration, as the kind is a databas
 from __future__ import annotations
 
 from .base import QuestionType
+from .cells import NumberMatrix, TextMatrix
 from .choice import Multiple, Single, YesNo
 from .date import Date
 from .display import Display
@@ -25,6 +26,8 @@ TYPES: tuple[QuestionType, ...] = (
     YesNo(),
     Rating(),
     Matrix(),
+    NumberMatrix(),
+    TextMatrix(),
     Ranking(),
     Integer(),
     Decimal(),

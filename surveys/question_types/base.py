@@ -148,6 +148,7 @@ class Option:
     # cascading selects: hidden while it does not fit the earlier answers; its filter values
     hidden: bool = False
     filter: str = ""
+    value: str = ""  # a typed cell's current value (matrices of cells)
 
 
 @dataclass

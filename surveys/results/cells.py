@@ -3,10 +3,12 @@
 A *cell* is ``(question, breakdown, group, metric, row, key)`` with a count. Metrics:
 
 =======  ==================================================================================
-``n``    respondents who answered the question (matrix: per row in ``row``)
+``n``    respondents who answered the question (matrix: per row in ``row``; matrices of
+         cells: per cell, ``row`` = ``<row>:<column>``)
 ``c``    respondents per choice code (single, multiple, yes/no, matrix per ``row``,
          "don't know" of a rating scale)
-``v``    respondents per numeric value (rating, integer, decimal) — the value histogram from
+``v``    respondents per numeric value (rating, integer, decimal, per cell of a matrix of
+         numbers) — the value histogram from
          which mean, median, quartiles and standard deviation are derived
 ``r``    ranking: respondents who gave item ``row`` the rank ``key``
 ``m``    dates: respondents per month ``YYYY-MM``
@@ -224,6 +226,13 @@ class _Frame:
 
     def rows(self, mask):
         return self.rc[mask], self.rv
+
+    def row_choices(self, mask):
+        """``<row>:<choice>`` of the rows ``mask`` (the cells of a matrix of cells)."""
+        pairs = pd.Series(self.rc[mask] * (len(self.cv) + 1) + self.cc[mask])
+        rv, cv = self.rv, self.cv
+        width = len(cv) + 1
+        return _mapped(pairs, lambda p: f"{rv[p // width]}:{cv[p % width]}")
 
     def number_keys(self, mask):
         return _mapped(pd.Series(self.numbers[mask]), num_key)

@@ -380,7 +380,30 @@ def _write_docx(path: str, context: dict) -> None:
                 f"{r['label']}: {_('Mean rank')} {_docx_value(r['mean_rank'], 2)}, "
                 f"{_('First place')} {hidden if r['suppressed'] else _docx_value(r['first_place'])}"
             )
+        if result.get("cells"):
+            _docx_cells(doc, result, hidden)
     doc.save(path)
+
+
+def _docx_cells(doc, result: dict, hidden: str) -> None:
+    """A matrix of cells as a table: rows × columns, the mean (numbers) or n (texts) per cell."""
+    columns = result["columns"]
+    table = doc.add_table(rows=1, cols=len(columns) + 1)
+    table.style = "Table Grid"
+    header = table.rows[0].cells
+    header[0].text = _("Mean") if result["numeric"] else _("Answers")
+    for cell, column in zip(header[1:], columns, strict=True):
+        cell.text = column["label"]
+    for row in result["cells"]:
+        cells = table.add_row().cells
+        cells[0].text = row["label"]
+        for cell, value in zip(cells[1:], row["cells"], strict=True):
+            if value["suppressed"]:
+                cell.text = hidden
+            elif result["numeric"]:
+                cell.text = _docx_value(value["mean"], 2)
+            else:
+                cell.text = _docx_value(value["n"])
 
 
 EXTENSIONS = {

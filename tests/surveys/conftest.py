@@ -113,6 +113,25 @@ def all_types_definition(**overrides) -> dict:
                     },
                     {"code": "comment", "type": "long_text", "text": {"de": "Kommentar"}},
                     {"code": "arrived", "type": "date", "text": {"de": "Ankunft"}},
+                    {
+                        "code": "hours",
+                        "type": "matrix_number",
+                        "text": {"de": "Stunden pro Woche"},
+                        "min_value": 0,
+                        "max_value": 60,
+                        "rows": [{"code": "kita", "label": "Kita"}],
+                        "choices": [
+                            {"code": "mo", "label": "Montag"},
+                            {"code": "di", "label": "Dienstag"},
+                        ],
+                    },
+                    {
+                        "code": "wishes",
+                        "type": "matrix_text",
+                        "text": {"de": "Wünsche"},
+                        "rows": [{"code": "r1", "label": "Ämter"}],
+                        "choices": [{"code": "now", "label": "heute"}],
+                    },
                 ],
             },
             {

@@ -41,6 +41,10 @@ def random_answers(rng: random.Random) -> dict:
         answers["arrived"] = (
             f"20{rng.randint(15, 24)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         )
+    if rng.random() < 0.5:
+        answers["hours"] = {"kita": {d: rng.choice([0, 2, 4.5, 8]) for d in ("mo", "di")}}
+    if rng.random() < 0.3:
+        answers["wishes"] = {"r1": {"now": rng.choice(["Termine", "Dolmetscher"])}}
     return answers
 
 

@@ -480,7 +480,7 @@ def test_designer_is_refused_to_everyone_but_staff(client, request, draft, who):
             assert response.status_code == 403, url
     draft.current_version.refresh_from_db()
     assert draft.current_version.revision == revision
-    assert Question.objects.filter(version=draft.current_version).count() == 14
+    assert Question.objects.filter(version=draft.current_version).count() == 16
     assert not Question.objects.filter(code__in=["x", "lang_copy"]).exists()
     assert not Section.objects.filter(code="x").exists()
 
@@ -551,7 +551,7 @@ def test_question_add_bad_code(staff_client, draft):
         {"code": "lang", "type": "text", "text": "X"},
     )
     assert response.status_code == 400
-    assert Question.objects.filter(version=draft.current_version).count() == 14
+    assert Question.objects.filter(version=draft.current_version).count() == 16
     _ = defs  # the services are what the pages call
 
 

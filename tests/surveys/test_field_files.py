@@ -260,32 +260,6 @@ def test_limesurvey_texts_in_swedish_are_kept():
     assert question["text"] == {"de": "Name", "sv": "Namn"}
 
 
-def test_arrays_of_numbers_and_texts_become_typed_questions_per_cell():
-    data = lss(
-        q(1, "hours", ":", "Stunden pro Woche", 1) + q(2, "notes", ";", "Anmerkungen", 2),
-        subquestions=q(11, "kita", "T", "Kita", 1, parent=1)
-        + q(12, "schule", "T", "Schule", 2, parent=1)
-        + q(13, "mo", "T", "Montag", 1, parent=1, scale=1)
-        + q(14, "di", "T", "Dienstag", 2, parent=1, scale=1)
-        + q(21, "a", "T", "Angebot", 1, parent=2)
-        + q(22, "x", "T", "Kommentar", 1, parent=2, scale=1),
-        attributes="<row><qid>1</qid><attribute>multiflexible_max</attribute><value>60</value></row>"
-        "<row><qid>1</qid><attribute>multiflexible_min</attribute><value>0</value></row>",
-    )
-    parsed = limesurvey.parse(data)
-    questions = parsed.definition["sections"][0]["questions"]
-    assert [(x["code"], x["type"]) for x in questions] == [
-        ("hours_kita_mo", "integer"),
-        ("hours_kita_di", "integer"),
-        ("hours_schule_mo", "integer"),
-        ("hours_schule_di", "integer"),
-        ("notes_a_x", "text"),
-    ]
-    assert questions[1]["text"]["de"] == "Stunden pro Woche – Kita – Dienstag"
-    assert questions[0]["max_value"] == 60
-    assert any("4 integer questions" in w.message for w in parsed.warnings)
-
-
 def test_cascading_selects_survive_an_xlsform_round_trip(process):
     from pyxform.xls2xform import convert
 

@@ -38,6 +38,8 @@ SAMPLES = {
     "yes_no": ("yes", "yes"),
     "rating": (4, 4.0),
     "matrix": ({"r1": "a", "r2": "b"}, ["a", "b"]),
+    "matrix_number": ({"r1": {"a": 3, "b": "2,5"}, "r2": {"a": 0, "b": 7}}, ""),
+    "matrix_text": ({"r1": {"a": "Kita", "b": "Schule"}, "r2": {"a": "Hort", "b": "AG"}}, ""),
     "ranking": (["b", "a"], ["b", "a"]),
     "integer": (12, 12.0),
     "decimal": ("2,5", 2.5),
@@ -77,7 +79,7 @@ def qdef(kind: str, **fields) -> QuestionDef:
         validation_message={},
         is_target_group_question=False,
         choices=CHOICES,
-        rows=ROWS if kind == "matrix" else (),
+        rows=ROWS if kind.startswith("matrix") else (),
     )
     data.update(fields)
     return QuestionDef(**data)
@@ -131,13 +133,15 @@ def test_every_type_implements_the_whole_interface(kind):
     assert qtype.xlsform_types or kind in (
         "yes_no",
         "matrix",
+        "matrix_number",
+        "matrix_text",
     )  # written, read by the teilhabe column
     assert qtype.limesurvey_types
 
 
 def test_the_choice_types_are_one_registry_attribute():
     assert CHOICE_TYPES == {"single", "multiple", "ranking"}
-    assert registry.kinds(needs_rows=True) == {"matrix"}
+    assert registry.kinds(needs_rows=True) == {"matrix", "matrix_number", "matrix_text"}
     import surveys.services.definition as definition
     import surveys.structure as structure
 
@@ -198,7 +202,8 @@ def test_every_type_renders_its_field(kind):
     assert isinstance(view, QuestionView)
     assert isinstance(view.is_group, bool)
     assert view.client_value in {
-        "none", "checked", "checked_radios", "ranks", "one", "one_number", "number", "text"
+        "none", "checked", "checked_radios", "ranks", "one", "one_number", "number", "text",
+        "cells",
     }  # fmt: skip
     html = get_template("surveys/respond/question.html").render({"qv": view})
     assert 'data-code="q1"' in html
@@ -235,7 +240,7 @@ def test_every_type_makes_result_cells_and_figures(kind):
         min_count=5,
     )
     result = qtype.result(q, context)
-    assert result["kind"] in {"choices", "numbers", "matrix", "ranking", "months", "text"}
+    assert result["kind"] in {"choices", "numbers", "matrix", "ranking", "months", "text", "cells"}
 
 
 @pytest.mark.parametrize("kind", list(SAMPLES))
@@ -290,12 +295,13 @@ def test_every_type_writes_its_xlsform_rows_and_is_read_back(kind):
     writer, added = _writer()
     q = {"code": "q1", "type": kind, "text": {"de": "Frage"}, "choices": [], "rows": []}
     q["choices"] = [{"code": c.code, "label": c.label} for c in CHOICES]
-    q["rows"] = [{"code": r.code, "label": r.label} for r in ROWS] if kind == "matrix" else []
+    if kind.startswith("matrix"):
+        q["rows"] = [{"code": r.code, "label": r.label} for r in ROWS]
     rows = qtype.xlsform_rows(q, {"name": "q1"}, {"type": kind}, writer)
     assert rows and all(row.get("type") for row in rows)
     word, _space, list_name = rows[0]["type"].partition(" ")
-    if kind == "matrix":
-        assert word == "begin"  # a group of select_one rows, read back as a group
+    if kind.startswith("matrix"):
+        assert word == "begin"  # a group of select_one or typed rows, read back as a group
         return
     read = XlsRow(
         word={"select_one": "select_one", "select_multiple": "select_multiple"}.get(word, word),

@@ -44,7 +44,7 @@ P2 = {
     "zip": "33330",
     "comment": "Mehr Kurse",
     "arrived": "2022-03-10",
-    "shown": "satisfaction grid rank share zip comment arrived",
+    "shown": "satisfaction grid rank share zip comment arrived hours wishes",
 }
 
 

@@ -85,7 +85,7 @@ def test_every_question_type_round_trips(survey, process):
         assert getattr(again, name) == getattr(survey, name), name
     assert again.privacy_notice == survey.privacy_notice
     assert again.status == Survey.Status.DRAFT
-    assert (report.questions, report.sections) == (14, 3)
+    assert (report.questions, report.sections) == (16, 3)
 
 
 def test_round_trip_keeps_target_groups(process):

@@ -519,6 +519,8 @@ def _read_survey(
                 current = None
             elif group["kind"] == "matrix":
                 _finish_matrix(group, choices, parsed)
+            elif group["kind"] == "cells":
+                _finish_cells(group, parsed)
             continue
         if low == "end_repeat":
             if stack:
@@ -546,6 +548,20 @@ def _read_survey(
                         "target": section_for_loose(),
                     }
                 )
+            elif extra.get("type") in CELL_MATRICES:
+                # A matrix of cells written by Teilhabe: its rows and columns are in the
+                # teilhabe column; the typed rows inside (one per cell) are for ODK and KoBo.
+                stack.append(
+                    {
+                        "kind": "cells",
+                        "code": code,
+                        "text": texts.read(row, "label"),
+                        "hint": texts.read(row, "hint"),
+                        "relevant": _combine(nested_relevant(), relevant),
+                        "extra": extra,
+                        "target": section_for_loose(),
+                    }
+                )
             elif not stack:
                 current = {
                     "code": code or f"page{len(sections) + 1}",
@@ -564,6 +580,10 @@ def _read_survey(
                     ),
                 )
                 stack.append({"kind": "nested", "relevant": relevant})
+            continue
+        if stack and stack[-1]["kind"] == "cells":
+            if _bool(norm.get("required"), code, parsed, "required"):
+                stack[-1]["required"] = True
             continue
         if stack and stack[-1]["kind"] == "matrix":
             select = _SELECT.match(raw_type)
@@ -633,6 +653,8 @@ def _read_survey(
             group = stack.pop()
             if group["kind"] == "matrix":
                 _finish_matrix(group, choices, parsed)
+            elif group["kind"] == "cells":
+                _finish_cells(group, parsed)
     return [s for s in sections if s["questions"] or s["title"]]
 
 
@@ -694,6 +716,43 @@ def _finish_matrix(group: dict, choices: dict[str, list], parsed: ParsedSurvey) 
     for key, value in group["extra"].items():
         if key != "type":
             question[key] = value
+    group["target"]["questions"].append(question)
+
+
+CELL_MATRICES = ("matrix_number", "matrix_text")
+
+
+def _finish_cells(group: dict, parsed: ParsedSurvey) -> None:
+    extra = dict(group["extra"])
+    rows, columns = extra.pop("rows", None), extra.pop("columns", None)
+    valid = all(
+        isinstance(items, list)
+        and items
+        and all(
+            isinstance(i, dict) and i.get("code") and isinstance(i.get("label"), dict)
+            for i in items
+        )
+        for items in (rows, columns)
+    )
+    if not valid:
+        parsed.warn(
+            group["code"],
+            _(
+                "The matrix of cells has no rows or no columns in its teilhabe column; it was "
+                "skipped."
+            ),
+        )
+        return
+    question = {
+        "code": group["code"],
+        "text": group["text"],
+        "hint": group["hint"],
+        "relevant": group["relevant"],
+        "required": group.get("required", False),
+        "rows": [{"code": str(i["code"]), "label": i["label"]} for i in rows],
+        "choices": [{"code": str(i["code"]), "label": i["label"]} for i in columns],
+    }
+    question.update(extra)
     group["target"]["questions"].append(question)
 
 

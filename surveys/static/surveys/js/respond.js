@@ -22,7 +22,8 @@
   function valueOf(el) {
     var how = el.getAttribute("data-value");
     var code = el.getAttribute("data-code");
-    if (how === "none") { return ""; }
+    /* "cells": a matrix of typed cells is answered but not read by conditions */
+    if (how === "none" || how === "cells") { return ""; }
     if (how === "checked") { return checked(el, "input[type=checkbox][name='" + code + "']"); }
     if (how === "checked_radios") { return checked(el, "input[type=radio]"); }
     if (how === "ranks") {
