@@ -388,7 +388,9 @@ def test_staff_edit_statement_facilitator_refused(client, process, staff_user, f
     assert client.get(url).status_code == 403
     client.force_login(staff_user)
     assert client.post(url, {"text": " ", "kind": "idea"}).status_code == 400
-    response = client.post(url, {"text": "Neu", "kind": "idea"})
+    # Rewording needs a reason (the original words stay visible).
+    assert client.post(url, {"text": "Neu", "kind": "idea"}).status_code == 400
+    response = client.post(url, {"text": "Neu", "kind": "idea", "reason": "Tippfehler"})
     assert response.status_code == 302
     statement.refresh_from_db()
     assert (statement.text, statement.kind) == ("Neu", "idea")
