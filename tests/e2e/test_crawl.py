@@ -121,6 +121,19 @@ def _public_starts() -> list[str]:
     return starts
 
 
+def _staff_starts() -> list[str]:
+    """The door and the registrations are deep in the link tree: visited first."""
+    from django.urls import reverse
+
+    from participation.models import Conference
+
+    conference = Conference.objects.first()
+    return [
+        reverse("participation:registration_list", args=[conference.pk]),
+        reverse("participation:check_in", args=[conference.pk]),
+    ]
+
+
 @pytest.fixture
 def full_demo(transactional_db):
     from django.core.management import call_command
@@ -147,7 +160,7 @@ def test_every_page_fits_360px_and_has_no_axe_violation(browser, live_server, fu
             starts = _public_starts()
         else:
             login(page, live_server, role, DEMO_PASSWORD)
-            starts = ["/"]
+            starts = ["/"] + (_staff_starts() if role == "staff" else [])
         visited, found = _crawl(page, live_server, role, starts)
         context.close()
         counts[role] = len(visited)
