@@ -1,4 +1,6 @@
-"""How the Statement pool scales: writing through the service, listing, exporting, coding.
+"""How the Statement pool scales: writing through the service, listing, exporting, coding, and
+the service with its sources as the product calls it (an interview passage coded, a card
+written on a conference table, a survey answer turned into a statement).
 
 Usage: python benchmarks/statement_pool.py [--quick]
 
@@ -140,8 +142,82 @@ def run(n: int) -> dict:
         f"code {passages} passages: {code_time:.2f}s; frequencies over them: "
         f"{freq_time * 1000:.0f} ms (total {freq.total})"
     )
+    # The service with sources, through the services the product calls: each writes its source
+    # (or reads it) and then the statement with a link to it.
+    from participation.conference.services import card_create
+    from participation.models import Conference, TopicTable
+    from surveys.results.services import free_text_to_statement
+    from surveys.services import definition as survey_definition
+    from surveys.services.responses import response_submit
+
+    each = passages
+    conference = Conference.objects.create(
+        process=process, title="Auftakt", date=date(2025, 4, 1), venue="Kreishaus", capacity=200
+    )
+    table = TopicTable.objects.create(
+        conference=conference, field_of_action=fields[0], facilitator=user, title="Sprache"
+    )
+    card_time, _ = timed(
+        lambda: [
+            card_create(
+                table=table,
+                user=user,
+                text=f"Karte {i}: mehr Sprachkurse am Abend",
+                kind=Statement.Kind.values[i % 5],
+                target_groups=[groups[i % len(groups)]],
+            )
+            for i in range(each)
+        ]
+    )
+    survey = survey_definition.survey_create_from_definition(
+        user=None,
+        process=process,
+        status="open",
+        definition={
+            "title": {"de": "Befragung"},
+            "languages": ["de"],
+            "default_language": "de",
+            "access_mode": "public",
+            "anonymised": True,
+            "sections": [
+                {
+                    "code": "s1",
+                    "title": {"de": "Seite"},
+                    "questions": [{"code": "wish", "type": "text", "text": {"de": "Wunsch?"}}],
+                }
+            ],
+        },
+    )
+    import uuid
+
+    from surveys.models import Answer
+
+    for i in range(each):
+        response_submit(
+            survey=survey,
+            client_id=uuid.uuid4(),
+            answers={"wish": f"Antwort {i}: Beratung in der eigenen Sprache"},
+            language="de",
+        )
+    answers = list(Answer.objects.filter(response__survey=survey).exclude(value_text=""))
+    answer_time, _ = timed(
+        lambda: [free_text_to_statement(answer=answer, user=user) for answer in answers]
+    )
+    assert Statement.objects.filter(process=process).count() >= n + 3 * each
+    bare_each = baseline_write / n
+    sourced_each = (code_time + card_time + answer_time) / (3 * each)
+    print(
+        f"with sources, {each} each: interview passage {code_time / each * 1000:.2f} ms, "
+        f"conference card {card_time / each * 1000:.2f} ms, survey answer "
+        f"{answer_time / each * 1000:.2f} ms per statement (bare create "
+        f"{bare_each * 1000:.2f} ms)"
+    )
     return {
         "statements": n,
+        "source_passage_ms_each": round(code_time / each * 1000, 2),
+        "source_card_ms_each": round(card_time / each * 1000, 2),
+        "source_survey_answer_ms_each": round(answer_time / each * 1000, 2),
+        "service_with_sources_vs_bare_write": round(sourced_each / bare_each, 2),
         "service_write_s": round(service_write, 3),
         "bare_write_s": round(baseline_write, 3),
         "service_vs_bare_write": round(service_write / baseline_write, 2),

@@ -3,11 +3,15 @@
 Generates complete responses to a 40-question survey of mixed types (COPY, in batches), then
 measures:
 
-(a) the full rebuild (``results_rebuild``: reads answers in chunks, pandas group-bys, writes
-    the result cells) against its floor: the same answer rows read with one raw SQL query
-    (COPY) into pandas and the same group-bys, nothing written — measured in the same run;
-(b) the incremental update per response (``results_add_response``) at 1,000 and at 100,000
-    responses, and their ratio;
+(a) the full rebuild as the task runs it: the count (``results_rebuild``: reads answers in
+    chunks, pandas group-bys, writes the result cells) and the completion funnel
+    (``results_refresh_funnel``), each reported too; the count against its floor: the same
+    answer rows read with one raw SQL query (COPY) into pandas and the same group-bys,
+    nothing written — measured in the same run;
+(b) the incremental count at 1,000 and at 100,000 responses, one response at a time
+    (``results_add_response``) and in one drain batch (``results_drain``), each with the
+    compaction it causes amortised per response (compaction runs when the appended rows reach
+    ``COMPACT_AFTER_ROWS``; the sample goes on until they do), and reported on its own;
 (c) CSV and XLSX export wall time and the export process's peak memory (each export runs in
     a fresh subprocess; peak RSS includes the Python/Django baseline).
 
@@ -234,27 +238,73 @@ def floor_seconds(version) -> float:
     return time.perf_counter() - t0
 
 
-def incremental_per_response(ids: list[int]) -> tuple[float, float]:
-    """Seconds per incremental update, and the seconds of compacting the rows they appended.
+def _pending_rows(version_id: int) -> int:
+    from surveys.results.models import ResultState
 
-    Compaction is a separate periodic task (a worker runs it when rows pile up), so it is
-    kept out of the per-response figure and reported on its own.
+    return ResultState.objects.get(version_id=version_id).pending_rows
+
+
+def incremental_per_response(gen, version_id: int, sample: int) -> dict:
+    """The incremental count as workers run it, with its compaction.
+
+    (1) One response at a time (``results_add_response``: a quiet survey, each drain holds one
+    response): seconds per response, for at least ``sample`` responses and on until the
+    appended rows reach the compaction threshold; then the compaction those rows trigger,
+    amortised over the responses that appended them. (2) The same number of responses counted
+    in one drain batch (``results_drain``: a busy survey), with the compaction amortised over
+    the responses whose rows fill the threshold at the batch's rows per response.
     """
-    from surveys.results import aggregation
+    from django.db import transaction
 
-    limit = aggregation.COMPACT_AFTER_ROWS
-    aggregation.COMPACT_AFTER_ROWS = 10**12
+    from surveys.results import aggregation
+    from surveys.results.models import ResultPending
+
+    threshold = aggregation.COMPACT_AFTER_ROWS
+    aggregation.COMPACT_AFTER_ROWS = 10**12  # compaction is timed on its own below
     try:
+        aggregation.results_compact(version_id=version_id)
+        elapsed, counted = 0.0, 0
+        while counted < sample or _pending_rows(version_id) < threshold:
+            with transaction.atomic():
+                ids = gen.add(min(50, max(sample - counted, 10)))
+            t0 = time.perf_counter()
+            for rid in ids:
+                assert aggregation.results_add_response(response_id=rid)
+            elapsed += time.perf_counter() - t0
+            counted += len(ids)
+            if counted >= 20 * sample:
+                break
+        rows = _pending_rows(version_id)
         t0 = time.perf_counter()
-        for rid in ids:
-            assert aggregation.results_add_response(response_id=rid)
-        per_response = (time.perf_counter() - t0) / len(ids)
+        aggregation.results_compact(version_id=version_id)
+        compact_s = time.perf_counter() - t0
+        single_ms = 1000 * elapsed / counted
+        compact_ms = 1000 * compact_s / max(counted * min(1.0, threshold / max(rows, 1)), 1)
+        with transaction.atomic():
+            ids = gen.add(counted)
+            ResultPending.objects.bulk_create(
+                [ResultPending(response_id=rid, version_id=version_id) for rid in ids]
+            )
+        t0 = time.perf_counter()
+        assert aggregation.results_drain(version_id=version_id, batch=len(ids)) == len(ids)
+        batch_ms = 1000 * (time.perf_counter() - t0) / len(ids)
+        batch_rows = _pending_rows(version_id) / len(ids)
+        aggregation.results_compact(version_id=version_id)
     finally:
-        aggregation.COMPACT_AFTER_ROWS = limit
-    version_id = aggregation.ResultResponse.objects.get(response_id=ids[0]).version_id
-    t0 = time.perf_counter()
-    aggregation.results_compact(version_id=version_id)
-    return per_response, time.perf_counter() - t0
+        aggregation.COMPACT_AFTER_ROWS = threshold
+    batch_compact_ms = 1000 * compact_s * batch_rows / threshold
+    return {
+        "responses": counted,
+        "rows_per_response": round(rows / counted, 1),
+        "ms": single_ms,
+        "compaction_s": compact_s,
+        "compaction_ms_per_response": compact_ms,
+        "with_compaction_ms": single_ms + compact_ms,
+        "batch_ms": batch_ms,
+        "batch_rows_per_response": round(batch_rows, 1),
+        "batch_compaction_ms_per_response": batch_compact_ms,
+        "batch_with_compaction_ms": batch_ms + batch_compact_ms,
+    }
 
 
 def run_export(survey_id: int, fmt: str) -> tuple[float, float]:
@@ -321,10 +371,12 @@ def main() -> None:
     from django.db import transaction
 
     from participation.models import Process
+    from surveys.models import Response as ResponseModel
     from surveys.results import aggregation
     from surveys.services import definition as defs
 
     total = args.responses or (10_000 if args.quick else 100_000)
+    requested = total
     sample = 100 if args.quick else 200
     process = Process.objects.create(
         title="Benchmark",
@@ -340,28 +392,35 @@ def main() -> None:
         gen = Generator(survey)
         t0 = time.perf_counter()
         with transaction.atomic():
-            gen.add(1000 - sample)
+            gen.add(1000)
         aggregation.results_rebuild(version_id=version.pk)
-        with transaction.atomic():
-            ids = gen.add(sample)
-        inc_small, compact_small = incremental_per_response(ids)
+        small = incremental_per_response(gen, version.pk, sample)
         print(
-            f"incremental update at 1,000 responses: {inc_small * 1000:.2f} ms per response"
-            f" (then compaction of the appended rows: {compact_small:.2f} s)"
+            f"incremental count at 1,000 responses: {small['ms']:.2f} ms per response, "
+            f"+{small['compaction_ms_per_response']:.2f} ms compaction amortised "
+            f"({small['compaction_s']:.2f} s per compaction, {small['rows_per_response']} rows "
+            f"per response); in one drain batch: {small['batch_with_compaction_ms']:.2f} ms "
+            "with compaction",
+            flush=True,
         )
-        remaining = total - 1000 - sample
+        remaining = total - ResponseModel.objects.filter(survey=survey).count()
         while remaining > 0:
             batch = min(10_000, remaining)
             with transaction.atomic():
                 gen.add(batch)
             remaining -= batch
         gen_s = time.perf_counter() - t0
-        print(f"generated {total - sample:,} responses (+ incremental sample) in {gen_s:.1f} s")
+        print(f"generated {total:,} responses (with the incremental samples) in {gen_s:.1f} s")
         aggregation.results_rebuild(version_id=version.pk)
-        with transaction.atomic():
-            ids = gen.add(sample)
-        inc_large, compact_large = incremental_per_response(ids)
-        print(f"incremental update at {total:,} responses: {inc_large * 1000:.2f} ms per response")
+        large = incremental_per_response(gen, version.pk, sample)
+        total = ResponseModel.objects.filter(survey=survey).count()
+        print(
+            f"incremental count at {total:,} responses: {large['ms']:.2f} ms per response, "
+            f"+{large['compaction_ms_per_response']:.2f} ms compaction amortised "
+            f"({large['compaction_s']:.2f} s per compaction); in one drain batch: "
+            f"{large['batch_with_compaction_ms']:.2f} ms with compaction",
+            flush=True,
+        )
         from django.db import connection
 
         with connection.cursor() as cursor:
@@ -376,10 +435,17 @@ def main() -> None:
         floor_s = min(floor_seconds(version) for _ in range(2))
         t0 = time.perf_counter()
         counted = aggregation.results_rebuild(version_id=version.pk)
-        rebuild_s = time.perf_counter() - t0
+        count_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        aggregation.results_refresh_funnel(version_id=version.pk)
+        funnel_s = time.perf_counter() - t0
+        rebuild_s = count_s + funnel_s  # the rebuild task does both
         assert counted == total, counted
         print(f"answer rows: {answers:,}")
-        print(f"full rebuild: {rebuild_s:.2f} s; floor (one query + group-bys): {floor_s:.2f} s")
+        print(
+            f"full rebuild: {rebuild_s:.2f} s (count {count_s:.2f} s + completion funnel "
+            f"{funnel_s:.2f} s); floor (one query + group-bys, as the count): {floor_s:.2f} s"
+        )
         csv_s, csv_mb = run_export(survey.pk, "csv")
         print(f"CSV export: {csv_s:.1f} s, peak memory {csv_mb:.0f} MB")
         xlsx_s, xlsx_mb = run_export(survey.pk, "xlsx")
@@ -389,18 +455,44 @@ def main() -> None:
             "questions": 40,
             "answer_rows": answers,
             "rebuild_s": round(rebuild_s, 3),
+            "rebuild_count_s": round(count_s, 3),
+            "funnel_s": round(funnel_s, 3),
             "floor_s": round(floor_s, 3),
-            "rebuild_ratio_to_floor": round(rebuild_s / floor_s, 3),
-            "incremental_ms_at_1000": round(inc_small * 1000, 3),
-            f"incremental_ms_at_{total}": round(inc_large * 1000, 3),
-            "incremental_ratio": round(inc_large / inc_small, 3),
-            "compaction_s_at_1000": round(compact_small, 3),
-            f"compaction_s_at_{total}": round(compact_large, 3),
-            "csv_export_s": round(csv_s, 2),
-            "csv_peak_mb": csv_mb,
-            "xlsx_export_s": round(xlsx_s, 2),
-            "xlsx_peak_mb": xlsx_mb,
+            "rebuild_ratio_to_floor": round(count_s / floor_s, 3),
+            "rebuild_with_funnel_ratio_to_floor": round(rebuild_s / floor_s, 3),
         }
+        for at, figures in (("1000", small), (str(requested), large)):
+            result.update(
+                {
+                    f"incremental_ms_at_{at}": round(figures["ms"], 3),
+                    f"compaction_s_at_{at}": round(figures["compaction_s"], 3),
+                    f"compaction_ms_per_response_at_{at}": round(
+                        figures["compaction_ms_per_response"], 3
+                    ),
+                    f"incremental_with_compaction_ms_at_{at}": round(
+                        figures["with_compaction_ms"], 3
+                    ),
+                    f"rows_per_response_at_{at}": figures["rows_per_response"],
+                    f"batch_ms_at_{at}": round(figures["batch_ms"], 3),
+                    f"batch_with_compaction_ms_at_{at}": round(
+                        figures["batch_with_compaction_ms"], 3
+                    ),
+                    f"batch_rows_per_response_at_{at}": figures["batch_rows_per_response"],
+                }
+            )
+        result.update(
+            {
+                "incremental_ratio": round(
+                    large["with_compaction_ms"] / small["with_compaction_ms"], 3
+                ),
+                "incremental_sample": small["responses"],
+                "csv_export_s": round(csv_s, 2),
+                "csv_peak_mb": csv_mb,
+                "xlsx_export_s": round(xlsx_s, 2),
+                "xlsx_peak_mb": xlsx_mb,
+                "xlsx_to_csv_ratio": round(xlsx_s / csv_s, 3),
+            }
+        )
         print(json.dumps(result))
     finally:
         if not args.keep:

@@ -125,3 +125,59 @@ def handler404(request, exception):
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "The one error shape of the whole API.",
+    "properties": {
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": "string", "nullable": True},
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+                "required": ["field", "code", "message"],
+            },
+        },
+    },
+    "required": ["detail", "errors"],
+}
+
+ERROR_RESPONSES = {
+    "400": "The request contains invalid data (each error names its field).",
+    "403": "Not signed in, or not allowed to do this.",
+    "404": "No such object among those you may see.",
+}
+
+
+def document_error_responses(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every operation documents the error responses the
+    exception handler above gives (400, 403, 404 and, where a rate applies, 429), in their one
+    shape, so that a generated client knows them."""
+    throttled = set()
+    for endpoint in getattr(generator, "endpoints", None) or []:
+        path, _regex, method, callback = endpoint[:4]
+        view = getattr(callback, "cls", None)
+        if view is not None and getattr(view, "throttle_classes", None):
+            throttled.add((path, method.lower()))
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components["Error"] = ERROR_SCHEMA
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path, path_item in result.get("paths", {}).items():
+        for method, operation in path_item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            responses = operation.setdefault("responses", {})
+            for code, description in ERROR_RESPONSES.items():
+                responses.setdefault(code, {"description": description, "content": reference})
+            if (path, method) in throttled:
+                responses.setdefault(
+                    "429",
+                    {"description": "Too many requests; try again later.", "content": reference},
+                )
+    return result

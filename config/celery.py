@@ -35,6 +35,7 @@ QUEUES = (EMAIL_QUEUE, RESULTS_QUEUE, HEAVY_QUEUE, DEFAULT_QUEUE)
 # (pattern on the task name, queue); first match wins. Exact names first, then conventions.
 TASK_ROUTES: list[tuple[str, str]] = [
     ("surveys.aggregate_response", RESULTS_QUEUE),
+    ("surveys.drain_results", RESULTS_QUEUE),
     ("surveys.refresh_funnel", RESULTS_QUEUE),
     ("surveys.reconcile_results", DEFAULT_QUEUE),
     ("*.send_*", EMAIL_QUEUE),

@@ -17,9 +17,14 @@ keepalive = 5
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 1000))
 max_requests_jitter = max_requests // 10
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
-# The addresses of the proxies whose X-Forwarded-* headers gunicorn believes.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-accesslog = "-"
+# One setting names the reverse proxies (TRUSTED_PROXIES, also read by Django's
+# core.clientaddr): gunicorn believes their X-Forwarded-Proto, Django their X-Forwarded-For.
+# Without proxies nothing forwarded is believed.
+forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "").strip() or "127.0.0.1"
+# Django writes the access log (logger teilhabe.access): it knows the client address behind
+# the proxy and leaves personal survey tokens and respondents' addresses out. gunicorn's own
+# access log (the proxy's address, full paths) only when asked for.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'

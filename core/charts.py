@@ -177,6 +177,16 @@ def _nice_range(low: float, high: float) -> tuple[float, float, float]:
     return math.floor(low / step) * step, math.ceil(high / step) * step, step
 
 
+@dataclass
+class ChartTarget:
+    """A target value for a year, drawn as a marker and a dotted line in the line's colour."""
+
+    label: str
+    year: int
+    value: float
+    line_label: str = ""  # the line it belongs to (its colour), blank for the first line
+
+
 def line_chart(
     lines: list[ChartLine],
     *,
@@ -187,22 +197,39 @@ def line_chart(
     width: int = 640,
     height: int = 320,
     chart_id: str = "chart",
+    font_size: int = 12,
+    legend_columns: int | None = None,
+    targets: Sequence[ChartTarget] = (),
 ) -> str:
-    years = sorted({year for line in lines for year, _v in line.points})
+    """Lines over years with a legend below. ``font_size`` and ``width`` lay the chart out for
+    its screen (see ``responsive_line_chart``); ``targets`` are drawn where they are set."""
+    years = sorted({year for line in lines for year, _v in line.points} | {t.year for t in targets})
     values = [v for line in lines for _y, v in line.points if v is not None]
-    left, right, top, bottom = 56, 16, 16, 40
-    legend_cols = 2 if all(len(line.label) <= 38 for line in lines) else 1
-    legend_rows = math.ceil(len(lines) / legend_cols)
-    total_height = height + legend_rows * 20 + 8
+    data_values = list(values)
+    values += [t.value for t in targets]
+    char_w = font_size * 0.6
+    left = max(40, round(font_size * 4.4))
+    # room for half a year label right of the last year
+    right, top, bottom = max(16, round(char_w * 2.5)), 16 + font_size, 24 + font_size * 2
+    label_limit = 60
+    if legend_columns is None:
+        legend_columns = 2 if all(len(line.label) <= 38 for line in lines) else 1
+    else:
+        label_limit = max(12, int((width / legend_columns - 40) / char_w))
+    legend_items = len(lines) + len(targets)
+    legend_rows = math.ceil(legend_items / legend_columns)
+    row_h = round(font_size * 1.7)
+    total_height = height + legend_rows * row_h + 8
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'viewBox="0 0 {width} {total_height}" aria-labelledby="{chart_id}-t {chart_id}-d">',
         f'<title id="{chart_id}-t">{escape(title)}</title>',
         f'<desc id="{chart_id}-d">{escape(description)}</desc>',
     ]
-    if not years or not values:
+    if not years or not data_values:
         parts.append(
-            f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" fill="#555">–</text>'
+            f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" fill="#555" '
+            f'font-size="{font_size}">–</text>'
         )
         parts.append("</svg>")
         return "".join(parts)
@@ -213,9 +240,10 @@ def line_chart(
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def x(year: int) -> float:
+        # proportional to time, so that a target year further away stands further away
         if len(years) == 1:
             return left + plot_w / 2
-        return left + (years.index(year) / (len(years) - 1)) * plot_w
+        return left + (year - years[0]) / (years[-1] - years[0]) * plot_w
 
     def y(value: float) -> float:
         return top + plot_h - (value - low) / (high - low) * plot_h
@@ -226,25 +254,38 @@ def line_chart(
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{ty:.1f}" y2="{ty:.1f}" '
             f'stroke="#e0e0e0"/>'
-            f'<text x="{left - 6}" y="{ty + 4:.1f}" text-anchor="end" font-size="12" '
-            f'fill="#333">{german(tick, decimals=_tick_decimals(step))}</text>'
+            f'<text x="{left - 6}" y="{ty + font_size / 3:.1f}" text-anchor="end" '
+            f'font-size="{font_size}" fill="#333">{german(tick, decimals=_tick_decimals(step))}'
+            f"</text>"
         )
         tick += step
-    for year in years:
+    # as many year labels as fit side by side (the last one always): a label is skipped when it
+    # would touch the one before it
+    gap = char_w * 4 + font_size * 0.8
+    shown: list[int] = []
+    for year in reversed(years):
+        if not shown or x(shown[-1]) - x(year) >= gap:
+            shown.append(year)
+    for year in reversed(shown):
         parts.append(
-            f'<text x="{x(year):.1f}" y="{height - bottom + 18}" text-anchor="middle" '
-            f'font-size="12" fill="#333">{year}</text>'
+            f'<text x="{x(year):.1f}" y="{height - bottom + font_size + 6}" '
+            f'text-anchor="middle" font-size="{font_size}" fill="#333">{year}</text>'
         )
     if unit:
-        parts.append(f'<text x="4" y="12" font-size="12" fill="#333">{escape(unit)}</text>')
+        parts.append(
+            f'<text x="4" y="{font_size}" font-size="{font_size}" fill="#333">{escape(unit)}</text>'
+        )
     own = ref = 0
-    for index, line in enumerate(lines):
+    colors: dict[str, tuple[str, str]] = {}
+    legend: list[tuple[str, str, str]] = []
+    for line in lines:
         if line.reference:
             color, dash = REFERENCE[ref % len(REFERENCE)], ' stroke-dasharray="6 4"'
             ref += 1
         else:
             color, dash = PALETTE[own % len(PALETTE)], ""
             own += 1
+        colors.setdefault(line.label, (color, dash))
         segments, current = [], []
         for year, value in sorted(line.points):
             if value is None:
@@ -263,16 +304,44 @@ def line_chart(
             )
             for px, py in segment:
                 parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{color}"/>')
-        lx = 8 + (index % legend_cols) * (width / 2)
-        ly = height + 4 + (index // legend_cols) * 20
+        legend.append((line.label, color, f'stroke-width="3"{dash}'))
+    for target in targets:
+        color = colors.get(target.line_label, (PALETTE[0], ""))[0]
+        tx, ty = x(target.year), y(target.value)
         parts.append(
-            f'<line x1="{lx}" x2="{lx + 24}" y1="{ly + 6}" y2="{ly + 6}" stroke="{color}" '
-            f'stroke-width="3"{dash}/>'
-            f'<text x="{lx + 30}" y="{ly + 10}" font-size="12" fill="#1b1b1b">'
-            f"{escape(line.label[:60])}</text>"
+            f'<line x1="{left}" x2="{tx:.1f}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="{color}" '
+            f'stroke-width="1.5" stroke-dasharray="2 3" class="target"/>'
+            f'<path d="M{tx:.1f},{ty - 7:.1f} l7,7 l-7,7 l-7,-7 z" fill="#fff" stroke="{color}" '
+            f'stroke-width="2" class="target-marker"/>'
+        )
+        legend.append((target.label, color, 'stroke-width="1.5" stroke-dasharray="2 3"'))
+    for index, (label, color, style) in enumerate(legend):
+        lx = 8 + (index % legend_columns) * (width / legend_columns)
+        ly = height + 4 + (index // legend_columns) * row_h
+        text = label if len(label) <= label_limit else label[: label_limit - 1] + "…"
+        parts.append(
+            f'<line x1="{lx}" x2="{lx + 24}" y1="{ly + font_size / 2}" y2="{ly + font_size / 2}" '
+            f'stroke="{color}" {style}/>'
+            f'<text x="{lx + 30}" y="{ly + font_size * 0.85:.1f}" font-size="{font_size}" '
+            f'fill="#1b1b1b">{escape(text)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def responsive_line_chart(lines: list[ChartLine], *, chart_id: str = "chart", **options) -> str:
+    """The line chart laid out twice: wide for desktops, narrow (340 units wide, 15-unit text,
+    one legend column, fewer year labels) for phones; CSS shows one of them
+    (``.chart-wide``/``.chart-narrow``), so the text keeps its size on a 360 px screen instead of
+    shrinking with the picture. The hidden one is ``display: none``, out of the reading order."""
+    wide = line_chart(lines, chart_id=chart_id, **options)
+    narrow_options = {**options, "width": 340, "height": 280, "font_size": 15}
+    narrow_options["legend_columns"] = 1
+    narrow = line_chart(lines, chart_id=f"{chart_id}-narrow", **narrow_options)
+    return (
+        f'<div class="chart-responsive"><div class="chart-wide">{wide}</div>'
+        f'<div class="chart-narrow">{narrow}</div></div>'
+    )
 
 
 def _tick_decimals(step: float) -> int:
@@ -301,3 +370,65 @@ def sparkline(points: list[tuple[int, float | None]], *, width: int = 120, heigh
         f'<polyline fill="none" stroke="#0b5394" stroke-width="2" points="{" ".join(coords)}"/>'
         f"</svg>"
     )
+
+
+def grouped_bar_chart(
+    categories: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    *,
+    title: str,
+    fmt: Callable[[float], str] = _general,
+    suffix: str = "",
+    hidden_text: str = "–",
+    width: int = 480,
+    bar_height: int = 16,
+) -> str:
+    """Horizontal bars grouped by category, one bar per series under each category's label
+    (e.g. the answers of a question, one bar per target group), coloured from ``PALETTE``
+    with a legend on top. ``series``: (label, one value per category); ``None`` = withheld.
+    Labels stand above the bars, so the chart stays legible when scaled to a phone's width.
+    """
+    if not categories or not series:
+        return ""
+    values = [v for _label, line in series for v in line if v is not None]
+    top = max(values, default=0) or 1
+    legend_h = 20 * len(series) + 6
+    block_h = 20 + len(series) * (bar_height + 4) + 10
+    height = legend_h + block_h * len(categories)
+    usable = width - 70
+    parts = [
+        f'<svg class="chart grouped-bar-chart" xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {width} {height}" role="img" preserveAspectRatio="xMinYMin meet">'
+        f"<title>{escape(title)}</title>"
+    ]
+    for index, (label, _line) in enumerate(series):
+        color = PALETTE[index % len(PALETTE)]
+        y = 4 + index * 20
+        parts.append(
+            f'<rect x="0" y="{y}" width="14" height="14" fill="{color}"/>'
+            f'<text x="20" y="{y + 12}" font-size="13">{escape(str(label)[:60])}</text>'
+        )
+    for c_index, category in enumerate(categories):
+        y0 = legend_h + c_index * block_h
+        short = category if len(category) <= 60 else category[:58] + "…"
+        parts.append(
+            f'<text x="0" y="{y0 + 15}" font-size="13" font-weight="bold">{escape(short)}</text>'
+        )
+        for s_index, (_label, line) in enumerate(series):
+            value = line[c_index] if c_index < len(line) else None
+            y = y0 + 20 + s_index * (bar_height + 4)
+            color = PALETTE[s_index % len(PALETTE)]
+            if value is None:
+                parts.append(
+                    f'<text x="0" y="{y + bar_height - 3}" font-size="12" fill="#555">'
+                    f"{escape(hidden_text)}</text>"
+                )
+                continue
+            w = max(1.0, usable * value / top) if value else 0.0
+            parts.append(
+                f'<rect x="0" y="{y}" width="{w:.1f}" height="{bar_height}" fill="{color}"/>'
+                f'<text x="{w + 4:.1f}" y="{y + bar_height - 3}" font-size="12">'
+                f"{escape(fmt(value) + suffix)}</text>"
+            )
+    parts.append("</svg>")
+    return "".join(parts)

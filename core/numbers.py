@@ -58,3 +58,33 @@ def decimal_comma(value) -> str:
 def plain(number: float) -> str:
     """``5`` for 5.0, ``2.5`` for 2.5: a number as written in a rule or a message."""
     return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def localized_day(value) -> str:
+    """An ISO date (``2026-05-03`` or a ``date``) in the active language's short notation
+    (German ``03.05.2026``); anything else is returned as text."""
+    from datetime import date
+
+    from django.utils.formats import date_format
+
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
+    if not isinstance(value, date):
+        return "" if value is None else str(value)
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def localized_month(value) -> str:
+    """An ISO month (``2026-05``) as the active language writes it (German ``Mai 2026``)."""
+    from datetime import date
+
+    from django.utils.formats import date_format
+
+    try:
+        year, month = (int(part) for part in str(value).split("-")[:2])
+        return date_format(date(year, month, 1), "YEAR_MONTH_FORMAT")
+    except (TypeError, ValueError):
+        return "" if value is None else str(value)

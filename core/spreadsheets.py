@@ -233,3 +233,136 @@ def _count_rows(archive, path: str, max_rows: int) -> int:
                 return count
             tail = buffer[-32:]
     return count
+
+
+# --- a streamed XLSX sheet ------------------------------------------------------------------
+
+_XML_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# Characters XML 1.0 cannot hold; written as Excel's own escape _xHHHH_ (as XlsxWriter does).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XLSX_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+        'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.styles+xml"/></Types>'
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/styles" Target="styles.xml"/></Relationships>'
+    ),
+    "xl/styles.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+        '</cellStyleXfs><cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" '
+        'xfId="0"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" '
+        'builtinId="0"/></cellStyles></styleSheet>'
+    ),
+}
+
+
+def _column_name(index: int) -> str:
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def _xml_text(value: str) -> str:
+    text = value.translate(_XML_ESCAPE)
+    if _XML_ILLEGAL.search(text):
+        text = _XML_ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    return text
+
+
+def write_xlsx_rows(path, title: str, rows: Iterable[Sequence]) -> None:
+    """One sheet of ``rows`` (the first is the header) as an XLSX file at ``path``, streamed:
+    each row is written out before the next is read, so memory does not grow with the rows.
+
+    Cells pass through ``safe_cell``; ``None`` leaves the cell empty, ``int``/``float`` are
+    number cells, ``bool`` a boolean cell, anything else a text cell (inline, never a
+    formula, link or number). Spreadsheet libraries spend several microseconds on every
+    cell (checks, styles, cell references computed per cell); here a cell is one string
+    format, which keeps a 100,000-row export close to the CSV's time.
+    """
+    import zipfile
+
+    letters: list[str] = []
+    sheet_name = _xml_text(str(title)[:31]).replace('"', "&quot;")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, content in _XLSX_PARTS.items():
+            archive.writestr(name, content)
+        archive.writestr(
+            "xl/workbook.xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            f'<sheets><sheet name="{sheet_name}" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as raw:
+            out: list[str] = [
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                "<sheetData>"
+            ]
+            for number, row in enumerate(rows, start=1):
+                if len(row) > len(letters):
+                    letters.extend(_column_name(i) for i in range(len(letters), len(row)))
+                out.append(f'<row r="{number}">')
+                for letter, value in zip(letters, row, strict=False):
+                    value = safe_cell(value, empty=None)
+                    if value is None:
+                        continue
+                    kind = type(value)
+                    if kind is str:
+                        space = (
+                            ' xml:space="preserve"'
+                            if value[:1].isspace() or value[-1:].isspace()
+                            else ""
+                        )
+                        out.append(
+                            f'<c r="{letter}{number}" t="inlineStr"><is><t{space}>'
+                            f"{_xml_text(value)}</t></is></c>"
+                        )
+                    elif kind is bool:
+                        out.append(f'<c r="{letter}{number}" t="b"><v>{int(value)}</v></c>')
+                    elif (
+                        (kind is int or kind is float)
+                        and value == value
+                        and abs(value) != float("inf")
+                    ):
+                        out.append(f'<c r="{letter}{number}"><v>{value!r}</v></c>')
+                    else:
+                        out.append(
+                            f'<c r="{letter}{number}" t="inlineStr"><is><t>'
+                            f"{_xml_text(str(value))}</t></is></c>"
+                        )
+                out.append("</row>")
+                if len(out) > 4000:
+                    raw.write("".join(out).encode())
+                    out.clear()
+            out.append("</sheetData></worksheet>")
+            raw.write("".join(out).encode())

@@ -134,6 +134,31 @@ def recoverable(
     return found
 
 
+def _exposed_in_block(cells: list[Hashable], rows: list[dict[Hashable, float]]) -> set[Hashable]:
+    """``recoverable`` for one block of hidden cells that no equation links to another block.
+
+    One singular value decomposition instead of one rank per cell: a hidden cell is determined
+    exactly when its unit vector lies in the row space, i.e. when every null-space vector is
+    zero at its position.
+    """
+    index = {cell: j for j, cell in enumerate(cells)}
+    matrix = np.zeros((len(rows), len(cells)))
+    for r, row in enumerate(rows):
+        for cell, sign in row.items():
+            matrix[r, index[cell]] += sign
+    matrix = matrix[np.any(matrix != 0, axis=1)]
+    if not len(matrix):
+        return set()
+    _u, singular, vt = np.linalg.svd(matrix)
+    tol = singular.max() * max(matrix.shape) * np.finfo(float).eps
+    rank = int((singular > tol).sum())
+    null = vt[rank:]
+    if not len(null):
+        return set(cells)
+    free = np.sqrt((null**2).sum(axis=0)) > 1e-7
+    return {cell for cell, is_free in zip(cells, free, strict=True) if not is_free}
+
+
 def secondary(
     values: Mapping[Hashable, float | None],
     equations: Sequence[Equation],
@@ -144,15 +169,81 @@ def secondary(
     Greedy and deterministic: for a recoverable cell, hide the smallest positive published cell
     of an equation it takes part in (small cells cost the least information), preferring parts
     over totals; zeros are used only when nothing else is left.
+
+    The hidden cells fall apart into blocks that no equation links (a municipality's women and
+    men, the municipalities of one county …); recoverability is decided per block, and after
+    each added cell only the block it joins is looked at again, so large tables with many small
+    counts stay fast. The result is the same as checking the whole table each time.
     """
     cells = list(values)
+    known = set(cells)
     hidden = set(hidden)
     added: set[Hashable] = set()
     involved: dict[Hashable, list[Equation]] = {}
+    valid: list[Equation] = []
     for equation in equations:
         total, parts = equation
         for cell in (total, *parts):
             involved.setdefault(cell, []).append(equation)
+        if total in known and all(p in known for p in parts):
+            valid.append(equation)
+    # per cell, the valid equations it appears in (as indexes into ``valid``)
+    rows_of: dict[Hashable, list[int]] = {}
+    for number, (total, parts) in enumerate(valid):
+        for cell in {total, *parts}:
+            rows_of.setdefault(cell, []).append(number)
+    # hidden cells joined into blocks (union-find); a block's exposed cells are cached until a
+    # newly hidden cell joins it
+    parent: dict[Hashable, Hashable] = {}
+    members: dict[Hashable, set[Hashable]] = {}
+    exposed_of: dict[Hashable, tuple[set[Hashable], str | None]] = {}
+
+    def find(cell):
+        while parent[cell] != cell:
+            parent[cell] = parent[parent[cell]]
+            cell = parent[cell]
+        return cell
+
+    def hide(cell) -> None:
+        if cell not in known or cell in parent:
+            return
+        parent[cell] = cell
+        members[cell] = {cell}
+        for number in rows_of.get(cell, ()):
+            total, parts = valid[number]
+            for other in (total, *parts):
+                if other == cell or other not in parent:
+                    continue
+                a, b = find(cell), find(other)
+                if a == b:
+                    continue
+                if len(members[a]) < len(members[b]):
+                    a, b = b, a
+                parent[b] = a
+                members[a] |= members.pop(b)
+                exposed_of.pop(b, None)
+        exposed_of.pop(find(cell), None)
+
+    def exposed_in(root) -> tuple[set[Hashable], str | None]:
+        found = exposed_of.get(root)
+        if found is None:
+            block = members[root]
+            numbers = sorted({n for cell in block for n in rows_of.get(cell, ())})
+            rows = []
+            for number in numbers:
+                total, parts = valid[number]
+                row: dict[Hashable, float] = {}
+                for cell, sign in ((total, 1.0), *((p, -1.0) for p in parts)):
+                    if cell in block:
+                        row[cell] = row.get(cell, 0.0) + sign
+                rows.append(row)
+            cells_found = _exposed_in_block(sorted(block, key=str), rows)
+            first = min((str(c) for c in cells_found), default=None)
+            found = exposed_of[root] = (cells_found, first)
+        return found
+
+    for cell in sorted(hidden, key=str):
+        hide(cell)
 
     def value_of(cell):
         value = values.get(cell)
@@ -163,10 +254,14 @@ def secondary(
         return (value == 0, cell == total, value, str(cell))
 
     while True:
-        exposed = recoverable(cells, equations, hidden)
-        if not exposed:
+        best = None
+        for root in list(members):
+            cells_found, first = exposed_in(root)
+            if first is not None and (best is None or first < best[0]):
+                best = (first, cells_found)
+        if best is None:
             return added
-        cell = sorted(exposed, key=str)[0]
+        cell = next(c for c in best[1] if str(c) == best[0])
         candidates = []
         for total, parts in involved.get(cell, []):
             for other in (total, *parts):
@@ -181,6 +276,7 @@ def secondary(
         choice = min(candidates, key=lambda item: item[0])[1]
         hidden.add(choice)
         added.add(choice)
+        hide(choice)
 
 
 def protect(

@@ -1,27 +1,27 @@
 """View helpers every app's pages use: one permission check, service errors onto forms, the
-standard form page, the confirmation of irreversible actions and pagination."""
+standard form page and pagination."""
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
+from . import ratelimit
 from .permissions import require_perm
 
 __all__ = [
-    "CONFIRM_FIELD",
+    "LoginForm",
+    "LoginView",
     "add_validation_error",
-    "confirm_page",
-    "confirmed",
     "form_page",
     "paginate",
     "require_perm",
 ]
-
-# The hidden field a confirmation page (or the dialog built from it) adds to the request.
-CONFIRM_FIELD = "confirm"
 
 
 def add_validation_error(form, error: ValidationError) -> None:
@@ -68,45 +68,33 @@ def paginate(request, queryset, per_page: int = 50):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def confirmed(request) -> bool:
-    """True when the request is the POST sent from a confirmation page (or its dialog)."""
-    return request.method == "POST" and request.POST.get(CONFIRM_FIELD) == "1"
+class LoginForm(AuthenticationForm):
+    """The sign-in form, limited like the API token endpoint (``core.ratelimit``): after too
+    many failed attempts from one address (or for one user name) it refuses before the
+    password is checked."""
+
+    rate_limited = False
+
+    def clean(self):
+        username = self.cleaned_data.get("username", "")
+        if ratelimit.login_blocked(self.request, username):
+            self.rate_limited = True
+            raise ValidationError(
+                _("Too many failed sign-in attempts. Please wait a few minutes and try again."),
+                code="too_many_attempts",
+            )
+        try:
+            return super().clean()
+        except ValidationError:
+            ratelimit.login_failed(self.request, username)
+            raise
 
 
-def confirm_page(
-    request,
-    *,
-    title: str,
-    text: str,
-    button: str,
-    cancel_url: str,
-    consequences: Sequence[str] = (),
-    action: str | None = None,
-    fields: Mapping[str, object] | None = None,
-    danger: bool = True,
-    context: dict | None = None,
-    template: str = "confirm.html",
-):
-    """The page that asks before an irreversible or far-reaching action and says what happens.
+class LoginView(auth_views.LoginView):
+    authentication_form = LoginForm
 
-    Works without JavaScript: the action's form posts without ``confirm``, the view answers with
-    this page, whose form posts again with ``confirm=1`` (``confirmed(request)``) plus ``fields``.
-    With JavaScript, ``static/js/confirm.js`` fetches this page for any form or link marked
-    ``data-confirm`` and shows its box as a dialog, so the words are written once, here.
-    ``template`` may extend ``confirm.html`` to add an app's navigation.
-    """
-    return render(
-        request,
-        template,
-        {
-            "title": title,
-            "confirm_text": text,
-            "consequences": list(consequences),
-            "button": button,
-            "cancel_url": cancel_url,
-            "action": action if action is not None else request.path,
-            "fields": {k: v for k, v in (fields or {}).items() if k != CONFIRM_FIELD},
-            "danger": danger,
-            **(context or {}),
-        },
-    )
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.rate_limited:
+            response.status_code = 429
+        return response

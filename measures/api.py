@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from core.uploads import UploadLimits
 from monitoring.models import Indicator
 from participation.models import (
     FieldOfAction,
@@ -298,7 +299,9 @@ class ProgressInputSerializer(serializers.Serializer):
     )
     note = serializers.CharField(required=False, allow_blank=True)
     reported_on = serializers.DateField(required=False)
-    attachment = serializers.FileField(required=False)
+    attachment = serializers.FileField(
+        required=False, validators=[UploadLimits(limit=10 * 1024 * 1024)]
+    )
 
 
 class DecisionSerializer(serializers.ModelSerializer):

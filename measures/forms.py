@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import UploadLimits
 from monitoring.models import Area, Indicator, Target, Territory
 from participation.forms import DateInput
 from participation.models import Organisation, Statement, TargetGroup
@@ -211,6 +212,7 @@ class ProgressForm(forms.Form):
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     attachment = forms.FileField(
+        validators=[UploadLimits(limit=10 * 1024 * 1024)],
         label=_("Attachment (optional)"),
         required=False,
         help_text=_("PDF, office document, image or text; up to 10 MB."),
@@ -313,7 +315,9 @@ class ReportingLinkForm(forms.Form):
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("Measure list (XLSX or CSV)"), help_text=_("The first row names the columns.")
+        validators=[UploadLimits()],
+        label=_("Measure list (XLSX or CSV)"),
+        help_text=_("The first row names the columns."),
     )
 
 

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from config.celery import EMAIL_TASK_OPTIONS
 
-from .services import tracking
+from .services import imports, tracking
 
 
 @shared_task(name="measures.send_progress_request", **EMAIL_TASK_OPTIONS)
@@ -25,6 +25,17 @@ def send_progress_request(link_id: int) -> bool:
 def send_progress_requests() -> int:
     """Ask every lead organisation whose report is due (each at most once per interval)."""
     return tracking.progress_requests_remind_due()
+
+
+@shared_task(
+    name="measures.delete_abandoned_imports",
+    acks_late=True,
+    soft_time_limit=300,
+    time_limit=360,
+)
+def delete_abandoned_imports() -> int:
+    """Periodic (beat): uploaded measure lists nobody imported."""
+    return imports.measure_imports_delete_abandoned()
 
 
 # The concept document's generation task lives beside its code; imported here so the worker

@@ -26,7 +26,7 @@ class SeriesAdmin(admin.ModelAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "area", "kind", "direction"]
+    list_display = ["code", "name", "area", "kind", "category", "direction"]
     list_filter = ["area", "kind"]
     search_fields = ["code", "name"]
     raw_id_fields = ["numerator", "denominator"]

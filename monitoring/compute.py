@@ -55,13 +55,16 @@ def annualise(values: pd.DataFrame, aggregation: dict[int, str]) -> pd.DataFrame
         grouped = values[flows].groupby(key, sort=False)
         summed = grouped.agg(
             {
-                "value": lambda s: s.sum(min_count=len(s)),
+                "value": "sum",
                 **{f: "max" for f in flags},
                 "target_group": "first",
                 "sex": "first",
                 "order": "last",
             }
         )
+        # a year with a missing period has no sum (rather than a sum that looks complete)
+        complete = grouped["value"].count() == grouped.size()
+        summed["value"] = summed["value"].where(complete)
         parts.append(summed.reset_index())
     if (~flows).any():
         stocks = values[~flows]
@@ -77,8 +80,9 @@ def _rest_columns(frame: pd.DataFrame) -> pd.DataFrame:
     uniques = pd.Series(uniques)
     rest = uniques.str.partition("|")[2]
     nosex = rest.str.partition("|")[2]
-    frame["rest"] = rest.to_numpy()[codes]
-    frame["rest_nosex"] = nosex.to_numpy()[codes]
+    # integer codes, not text: they are only compared, and merges on integers are much faster
+    frame["rest"] = pd.factorize(rest)[0][codes]
+    frame["rest_nosex"] = pd.factorize(nosex)[0][codes]
     return frame
 
 
@@ -87,6 +91,7 @@ def _trend(frame: pd.DataFrame, targets: pd.DataFrame, settings: Settings) -> pd
     trend = pd.Series(TREND_NONE, index=frame.index, dtype=object)
     enough = (frame["n_periods"] >= 3) & (frame["breaks_since_base"] == 0)
     enough &= frame["year"] > frame["base_year_of_group"]
+    enough &= frame["direction"].fillna(0).astype(float) != 0
     if not enough.any():
         return trend
     sub = frame[enough]

@@ -127,6 +127,8 @@ def seed(ctx) -> None:
                 mappings={name: mapping},
                 source=DEMO_SOURCE,
                 compute=False,
+                # The demo's figures include the references (NRW, Bund): a shared import.
+                scope=services.UNLIMITED,
             )
         if report.rejected:
             raise RuntimeError(f"demo import rejected: {report.rejected[:3]}")

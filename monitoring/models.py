@@ -14,7 +14,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.links import new_token
 from participation.models import Process, TargetGroup, TranslatedNameMixin
 
 
@@ -63,8 +62,15 @@ class Indicator(TranslatedNameMixin):
         PER_THOUSAND = "per_thousand", _("Per 1,000 (× 1,000)")
         COUNT = "count", _("Count")
         RATIO = "ratio", _("Ratio (× 1)")
+        RATE = "rate", _("Rate or share as delivered (no denominator)")
 
-    FACTORS = {"percent": 100.0, "per_thousand": 1000.0, "count": 1.0, "ratio": 1.0}
+    FACTORS = {"percent": 100.0, "per_thousand": 1000.0, "count": 1.0, "ratio": 1.0, "rate": 1.0}
+    # Kinds whose value is the numerator itself: no denominator series needed.
+    WITHOUT_DENOMINATOR = ("count", "rate")
+
+    class Category(models.TextChoices):
+        OUTCOME = "outcome", _("Outcome indicator (valued against a desired direction)")
+        CONTEXT = "context", _("Context indicator (development only, no valuation)")
 
     class DenominatorScope(models.TextChoices):
         SAME = "same", _("Same breakdown as the numerator")
@@ -101,9 +107,23 @@ class Indicator(TranslatedNameMixin):
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.PERCENT)
     unit = models.CharField(_("unit"), max_length=50, blank=True, default="")
     decimals = models.PositiveSmallIntegerField(_("decimals"), default=1)
+    category = models.CharField(
+        _("indicator kind"),
+        max_length=10,
+        choices=Category.choices,
+        default=Category.OUTCOME,
+        help_text=_(
+            "Context figures (share of foreign nationals, age structure, …) describe the "
+            "population; rising or falling is neither good nor bad, so they carry no direction "
+            "and no trend valuation."
+        ),
+    )
+    # Empty exactly for context indicators (checked by the database).
     direction = models.SmallIntegerField(
         _("desired direction"),
         choices=[(1, _("Rising is better")), (-1, _("Falling is better"))],
+        null=True,
+        blank=True,
         default=1,
     )
     periodicity = models.CharField(_("periodicity"), max_length=50, default="jährlich")
@@ -128,10 +148,15 @@ class Indicator(TranslatedNameMixin):
         ordering = ["area__order", "order", "code"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(direction__in=[1, -1]), name="indicator_direction_sign"
+                condition=(Q(category="outcome") & Q(direction__in=[1, -1]))
+                | (Q(category="context") & Q(direction__isnull=True)),
+                name="indicator_direction_fits_category",
+                violation_error_message=_(
+                    "An outcome indicator needs a desired direction; a context indicator has none."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(kind="count") | Q(denominator__isnull=False),
+                condition=Q(kind__in=["count", "rate"]) | Q(denominator__isnull=False),
                 name="indicator_rate_has_denominator",
                 violation_error_message=_("A rate needs a denominator series."),
             ),
@@ -140,6 +165,10 @@ class Indicator(TranslatedNameMixin):
     @property
     def factor(self) -> float:
         return self.FACTORS[self.kind]
+
+    @property
+    def is_context(self) -> bool:
+        return self.category == self.Category.CONTEXT
 
 
 class Territory(models.Model):
@@ -299,8 +328,14 @@ class Value(models.Model):
 
     # The raw figures are the source of truth, so their references are checked by the database
     # (PostgreSQL checks them deferred, at commit of the COPY import).
-    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="values")
-    territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="+")
+    # The unique constraint (series first) and the (territory, period) index serve the lookups
+    # by series and by territory; one index fewer each makes the bulk import faster.
+    series = models.ForeignKey(
+        Series, on_delete=models.CASCADE, related_name="values", db_index=False
+    )
+    territory = models.ForeignKey(
+        Territory, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
     target_group = models.ForeignKey(
         TargetGroup,
@@ -396,13 +431,19 @@ class IndicatorValue(models.Model):
 
     # Derived data, rewritten as a whole by the computation from validated raw values: no
     # per-row constraint checks in the database (Django still cascades deletes).
+    # Indexes: the unique constraint (indicator, territory, year, cell) and (territory, year)
+    # serve every read; single-column ones would only slow down storing.
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, related_name="values", db_constraint=False
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="values",
+        db_constraint=False,
+        db_index=False,
     )
     territory = models.ForeignKey(
-        Territory, on_delete=models.CASCADE, related_name="+", db_constraint=False
+        Territory, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
     )
-    year = models.PositiveSmallIntegerField(db_index=True)
+    year = models.PositiveSmallIntegerField()
     target_group = models.ForeignKey(
         TargetGroup,
         on_delete=models.CASCADE,
@@ -441,10 +482,7 @@ class IndicatorValue(models.Model):
                 fields=["indicator", "territory", "year", "cell"], name="indicator_value_unique"
             )
         ]
-        indexes = [
-            models.Index(fields=["indicator", "territory", "year"]),
-            models.Index(fields=["territory", "year"]),
-        ]
+        indexes = [models.Index(fields=["territory", "year"])]
 
     def __str__(self) -> str:
         return f"{self.indicator_id}/{self.territory_id}/{self.year}/{self.cell}: {self.value}"
@@ -493,6 +531,9 @@ class Target(models.Model):
 
 
 def _token() -> str:
+    """Kept for migration 0001, which named it as the default of the former token field."""
+    from core.links import new_token
+
     return new_token()
 
 
@@ -514,7 +555,10 @@ class DataRequest(models.Model):
         Territory, on_delete=models.PROTECT, related_name="+", verbose_name=_("territory")
     )
     due_date = models.DateField(_("due date"))
-    token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
+    # The personal link's token is never stored: it is derived from the salt and the secret
+    # key (core.tokens), and found again by its hash.
+    token_salt = models.CharField(max_length=32, blank=True, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True
     )

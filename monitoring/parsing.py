@@ -691,6 +691,56 @@ def _official_from_frame(
     )
 
 
+# Official tables larger than this are read and written in parts of about this size, so that
+# memory stays bounded however large the delivery is.
+PART_BYTES = 8 << 20
+FOOTER_BYTES = re.compile(rb"\n(?:_|\xc2\xa9|\xa9|Quelle|Stand:|Zeichenerkl)")
+
+
+def official_parts(data: bytes, part_bytes: int | None = None):
+    """A large plain official table as parts of about ``part_bytes``: the first with the lines
+    above the header, the others with the header line alone. Yields ``(part, shift)``: the
+    number to add to a part's row numbers so they count in the whole file. Returns ``None``
+    (nothing to split) for a small file, a GENESIS table or a file without a header row: those
+    are parsed whole, with the usual messages."""
+    part_bytes = part_bytes or PART_BYTES
+    if len(data) <= part_bytes:
+        return None
+    head = data[: 1 << 16].split(b"\n")[:31]
+    try:
+        texts = [read_text(line) for line in head]
+    except ParseError:
+        return None
+    if genesis.looks_like("\n".join(texts)):
+        return None
+    try:
+        header_at = _locate_header([text.split(";") for text in texts])
+    except ParseError:
+        return None
+    header_start = sum(len(line) + 1 for line in head[:header_at])
+    start = header_start + len(head[header_at]) + 1
+    footer = FOOTER_BYTES.search(data, start - 1)
+    end = footer.start() + 1 if footer else len(data)
+
+    def parts():
+        position, lines, first = start, 0, True
+        header = data[header_start:start]
+        while position < end:
+            stop = data.find(b"\n", min(position + part_bytes, end - 1), end)
+            stop = end if stop < 0 else stop + 1
+            body = data[position:stop]
+            prefix = data[:start] if first else header
+            yield prefix + body, (0 if first else header_at + lines)
+            # the reader skips blank lines, and so do the row numbers of a whole file
+            lines += body.count(b"\n") - len(BLANK_LINE.findall(body))
+            position, first = stop, False
+
+    return parts()
+
+
+BLANK_LINE = re.compile(rb"(?m)^[ \t\r]*\n")
+
+
 def parse_official(
     data: bytes, *, known_series: set[str], mapping: dict[str, dict] | None = None
 ) -> Parsed:

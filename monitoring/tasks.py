@@ -16,9 +16,16 @@ from . import services
     soft_time_limit=1500,
     time_limit=1800,
 )
-def compute_indicators(import_run_id: int | None = None) -> int:
-    """Recompute all indicator values (after an import). Safe to run twice."""
-    return services.indicators_compute(import_run_id=import_run_id)
+def compute_indicators(
+    import_run_id: int | None = None,
+    import_run_ids: list[int] | None = None,
+    indicator_ids: list[int] | None = None,
+) -> int:
+    """Recompute what the imports (or the indicators) changed; with no ids, everything. Safe to
+    run twice: the second run writes nothing."""
+    return services.indicators_compute(
+        import_run_id=import_run_id, import_run_ids=import_run_ids, indicator_ids=indicator_ids
+    )
 
 
 @shared_task(

@@ -16,7 +16,7 @@ urlpatterns = [
     ),
     path("<int:pk>/download/<str:fmt>/", views.download, name="download"),
     path("<int:pk>/imports/", views.imports, name="imports"),
-    path("<int:pk>/imports/mapping/<str:token>/", views.import_mapping, name="import_mapping"),
+    path("<int:pk>/imports/check/<str:token>/", views.import_check, name="import_check"),
     path("<int:pk>/imports/<int:run_pk>/", views.import_report, name="import_report"),
     path("<int:pk>/targets/", views.targets, name="targets"),
     path("<int:pk>/targets/new/", views.target_edit, name="target_create"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,8 +23,15 @@ from core.views import add_validation_error, form_page, paginate, require_perm
 from participation.models import Process
 
 from . import exports, parsing, selectors, services
-from .forms import DataRequestForm, DeliverForm, MappingForm, TargetForm, UploadForm
-from .models import DataRequest, ImportRun, Indicator, IndicatorValue, Target
+from .forms import (
+    DataRequestForm,
+    DeliverForm,
+    ImportCheckForm,
+    MappingForm,
+    TargetForm,
+    UploadForm,
+)
+from .models import DataRequest, ImportRun, Indicator, IndicatorValue, Target, Territory
 
 PENDING_DIR = services.PENDING_DIR
 
@@ -75,18 +83,89 @@ def dashboard(request, pk: int):
     )
 
 
-def _chart(process, indicator, raw):
+def _shown_keys(request, lines) -> list[str]:
+    """The lines the reader chose (``?show=…``); by default the county's total and first two
+    target groups and the total of each comparison territory, never all lines at once."""
+    keys = [line.key for line in lines]
+    chosen = [k for k in request.GET.getlist("show") if k in keys]
+    if chosen:
+        return chosen
+    own = [line.key for line in lines if not line.reference][:3]
+    refs = [line.key for line in lines if line.reference and line.key.endswith("-0")]
+    return own + refs
+
+
+def _chart_targets(process, indicator, shown_lines):
+    """The process's targets of this indicator for the lines shown (all = the total line)."""
+    labels = {line.label for line in shown_lines if not line.reference}
+    out = []
+    for target in Target.objects.filter(process=process, indicator=indicator).select_related(
+        "target_group"
+    ):
+        line_label = target.target_group.label if target.target_group_id else _("All")
+        if line_label not in labels:
+            continue
+        value = german(target.value, decimals=indicator.decimals)
+        out.append(
+            charts.ChartTarget(
+                label=_("Target %(group)s %(year)s: %(value)s")
+                % {"group": line_label, "year": target.year, "value": value},
+                year=target.year,
+                value=target.value,
+                line_label=line_label,
+            )
+        )
+    return out
+
+
+def _chart(request, process, indicator, raw, *, responsive: bool = True):
     lines, years, values = selectors.indicator_lines(process=process, indicator=indicator, raw=raw)
-    chart_lines = [charts.ChartLine(line.label, line.points, line.reference) for line in lines]
-    svg = charts.line_chart(
-        chart_lines,
-        title=f"{indicator.code} {indicator.label}",
-        description=_("Line chart; the table below the chart holds the same figures."),
-        unit=indicator.unit,
-        decimals=indicator.decimals,
-        chart_id=f"chart-{indicator.pk}",
-    )
-    return svg, lines, years, values
+    shown_keys = _shown_keys(request, lines)
+    shown_lines = [line for line in lines if line.key in shown_keys]
+    chart_lines = [
+        charts.ChartLine(line.label, line.points, line.reference) for line in shown_lines
+    ]
+    options = {
+        "title": f"{indicator.code} {indicator.label}",
+        "description": _("Line chart; the table below the chart holds the same figures."),
+        "unit": indicator.unit,
+        "decimals": indicator.decimals,
+        "chart_id": f"chart-{indicator.pk}",
+        "targets": [] if indicator.is_context else _chart_targets(process, indicator, shown_lines),
+    }
+    draw = charts.responsive_line_chart if responsive else charts.line_chart
+    svg = draw(chart_lines, **options)
+    return svg, lines, years, values, shown_keys
+
+
+def _municipality_table(indicator, home, latest, raw):
+    """Municipalities as rows, all and each target group as columns (latest year)."""
+    columns: dict[int, str] = {}
+    rows: dict[str, dict[int, str]] = {}
+    withheld = False
+    for v in (
+        IndicatorValue.objects.filter(
+            indicator=indicator,
+            territory__parent=home,
+            year=latest,
+            sex="",
+            age_group="",
+            cell__regex=r"^tg=[^|]*\|sex=\|age=$",
+        )
+        .select_related("territory", "target_group")
+        .order_by("territory__name", "target_group__order")
+    ):
+        shown = selectors.value_as_shown(v, raw=raw)
+        withheld = withheld or (shown.hidden and shown.withheld)
+        group = v.target_group_id or 0
+        columns.setdefault(group, v.target_group.label if group else _("All"))
+        rows.setdefault(v.territory.name, {})[group] = german(
+            shown.value, decimals=indicator.decimals
+        )
+    order = sorted(columns, key=lambda g: (g != 0, g))
+    headers = [columns[g] for g in order]
+    table = [(name, [cells.get(g, "–") for g in order]) for name, cells in rows.items()]
+    return headers, table, withheld
 
 
 @login_required
@@ -94,7 +173,7 @@ def indicator_detail(request, pk: int, code: str):
     process = _process(request, pk)
     indicator = get_object_or_404(Indicator.objects.select_related("area"), code=code)
     raw = _raw(request, process, indicator, "indicator")
-    svg, lines, years, values = _chart(process, indicator, raw)
+    svg, lines, years, values, shown_keys = _chart(request, process, indicator, raw)
     table = [
         (
             line,
@@ -110,29 +189,12 @@ def indicator_detail(request, pk: int, code: str):
     withheld = any(selectors.value_as_shown(v, raw=raw).withheld for v in values if not raw)
     home = services.process_territory(process)
     latest = max(years) if years else None
-    municipalities = []
+    municipality_headers, municipalities = [], []
     if home is not None and latest:
-        for v in (
-            IndicatorValue.objects.filter(
-                indicator=indicator,
-                territory__parent=home,
-                year=latest,
-                sex="",
-                age_group="",
-                cell__regex=r"^tg=[^|]*\|sex=\|age=$",
-            )
-            .select_related("territory", "target_group")
-            .order_by("territory__name", "target_group__order")
-        ):
-            shown = selectors.value_as_shown(v, raw=raw)
-            withheld = withheld or (shown.hidden and shown.withheld)
-            municipalities.append(
-                (
-                    v.territory.name,
-                    v.target_group.label if v.target_group_id else _("All"),
-                    german(shown.value, decimals=indicator.decimals),
-                )
-            )
+        municipality_headers, municipalities, hidden = _municipality_table(
+            indicator, home, latest, raw
+        )
+        withheld = withheld or hidden
     # the latest comparisons of the county (all and each target group)
     comparisons = []
     for v in values:
@@ -149,7 +211,11 @@ def indicator_detail(request, pk: int, code: str):
                     "value": german(shown.value, decimals=indicator.decimals),
                     **signed,
                     "cagr": _signed(cagr, 1, shown.hidden),
-                    "trend": v.get_trend_display() if v.trend else _("No trend"),
+                    "trend": _("development only")
+                    if indicator.is_context
+                    else v.get_trend_display()
+                    if v.trend
+                    else _("No trend"),
                 }
             )
     targets = Target.objects.filter(process=process, indicator=indicator).select_related(
@@ -165,6 +231,15 @@ def indicator_detail(request, pk: int, code: str):
             "years": years,
             "table": table,
             "municipalities": municipalities,
+            "municipality_headers": municipality_headers,
+            "latest": latest,
+            "own_lines": [line for line in lines if not line.reference],
+            "reference_lines": [line for line in lines if line.reference],
+            "shown_keys": shown_keys,
+            "reference_groups_shown": any(
+                line.reference and not line.key.endswith("-0") and line.key in shown_keys
+                for line in lines
+            ),
             "comparisons": comparisons,
             "withheld": withheld,
             "targets": targets,
@@ -188,7 +263,7 @@ def indicator_chart(request, pk: int, code: str):
     process = _process(request, pk)
     indicator = get_object_or_404(Indicator, code=code)
     raw = _raw(request, process, indicator, "chart")
-    svg, *_rest = _chart(process, indicator, raw)
+    svg, *_rest = _chart(request, process, indicator, raw, responsive=False)
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
@@ -227,6 +302,12 @@ def _pending_name(token: str) -> str:
     return f"{PENDING_DIR}/{token}"
 
 
+def _parse_error_text(exc: parsing.ParseError) -> str:
+    """A file-level problem in the reader's language (the exception text is English)."""
+    text = _(exc.template)
+    return text % exc.params if exc.params else text
+
+
 @login_required
 def imports(request, pk: int):
     process = _process(request, pk, "monitoring.manage_monitoring")
@@ -240,30 +321,29 @@ def imports(request, pk: int):
                 metadata = parsing.read_metadata(
                     form.cleaned_data["metadata"].read().decode("utf-8-sig")
                 )
-            except (parsing.ParseError, UnicodeDecodeError) as exc:
-                form.add_error("metadata", str(exc))
+            except parsing.ParseError as exc:
+                form.add_error("metadata", _parse_error_text(exc))
+            except UnicodeDecodeError:
+                form.add_error("metadata", _("The metadata file is not UTF-8 text."))
         fmt = form.cleaned_data["format"]
         if not form.errors:
-            used = fmt if fmt != "auto" else parsing.sniff_format(upload.name, data)
-            if used == "opensdg":
-                # Open SDG: the user confirms the mapping of the dimension columns first.
+            try:
+                used = fmt if fmt != "auto" else parsing.sniff_format(upload.name, data)
+            except parsing.ParseError as exc:
+                form.add_error("file", _parse_error_text(exc))
+            else:
+                # Nothing is written before the check page has shown what would be written.
                 token = uuid.uuid4().hex
                 default_storage.save(_pending_name(token), ContentFile(data))
                 request.session[f"monitoring-pending-{token}"] = {
                     "name": upload.name,
                     "metadata": metadata,
                     "process": process.pk,
+                    "format": used,
+                    "dry_run": form.cleaned_data["dry_run"],
+                    "skip_invalid": form.cleaned_data["skip_invalid"],
                 }
-                return redirect("monitoring:import_mapping", process.pk, token)
-            report = services.values_import(
-                files=[services.ImportFile(name=upload.name, data=data, metadata=metadata)],
-                fmt=used,
-                user=request.user,
-                process=process,
-                dry_run=form.cleaned_data["dry_run"],
-                skip_invalid=form.cleaned_data["skip_invalid"],
-            )
-            return _after_import(request, process, report)
+                return redirect("monitoring:import_check", process.pk, token)
     runs = paginate(request, ImportRun.objects.filter(process=process), per_page=25)
     return render(
         request,
@@ -273,7 +353,7 @@ def imports(request, pk: int):
     )
 
 
-def _after_import(request, process, report):
+def _after_import(request, process, report, token: str | None = None):
     if report.applied:
         messages.success(
             request,
@@ -285,13 +365,14 @@ def _after_import(request, process, report):
     else:
         messages.error(request, _("Nothing was written: some rows are invalid."))
     if report.runs:
+        if token and not report.applied:
+            # the report page offers to go back to the check step with the same file
+            request.session[f"monitoring-run-{report.runs[-1]}"] = token
         return redirect("monitoring:import_report", process.pk, report.runs[-1])
     return redirect("monitoring:imports", process.pk)
 
 
-@login_required
-def import_mapping(request, pk: int, token: str):
-    process = _process(request, pk, "monitoring.manage_monitoring")
+def _pending(request, process, token):
     pending = request.session.get(f"monitoring-pending-{token}")
     name = _pending_name(token)
     if not pending or pending.get("process") != process.pk or not default_storage.exists(name):
@@ -299,40 +380,89 @@ def import_mapping(request, pk: int, token: str):
     with default_storage.open(name, "rb") as stored:
         data = stored.read()
     file = services.ImportFile(name=pending["name"], data=data, metadata=pending["metadata"])
+    return pending, file
+
+
+@login_required
+def import_check(request, pk: int, token: str):
+    """The check step: what the file will write, the column mapping and what the file does not
+    say (territory, a new indicator's name, area, unit, type and direction)."""
+    process = _process(request, pk, "monitoring.manage_monitoring")
+    pending, file = _pending(request, process, token)
+    fmt = pending.get("format", "opensdg")
     try:
-        _fmt, parsed, source = services.parse_file(file, fmt="opensdg", known_series=set())
+        _fmt, parsed, source = services.parse_file(file, fmt=fmt, known_series=set())
     except parsing.ParseError as exc:
-        default_storage.delete(name)
-        messages.error(request, _("The file cannot be read: %(reason)s") % {"reason": exc})
+        default_storage.delete(_pending_name(token))
+        request.session.pop(f"monitoring-pending-{token}", None)
+        messages.error(
+            request, _("The file cannot be read: %(reason)s") % {"reason": _parse_error_text(exc)}
+        )
         return redirect("monitoring:imports", process.pk)
-    initial = services.stored_mapping(source) or parsing.guess_roles(
-        parsed.dimension_columns, parsed.column_values
+    stored = services.stored_mapping(source) or {}
+    mapping = {**parsing.guess_roles(parsed.dimension_columns, parsed.column_values), **stored}
+    posted = request.method == "POST"
+    if posted:
+        plain = MappingForm(request.POST, columns=parsed.column_values, initial_mapping=mapping)
+        if plain.is_valid():
+            mapping = {**stored, **plain.mapping()}
+    territories = services.territory_scope(process) + list(
+        Territory.objects.filter(level__in=["bund", "land"])
     )
-    form = MappingForm(request.POST or None, columns=parsed.column_values, initial_mapping=initial)
-    if request.method == "POST" and form.is_valid():
+    chosen = None
+    if posted and request.POST.get("territory"):
+        chosen = Territory.objects.filter(
+            pk__in=[t.pk for t in territories], pk=request.POST["territory"]
+        ).first()
+    check = services.import_check(
+        file=file, fmt=fmt, process=process, mapping=mapping, territory=chosen
+    )
+    preview_only = posted and request.POST.get("action") == "preview"
+    form_kwargs = {
+        "columns": parsed.column_values,
+        "initial_mapping": mapping,
+        "check": check,
+        "territories": territories,
+        "proposals": check.proposals,
+    }
+    if posted and not preview_only:
+        form = ImportCheckForm(request.POST, **form_kwargs)
+    else:
+        initial = {"dry_run": pending.get("dry_run"), "skip_invalid": pending.get("skip_invalid")}
+        if preview_only:
+            initial = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+            initial["dry_run"] = "dry_run" in request.POST
+            initial["skip_invalid"] = "skip_invalid" in request.POST
+        form = ImportCheckForm(initial=initial, **form_kwargs)
+    if posted and not preview_only and form.is_valid():
+        territory = form.cleaned_data.get("territory")
         report = services.values_import(
             files=[file],
-            fmt="opensdg",
+            fmt=fmt,
             user=request.user,
             process=process,
             dry_run=form.cleaned_data["dry_run"],
             skip_invalid=form.cleaned_data["skip_invalid"],
-            mappings={file.name: form.mapping()},
+            mappings={file.name: mapping},
+            indicators={file.name: form.indicator_specs()},
+            default_territory=territory.key if territory else None,
         )
-        if not report.dry_run:
-            default_storage.delete(name)
+        if report.applied:
+            default_storage.delete(_pending_name(token))
             request.session.pop(f"monitoring-pending-{token}", None)
-        return _after_import(request, process, report)
+        return _after_import(request, process, report, token=token)
     return render(
         request,
-        "monitoring/import_mapping.html",
+        "monitoring/import_check.html",
         {
             "process": process,
             "form": form,
             "name": pending["name"],
             "parsed": parsed,
+            "check": check,
             "preview": parsed.frame.head(5).to_dict("records"),
         },
+        status=400 if posted and not preview_only else 200,
     )
 
 
@@ -340,7 +470,21 @@ def import_mapping(request, pk: int, token: str):
 def import_report(request, pk: int, run_pk: int):
     process = _process(request, pk, "monitoring.manage_monitoring")
     run = get_object_or_404(ImportRun, pk=run_pk, process=process)
-    return render(request, "monitoring/import_report.html", {"process": process, "run": run})
+    token = request.session.get(f"monitoring-run-{run.pk}")
+    if token and not request.session.get(f"monitoring-pending-{token}"):
+        token = None
+    return render(
+        request,
+        "monitoring/import_report.html",
+        {
+            "process": process,
+            "run": run,
+            # in the reader's language, whatever language the import ran in
+            "rejected": [services.translated(item) for item in run.rejected],
+            "indicators": services.import_run_indicators(run=run, process=process),
+            "check_token": token,
+        },
+    )
 
 
 # --- targets ----------------------------------------------------------------------------------
@@ -397,7 +541,7 @@ def data_requests(request, pk: int):
     process = _process(request, pk, "monitoring.manage_monitoring")
     form = DataRequestForm(
         request.POST or None,
-        territories=services.territory_scope(process),
+        territories=services.territory_writable(process),
         initial={"territory": services.process_territory(process)},
     )
     if request.method == "POST" and form.is_valid():
@@ -419,9 +563,9 @@ def data_requests(request, pk: int):
 
 def data_request_deliver(request, token: str):
     """The data owner's page: reached by the personal link in the mail, no account needed."""
-    data_request = get_object_or_404(
-        DataRequest.objects.select_related("process", "territory"), token=token
-    )
+    data_request = services.data_request_by_token(token)
+    if data_request is None:
+        raise Http404
     if data_request.status != DataRequest.Status.OPEN:
         return render(request, "monitoring/deliver_closed.html", {"data_request": data_request})
     form = DeliverForm(request.POST or None, request.FILES or None, request=data_request)
@@ -430,6 +574,9 @@ def data_request_deliver(request, token: str):
         try:
             if form.cleaned_data.get("file"):
                 upload = form.cleaned_data["file"]
+                limit = settings.MONITORING_DELIVERY_MAX_BYTES
+                if upload.size > limit:  # refused before the file is read into memory
+                    raise ValidationError({"file": [services.delivery_too_large_message(limit)]})
                 report = services.data_request_deliver_file(
                     request=data_request, name=upload.name, data=upload.read()
                 )

@@ -60,13 +60,25 @@ class PersonAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "object_type", "object_id", "process"]
+    list_display = [
+        "created_at",
+        "actor",
+        "action",
+        "object_type",
+        "object_id",
+        "process_ref",
+        "process_title",
+    ]
     list_filter = ["action", "object_type"]
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    # The trail is evidence: nobody removes entries from it, platform administrators included.
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -101,6 +101,7 @@ def seed() -> DemoContext:
         org, _ = Organisation.objects.get_or_create(
             name=row["name"], defaults={"kind": Organisation.Kind(row["kind"])}
         )
+        org.processes.add(process)
         ctx.organisations.append(org)
         by_name[row["name"]] = org
 

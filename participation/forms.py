@@ -41,10 +41,14 @@ class ProcessForm(forms.ModelForm):
             "fields_of_action": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_set_territory: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target_groups"].queryset = TargetGroup.objects.filter(active=True)
         self.fields["fields_of_action"].queryset = FieldOfAction.objects.filter(active=True)
+        if not may_set_territory:
+            # Shown, not editable: the key decides whose official figures the process reads.
+            self.fields["territory_key"].disabled = True
+            self.fields["territory_key"].help_text = _("Set by a platform administrator.")
 
 
 class PhaseForm(forms.ModelForm):
@@ -75,7 +79,13 @@ class FieldOfActionForm(forms.ModelForm):
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "address", "website", "email", "phone", "notes"]
+        fields = ["name", "kind", "address", "website", "email", "phone", "notes", "processes"]
+        widgets = {"processes": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, processes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if processes is not None:
+            self.fields["processes"].queryset = processes
 
 
 class PersonForm(forms.ModelForm):
@@ -114,10 +124,12 @@ class PersonForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, processes=None, **kwargs):
+    def __init__(self, *args, processes=None, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
         if processes is not None:
             self.fields["processes"].queryset = processes
+        if organisations is not None:
+            self.fields["organisation"].queryset = organisations
 
     def clean(self):
         data = super().clean()

@@ -1,8 +1,10 @@
 """Permission rules shared by the web views and the API.
 
-Roles are per process (`ProcessMembership`). Superusers act as project staff everywhere;
-users with Django's ``is_staff`` flag may additionally create processes and keep the shared
-catalogues and the people directory.
+Roles are per process (`ProcessMembership`). Superusers are the platform administrators: they
+act as project staff everywhere, keep the shared catalogues (target groups, fields of action)
+and set a process's territory. Users with Django's ``is_staff`` flag may additionally create
+processes. The people and organisations directory is kept by the project staff of the
+processes a person or organisation belongs to.
 """
 
 import rules
@@ -70,18 +72,41 @@ def is_process_expert(user, obj) -> bool:
     return role_in(user, obj) == Role.EXPERT
 
 
+def staff_process_ids(user) -> set[int]:
+    """The processes in which ``user`` is project staff."""
+    return {pid for pid, role in roles_of(user).items() if role == Role.STAFF}
+
+
+@rules.predicate
+def is_staff_of_its_processes(user, obj) -> bool:
+    """Project staff of at least one process that the person or organisation belongs to."""
+    if obj is None or obj.pk is None:
+        return False
+    mine = staff_process_ids(user)
+    return bool(mine) and obj.processes.filter(pk__in=mine).exists()
+
+
 can_manage_process = is_superuser | is_process_staff
 can_view_process = can_manage_process | is_process_facilitator
-can_keep_directory = is_superuser | is_platform_staff | is_staff_anywhere
+can_keep_directory = is_superuser | is_staff_anywhere
+can_keep_entry = is_superuser | is_staff_of_its_processes
 
 rules.add_perm("participation.add_process", is_platform_staff)
 rules.add_perm("participation.view_process", can_view_process)
 rules.add_perm("participation.change_process", can_manage_process)
 rules.add_perm("participation.delete_process", is_superuser)
-rules.add_perm("participation.manage_catalogues", can_keep_directory)
+# The territory decides which official figures a process reads and writes.
+rules.add_perm("participation.change_territory", is_superuser)
+# Shared by every process: only platform administrators change them; staff read them.
+rules.add_perm("participation.view_catalogues", can_keep_directory)
+rules.add_perm("participation.manage_catalogues", is_superuser)
+# Without an object: may open the directory at all (it lists their processes' entries).
 rules.add_perm("participation.view_directory", can_keep_directory)
 rules.add_perm("participation.change_directory", can_keep_directory)
-rules.add_perm("participation.erase_person", can_keep_directory)
+# Object: a person or organisation.
+rules.add_perm("participation.change_person", can_keep_entry)
+rules.add_perm("participation.erase_person", can_keep_entry)
+rules.add_perm("participation.change_organisation", can_keep_entry)
 
 
 # --- interviews, coding, conference, statements -------------------------------------------

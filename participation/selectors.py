@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 
 from .dashboard import phase_counts, phase_links
 from .models import Organisation, Person, Phase, Process, ProcessMembership
-from .permissions import roles_of
+from .permissions import roles_of, staff_process_ids
 
 
 def process_list(*, user) -> QuerySet[Process]:
@@ -84,10 +84,31 @@ def process_dashboard(*, process: Process, today, user=None) -> ProcessDashboard
     )
 
 
+def directory_processes(*, user) -> QuerySet[Process]:
+    """The processes whose directory entries ``user`` keeps (project staff; superusers all)."""
+    if getattr(user, "is_superuser", False):
+        return Process.objects.all()
+    return Process.objects.filter(pk__in=staff_process_ids(user))
+
+
+def _in_directory_of(qs: QuerySet, user) -> QuerySet:
+    """People or organisations of the processes whose directory ``user`` keeps."""
+    if getattr(user, "is_superuser", False):
+        return qs
+    ids = staff_process_ids(user)
+    return qs.filter(pk__in=qs.model.objects.filter(processes__in=ids).values("pk"))
+
+
 def person_list(
-    *, search: str = "", process: Process | None = None, organisation: Organisation | None = None
+    *,
+    user,
+    search: str = "",
+    process: Process | None = None,
+    organisation: Organisation | None = None,
 ) -> QuerySet[Person]:
-    qs = Person.objects.select_related("organisation")
+    """People in the directory of ``user``'s processes (a person belongs to the processes that
+    work with them; a person in no process is seen by platform administrators only)."""
+    qs = _in_directory_of(Person.objects.select_related("organisation"), user)
     if search:
         qs = qs.filter(
             Q(first_name__icontains=search)
@@ -102,8 +123,9 @@ def person_list(
     return qs
 
 
-def organisation_list(*, search: str = "", kind: str = "") -> QuerySet[Organisation]:
-    qs = Organisation.objects.annotate(people_count=Count("people"))
+def organisation_list(*, user, search: str = "", kind: str = "") -> QuerySet[Organisation]:
+    qs = _in_directory_of(Organisation.objects.all(), user).annotate(people_count=Count("people"))
+    qs = qs.order_by("name")
     if search:
         qs = qs.filter(name__icontains=search)
     if kind:

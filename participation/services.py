@@ -29,6 +29,7 @@ from .models import (
     Statement,
     TargetGroup,
 )
+from .permissions import staff_process_ids
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ def audit_log(
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         process=process,
+        process_ref=process.pk if process is not None else None,
+        process_title=process.title[:200] if process is not None else "",
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
@@ -86,6 +89,8 @@ def process_create(
     Without explicit catalogues the process uses every active target group and field of action.
     """
     require_perm(user, "participation.add_process", message=_("You may not create processes."))
+    if territory_key:
+        _require_territory_change(user)
     process = Process()
     _save(
         process,
@@ -114,12 +119,39 @@ def process_create(
     return process
 
 
+def _require_territory_change(user) -> None:
+    require_perm(
+        user,
+        "participation.change_territory",
+        message=_(
+            "Only a platform administrator sets the territory key: it decides which official "
+            "figures the process reads and writes."
+        ),
+    )
+
+
 @transaction.atomic
 def process_update(*, process: Process, user, **data: Any) -> Process:
+    """Change a process (project staff). Its territory key only a platform administrator
+    changes, and that change is audited with the old and the new key."""
+    require_perm(user, "participation.change_process", process)
+    old_key = Process.objects.filter(pk=process.pk).values_list("territory_key", flat=True).first()
+    key_changed = "territory_key" in data and (data["territory_key"] or "") != (old_key or "")
+    if key_changed:
+        _require_territory_change(user)
     _save(process, data, m2m=("target_groups", "fields_of_action"))
     audit_log(
         actor=user, action="process.update", obj=process, process=process, fields=sorted(data)
     )
+    if key_changed:
+        audit_log(
+            actor=user,
+            action="process.territory_key_change",
+            obj=process,
+            process=process,
+            old=old_key or "",
+            new=process.territory_key,
+        )
     return process
 
 
@@ -156,14 +188,15 @@ def process_deletion_summary(*, process: Process) -> list[tuple[str, int]]:
 
 @transaction.atomic
 def process_delete(*, process: Process, user) -> None:
-    """Delete a process with everything in it (superusers only); the audit entry stays."""
+    """Delete a process with everything in it (platform administrators). Its audit trail
+    stays, naming the process by the id and title stored with each event."""
     require_perm(user, "participation.delete_process", process)
     summary = process_deletion_summary(process=process)
     audit_log(
         actor=user,
         action="process.delete",
         obj=process,
-        process=None,
+        process=process,
         title=process.title,
         removed=dict(summary),
     )
@@ -211,23 +244,91 @@ def catalogue_item_save(
 # --- directory ----------------------------------------------------------------------------
 
 
+def _entry_processes(*, user, entry, wanted) -> set[int]:
+    """The processes a directory entry belongs to after ``user`` edits it.
+
+    Project staff choose among their own processes; the entry's other processes (where another
+    county works with the same person or organisation) stay as they were. Platform
+    administrators choose freely.
+    """
+    wanted_ids = {getattr(p, "pk", p) for p in wanted or ()}
+    if getattr(user, "is_superuser", False):
+        return wanted_ids
+    mine = staff_process_ids(user)
+    if wanted_ids - mine:
+        raise ValidationError(
+            {"processes": [_("Choose only processes in which you are project staff.")]}
+        )
+    kept = (
+        set(entry.processes.exclude(pk__in=mine).values_list("pk", flat=True))
+        if entry.pk
+        else set()
+    )
+    if not wanted_ids and not kept:
+        raise ValidationError(
+            {"processes": [_("Choose at least one process that works with this entry.")]}
+        )
+    return wanted_ids | kept
+
+
+def _require_entry(user, entry, perm: str) -> None:
+    if entry.pk is None:
+        require_perm(user, "participation.change_directory")
+    else:
+        require_perm(
+            user,
+            perm,
+            entry,
+            message=_("This entry belongs to the directory of processes you do not work in."),
+        )
+
+
 @transaction.atomic
 def organisation_save(*, user, organisation: Organisation | None = None, **data: Any):
+    """Create or update an organisation. Refuses entries of processes the user does not keep."""
     organisation = organisation or Organisation()
-    _save(organisation, data)
-    audit_log(actor=user, action="organisation.save", obj=organisation)
+    _require_entry(user, organisation, "participation.change_organisation")
+    if "processes" in data or organisation.pk is None:
+        data["processes"] = _entry_processes(
+            user=user, entry=organisation, wanted=data.get("processes")
+        )
+    _save(organisation, data, m2m=("processes",))
+    audit_log(actor=user, action="organisation.save", obj=organisation, fields=sorted(data))
     return organisation
 
 
 @transaction.atomic
 def person_save(*, user, person: Person | None = None, **data: Any) -> Person:
-    """Create or update a person. An erased person cannot be given personal data again."""
+    """Create or update a person. An erased person cannot be given personal data again.
+
+    The person belongs to the processes chosen (project staff choose among their own; the
+    person's other processes are kept); their organisation must be one the user keeps, and
+    it joins those processes too.
+    """
     person = person or Person()
+    _require_entry(user, person, "participation.change_person")
     if person.is_erased:
         raise ValidationError(_("This person was erased and cannot be edited."))
     if data.get("consent_to_contact") and not data.get("consent_date"):
         data["consent_date"] = timezone.localdate()
+    if "processes" in data or person.pk is None:
+        data["processes"] = _entry_processes(user=user, entry=person, wanted=data.get("processes"))
+    organisation = data.get("organisation")
+    if (
+        organisation is not None
+        and organisation.pk != person.organisation_id
+        and not getattr(user, "is_superuser", False)
+        and not organisation.processes.filter(pk__in=staff_process_ids(user)).exists()
+    ):
+        raise ValidationError(
+            {"organisation": [_("Choose an organisation from your processes' directory.")]}
+        )
     _save(person, data, m2m=("processes",))
+    if person.organisation_id:
+        mine = person.processes.all()
+        if not getattr(user, "is_superuser", False):
+            mine = mine.filter(pk__in=staff_process_ids(user))
+        person.organisation.processes.add(*mine)
     audit_log(actor=user, action="person.save", obj=person, fields=sorted(data))
     return person
 
@@ -242,19 +343,48 @@ def register_person_eraser(eraser: Callable[[Person], object]) -> None:
         _person_erasers.append(eraser)
 
 
+def _account_given_by_process(account, process_ids: set[int]) -> bool:
+    """Whether ``account`` is one the person's own processes gave: no staff or superuser
+    flag, and roles in those processes only. Any other account is someone else's too."""
+    if account.is_staff or account.is_superuser:
+        return False
+    roles = set(ProcessMembership.objects.filter(user=account).values_list("process_id", flat=True))
+    return bool(roles) and roles <= process_ids
+
+
 @transaction.atomic
 def person_erase(*, person: Person, user, reason: str = "") -> Person:
-    """Erase a person on request.
+    """Erase a person on request (project staff of one of the person's processes).
 
-    Personal fields are blanked, the login account (if any) is deactivated and unlinked, and
-    the person stays as a pseudonymised record so that everything they contributed remains,
-    attributed to the pseudonym. Copies of the details in other apps are blanked by the erasers
-    they registered (``register_person_eraser``). Idempotent: erasing twice changes nothing more.
+    What it covers (the README lists the same):
+
+    - the person's record: names, email, phone, function, notes and consent are blanked; the
+      record stays under its pseudonym (``P-0007``) so that contributions remain attributed;
+    - the login account, only when the person's own processes gave it (no staff or superuser
+      flag, roles in the person's processes only): it is deactivated, renamed and its names
+      and email blanked. Any other account is only unlinked and left as it is;
+    - conference registrations with the same email address at conferences of the person's
+      processes: name, organisation, email and accessibility needs are replaced;
+    - the person's names inside Statements made from coded passages of their interviews are
+      replaced by the pseudonym (as the coding export does);
+    - copies in other apps (survey invitations), blanked by the erasers they registered
+      (``register_person_eraser``).
+
+    Idempotent: erasing twice changes nothing more.
     """
+    require_perm(
+        user,
+        "participation.erase_person",
+        person,
+        message=_("This person belongs to the directory of processes you do not work in."),
+    )
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.is_erased:
         return person
     account = person.user
+    names = [f"{person.first_name} {person.last_name}", person.first_name, person.last_name]
+    email = person.email
+    process_ids = set(person.processes.values_list("pk", flat=True))
     person.first_name = ""
     person.last_name = ""
     person.email = ""
@@ -269,7 +399,8 @@ def person_erase(*, person: Person, user, reason: str = "") -> Person:
     person.save()
     for eraser in _person_erasers:
         eraser(person)
-    if account is not None:
+    account_erased = account is not None and _account_given_by_process(account, process_ids)
+    if account_erased:
         account.is_active = False
         account.first_name = ""
         account.last_name = ""
@@ -277,8 +408,56 @@ def person_erase(*, person: Person, user, reason: str = "") -> Person:
         account.username = f"erased-{person.pk}-{account.pk}"
         account.set_unusable_password()
         account.save()
-    audit_log(actor=user, action="person.erase", obj=person, reason_given=bool(reason))
+    registrations = _registrations_erase(email=email, process_ids=process_ids, person=person)
+    statements = _statements_pseudonymise(person=person, names=names)
+    audit_log(
+        actor=user,
+        action="person.erase",
+        obj=person,
+        reason_given=bool(reason),
+        account_erased=account_erased,
+        account_kept=account is not None and not account_erased,
+        registrations=registrations,
+        statements=statements,
+    )
     return person
+
+
+def _registrations_erase(*, email: str, process_ids: set[int], person: Person) -> int:
+    from .models import Registration
+
+    if not email:
+        return 0
+    count = 0
+    for registration in Registration.objects.filter(
+        conference__process__in=process_ids, email__iexact=email
+    ):
+        registration.name = person.pseudonym
+        registration.organisation = ""
+        # Unique per conference and never delivered (.invalid is reserved for this).
+        registration.email = f"erased-{registration.pk}@erased.invalid"
+        registration.accessibility_needs = ""
+        registration.save(update_fields=["name", "organisation", "email", "accessibility_needs"])
+        count += 1
+    return count
+
+
+def _statements_pseudonymise(*, person: Person, names: list[str]) -> int:
+    from .interviews.transcripts import pseudonymise
+    from .models import CodedPassage
+
+    passages = CodedPassage.objects.filter(interview__interviewee=person)
+    statements = Statement.objects.filter(
+        source_type=ContentType.objects.get_for_model(CodedPassage),
+        source_id__in=passages.values("pk"),
+    )
+    changed = 0
+    for statement in statements:
+        text = pseudonymise(statement.text, names, person.pseudonym)
+        if text != statement.text:
+            Statement.objects.filter(pk=statement.pk).update(text=text)
+            changed += 1
+    return changed
 
 
 # --- memberships --------------------------------------------------------------------------

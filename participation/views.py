@@ -11,14 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.views import (
-    add_validation_error,
-    confirm_page,
-    confirmed,
-    form_page,
-    paginate,
-    require_perm,
-)
+from core.confirm import confirmation_page, is_confirmed
+from core.views import add_validation_error, form_page, paginate, require_perm
 
 from . import selectors, services
 from .dashboard import home_links
@@ -35,7 +29,6 @@ from .forms import (
 from .models import (
     FieldOfAction,
     Organisation,
-    Person,
     Phase,
     Process,
     ProcessMembership,
@@ -64,7 +57,10 @@ def home(request):
 @login_required
 def process_create(request):
     require_perm(request.user, "participation.add_process")
-    form = ProcessForm(request.POST or None)
+    form = ProcessForm(
+        request.POST or None,
+        may_set_territory=request.user.has_perm("participation.change_territory"),
+    )
     return form_page(
         request,
         form=form,
@@ -99,7 +95,11 @@ def process_dashboard(request, pk: int):
 def process_edit(request, pk: int):
     process = get_object_or_404(Process, pk=pk)
     require_perm(request.user, "participation.change_process", process)
-    form = ProcessForm(request.POST or None, instance=process)
+    form = ProcessForm(
+        request.POST or None,
+        instance=process,
+        may_set_territory=request.user.has_perm("participation.change_territory"),
+    )
     return form_page(
         request,
         form=form,
@@ -120,7 +120,7 @@ def process_delete(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(process.get_absolute_url())
-    if confirmed(request):
+    if is_confirmed(request):
         try:
             services.process_delete(process=process, user=request.user)
         except ValidationError as error:
@@ -128,17 +128,20 @@ def process_delete(request, pk: int):
             return redirect(process.get_absolute_url())
         messages.success(request, _("The process “%(title)s” was deleted.") % {"title": process})
         return redirect("participation:home")
-    return confirm_page(
+    return confirmation_page(
         request,
         title=_("Delete the process “%(title)s”?") % {"title": process},
-        text=_(
-            "The process is deleted with everything in it, for good. This cannot be undone. "
-            "Export what you want to keep first."
-        ),
         consequences=[
-            _("%(count)s × %(kind)s") % {"count": count, "kind": kind} for kind, count in summary
+            _(
+                "The process is deleted with everything in it, for good. This cannot be undone. "
+                "Export what you want to keep first."
+            ),
+            *(
+                _("%(count)s × %(kind)s") % {"count": count, "kind": kind}
+                for kind, count in summary
+            ),
         ],
-        button=_("Delete the process"),
+        confirm_label=_("Delete the process"),
         cancel_url=process.get_absolute_url(),
     )
 
@@ -168,15 +171,17 @@ def phase_delete(request, pk: int, phase_pk: int):
     process = get_object_or_404(Process, pk=pk)
     require_perm(request.user, "participation.change_process", process)
     phase = get_object_or_404(Phase, pk=phase_pk, process=process)
-    if not confirmed(request):
-        return confirm_page(
+    if not is_confirmed(request):
+        return confirmation_page(
             request,
             title=_("Delete the phase “%(title)s”?") % {"title": phase.title},
-            text=_(
-                "The phase disappears from the timeline. What was collected in it (surveys, "
-                "interviews, events) stays."
-            ),
-            button=_("Delete the phase"),
+            consequences=[
+                _(
+                    "The phase disappears from the timeline. What was collected in it (surveys, "
+                    "interviews, events) stays."
+                )
+            ],
+            confirm_label=_("Delete the phase"),
             cancel_url=process.get_absolute_url(),
         )
     services.phase_delete(phase=phase, user=request.user)
@@ -242,13 +247,18 @@ def _catalogue(catalogue: str):
 
 @login_required
 def catalogue_list(request, catalogue: str):
-    require_perm(request.user, "participation.manage_catalogues")
+    require_perm(request.user, "participation.view_catalogues")
     model, _form = _catalogue(catalogue)
     items = model.objects.annotate(process_count=Count("processes"))
     return render(
         request,
         "participation/catalogue_list.html",
-        {"items": items, "catalogue": catalogue, "title": model._meta.verbose_name_plural},
+        {
+            "items": items,
+            "catalogue": catalogue,
+            "title": model._meta.verbose_name_plural,
+            "can_edit": request.user.has_perm("participation.manage_catalogues"),
+        },
     )
 
 
@@ -280,7 +290,9 @@ def organisation_list(request):
     require_perm(request.user, "participation.view_directory")
     search = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
-    page = paginate(request, selectors.organisation_list(search=search, kind=kind))
+    page = paginate(
+        request, selectors.organisation_list(user=request.user, search=search, kind=kind)
+    )
     return render(
         request,
         "participation/organisation_list.html",
@@ -291,8 +303,14 @@ def organisation_list(request):
 @login_required
 def organisation_edit(request, pk: int | None = None):
     require_perm(request.user, "participation.change_directory")
-    organisation = get_object_or_404(Organisation, pk=pk) if pk else None
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    organisation = (
+        get_object_or_404(selectors.organisation_list(user=request.user), pk=pk) if pk else None
+    )
+    form = OrganisationForm(
+        request.POST or None,
+        instance=organisation,
+        processes=selectors.directory_processes(user=request.user),
+    )
     return form_page(
         request,
         form=form,
@@ -310,21 +328,22 @@ def organisation_edit(request, pk: int | None = None):
 def person_list(request):
     require_perm(request.user, "participation.view_directory")
     search = request.GET.get("q", "").strip()
-    page = paginate(request, selectors.person_list(search=search))
+    page = paginate(request, selectors.person_list(user=request.user, search=search))
     return render(request, "participation/person_list.html", {"page": page, "q": search})
 
 
 @login_required
 def person_edit(request, pk: int | None = None):
     require_perm(request.user, "participation.change_directory")
-    person = get_object_or_404(Person, pk=pk) if pk else None
+    person = get_object_or_404(selectors.person_list(user=request.user), pk=pk) if pk else None
     if person and person.is_erased:
         messages.error(request, _("This person was erased and cannot be edited."))
         return redirect("participation:person_list")
     form = PersonForm(
         request.POST or None,
         instance=person,
-        processes=selectors.process_list(user=request.user),
+        processes=selectors.directory_processes(user=request.user),
+        organisations=selectors.organisation_list(user=request.user),
     )
     return form_page(
         request,
@@ -339,8 +358,9 @@ def person_edit(request, pk: int | None = None):
 
 @login_required
 def person_erase(request, pk: int):
-    require_perm(request.user, "participation.erase_person")
-    person = get_object_or_404(Person, pk=pk)
+    require_perm(request.user, "participation.change_directory")
+    person = get_object_or_404(selectors.person_list(user=request.user), pk=pk)
+    require_perm(request.user, "participation.erase_person", person)
     form = PersonEraseForm(request.POST or None)
     return form_page(
         request,

@@ -403,8 +403,76 @@ def evaluate(source: str | tuple, values: dict, this: Any = None) -> bool:
     return truthy(_eval(source, values, this))
 
 
-def validate(source: str, *, known: set[str] | None = None, allow_self: bool = False) -> None:
-    """Raise ``ExpressionError`` if ``source`` is malformed or refers to codes not in ``known``."""
+def _literal(node: tuple) -> str | None:
+    if node[0] == "str":
+        return node[1]
+    if node[0] == "num":
+        value = node[1]
+        return str(int(value)) if float(value).is_integer() else str(value)
+    return None
+
+
+def compared_values(source_or_tree: str | tuple) -> list[tuple[str, str]]:
+    """(question code, value) for every place the condition tests an answer for one value:
+    ``${q} = 'x'``, ``'x' != ${q}`` and ``selected(${q}, 'x')``. Comparing with ``''`` tests
+    whether the question was answered and is not listed."""
+    tree = parse(source_or_tree) if isinstance(source_or_tree, str) else source_or_tree
+    found: list[tuple[str, str]] = []
+
+    def walk(node):
+        if node[0] == "cmp":
+            _op, left, right = node[1:]
+            if node[1] in ("=", "!="):
+                for var, other in ((left, right), (right, left)):
+                    value = _literal(other)
+                    if var[0] == "var" and value not in (None, ""):
+                        found.append((var[1], value))
+            walk(left)
+            walk(right)
+        elif node[0] in ("and", "or"):
+            walk(node[1])
+            walk(node[2])
+        elif node[0] == "call":
+            args = node[2]
+            if node[1] == "selected" and args[0][0] == "var":
+                value = _literal(args[1])
+                if value not in (None, ""):
+                    found.append((args[0][1], value))
+            for arg in args:
+                walk(arg)
+
+    walk(tree)
+    return found
+
+
+def check_values(tree: tuple, codes: dict[str, list[str] | None]) -> None:
+    """Refuse a comparison with a value that the question cannot have: ``codes`` maps a
+    question code to its answer codes (None: any value, e.g. a number or a text)."""
+    for code, value in compared_values(tree):
+        valid = codes.get(code)
+        if valid is not None and value not in valid:
+            raise ExpressionError(
+                _(
+                    "${%(code)s} is compared with %(value)s, which is not one of its answer "
+                    "codes, so the condition would never hold. Its codes are: %(valid)s."
+                )
+                % {
+                    "code": code,
+                    "value": repr(value),
+                    "valid": ", ".join(repr(c) for c in valid) or "–",
+                }
+            )
+
+
+def validate(
+    source: str,
+    *,
+    known: set[str] | None = None,
+    allow_self: bool = False,
+    codes: dict[str, list[str] | None] | None = None,
+) -> None:
+    """Raise ``ExpressionError`` if ``source`` is malformed, refers to codes not in ``known``,
+    or (given ``codes``, see ``check_values``) compares an answer with a value it cannot have."""
     if not source.strip():
         return
     tree = parse(source)
@@ -417,3 +485,66 @@ def validate(source: str, *, known: set[str] | None = None, allow_self: bool = F
             )
     if not allow_self and uses_self(source):
         raise ExpressionError(_("Only a constraint may use '.' (the answer itself)."))
+    if codes is not None:
+        check_values(tree, codes)
+
+
+# --- building conditions from parts (the designer's condition builder) ----------------------
+
+#: operator -> how it reads; "selected" needs a value, "answered" none.
+BUILDER_OPERATORS = (
+    "=",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "selected",
+    "not_selected",
+    "answered",
+    "not_answered",
+)
+NEEDS_NO_VALUE = ("answered", "not_answered")
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+
+
+def quote(value: str) -> str:
+    """A value as a literal of the condition language: numbers bare, texts in quotes."""
+    if _NUMBER.match(value):
+        return value
+    if "'" in value and '"' in value:
+        raise ExpressionError(_("A value cannot contain both kinds of quotes."))
+    return f'"{value}"' if "'" in value else f"'{value}'"
+
+
+def build(code: str, operator: str, value: str = "") -> str:
+    """One condition from a question code, an operator of ``BUILDER_OPERATORS`` and a value."""
+    ref = "${" + code + "}"
+    value = (value or "").strip()
+    if operator == "answered":
+        return f"{ref} != ''"
+    if operator == "not_answered":
+        return f"{ref} = ''"
+    if operator not in BUILDER_OPERATORS:
+        raise ExpressionError(_("Unknown operator %(op)s.") % {"op": repr(operator)})
+    if not value:
+        raise ExpressionError(_("Choose or enter the value to compare with."))
+    if operator == "selected":
+        return f"selected({ref}, {quote(value)})"
+    if operator == "not_selected":
+        return f"not(selected({ref}, {quote(value)}))"
+    return f"{ref} {operator} {quote(value)}"
+
+
+def combine(existing: str, addition: str, joiner: str = "and") -> str:
+    """``existing`` joined with ``addition`` by ``and``/``or``, bracketed where the joiner
+    would otherwise bind differently than it reads."""
+    existing = (existing or "").strip()
+    if not existing:
+        return addition
+    if joiner not in ("and", "or"):
+        raise ExpressionError(_("Join conditions with and or or."))
+    tree = parse(existing)
+    if joiner == "and" and tree[0] == "or":
+        existing = f"({existing})"
+    return f"{existing} {joiner} {addition}"

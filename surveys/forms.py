@@ -1,11 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import UploadLimits
 from participation.models import Person
 
 
 class InvitationImportForm(forms.Form):
     file = forms.FileField(
+        validators=[UploadLimits()],
         label=_("File with invitees (CSV or XLSX)"),
         help_text=_(
             "First row: column names. Needed: email. Optional: name, organisation, language, "

@@ -21,6 +21,7 @@ the day.
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,8 @@ from django.utils.translation import gettext_lazy as _
 from participation.models import Person, Phase, Process, TargetGroup
 
 from .i18n import SURVEY_LANGUAGES, pick
+
+STARTS_PER_HOUR_MAX = 2000
 
 
 def _new_public_id() -> str:
@@ -81,6 +84,18 @@ class Survey(models.Model):
     )
     opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    # Tablets on one shared network all count under one address: staff raise this for a
+    # session in a language café or a shelter (empty: the installation's default).
+    starts_per_hour = models.PositiveIntegerField(
+        _("starts per hour from one network address"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(STARTS_PER_HOUR_MAX)],
+        help_text=_(
+            "Empty: the installation's default. Raise it (up to 2000) when many people "
+            "answer on devices sharing one Wi-Fi network."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -112,6 +127,11 @@ class Survey(models.Model):
                 | Q(closes_at__gt=models.F("opens_at")),
                 name="survey_open_before_close",
                 violation_error_message=_("The survey must close after it opens."),
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_per_hour__isnull=True)
+                | Q(starts_per_hour__gte=1, starts_per_hour__lte=STARTS_PER_HOUR_MAX),
+                name="survey_starts_per_hour_range",
             ),
         ]
         indexes = [models.Index(fields=["process", "status"])]
@@ -412,6 +432,10 @@ class Response(models.Model):
     )
     is_test = models.BooleanField(_("test response"), default=False)
     anonymised = models.BooleanField(default=False, editable=False)
+    # Started through a personal link of an anonymised survey: which one is not kept, but the
+    # response completes only when that link is presented again, so that one link gives at
+    # most one complete response.
+    via_invitation = models.BooleanField(default=False, db_default=False, editable=False)
     # Only for surveys that are not anonymised (the check constraint below).
     invitation = models.OneToOneField(
         Invitation,
@@ -521,3 +545,36 @@ from .results.models import (  # noqa: E402,F401
     ResultsPublication,
     ResultState,
 )
+
+
+class InvitationImport(models.Model):
+    """An invitee list being imported by a worker: the uploaded file waits in the storage
+    (``storage_name``) until the task has read it, and its progress is shown to staff."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Nothing imported")
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitation_imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    filename = models.CharField(_("file"), max_length=300)
+    storage_name = models.CharField(max_length=400, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    messages = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitee import")
+        verbose_name_plural = _("invitee imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.filename

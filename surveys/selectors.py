@@ -1,13 +1,16 @@
 """Reads of the surveys app that more than one caller needs."""
 
 import time
+from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from participation.permissions import roles_of
 
-from .models import Invitation, Response, Survey
+from .i18n import language_name, pick
+from .models import Invitation, Question, Response, Section, Survey
 
 
 def survey_list(*, user, process=None) -> QuerySet[Survey]:
@@ -118,3 +121,235 @@ def survey_by_public_id(public_id: str) -> Survey | None:
 
 def forget_survey(public_id: str) -> None:
     _by_public_id.pop(public_id, None)
+
+
+# --- what confirmations say (deleting, closing, opening) -------------------------------------
+
+
+def _referring(version, codes: set[str], *, skip_section: str = "") -> list[str]:
+    """Names of the pages and questions whose conditions refer to one of ``codes``."""
+    from . import expressions
+
+    found = []
+    for section in Section.objects.filter(version=version).order_by("order", "id"):
+        if section.code != skip_section and section.relevant.strip():
+            try:
+                if expressions.references(section.relevant) & codes:
+                    found.append(_("page %(code)s") % {"code": section.code})
+            except expressions.ExpressionError:
+                pass
+        if section.code == skip_section:
+            continue
+        for question in section.questions.order_by("order", "id"):
+            if question.code in codes:
+                continue
+            for source in (question.relevant, question.constraint):
+                try:
+                    if source.strip() and expressions.references(source) & codes:
+                        found.append(_("question %(code)s") % {"code": question.code})
+                        break
+                except expressions.ExpressionError:
+                    pass
+    return found
+
+
+def _version_consequences(version) -> list[str]:
+    out = []
+    real = Response.objects.filter(version=version, is_test=False).count()
+    if real:
+        out.append(
+            _(
+                "Version %(n)s already has %(count)s response(s): the change creates version "
+                "%(next)s. The responses keep their version, questions and answers."
+            )
+            % {"n": version.number, "count": real, "next": version.number + 1}
+        )
+    tests = Response.objects.filter(version=version, is_test=True).count()
+    if tests and not real:
+        out.append(
+            _("%(count)s test response(s) of this version are discarded.") % {"count": tests}
+        )
+    return out
+
+
+def question_delete_consequences(question: Question) -> list[str]:
+    """What deleting ``question`` does, in sentences for the confirmation."""
+    label = pick(question.text, question.version.survey.default_language) or question.code
+    choices = question.choices.count()
+    out = [
+        _("The question %(code)s “%(text)s” is deleted.") % {"code": question.code, "text": label}
+        + (
+            " " + _("Its %(n)s answer choice(s) are deleted with it.") % {"n": choices}
+            if choices
+            else ""
+        )
+    ]
+    out += _version_consequences(question.version)
+    referring = _referring(question.version, {question.code})
+    if referring:
+        out.append(
+            _(
+                "The conditions of %(places)s refer to this question: the deletion is refused "
+                "until they are changed."
+            )
+            % {"places": ", ".join(referring)}
+        )
+    return out
+
+
+def section_delete_consequences(section: Section) -> list[str]:
+    """What deleting the page ``section`` does, in sentences for the confirmation."""
+    codes = list(section.questions.order_by("order", "id").values_list("code", flat=True))
+    label = pick(section.title, section.version.survey.default_language) or section.code
+    if codes:
+        first = _(
+            "The page %(code)s “%(title)s” is deleted with its %(n)s question(s): %(codes)s."
+        ) % {"code": section.code, "title": label, "n": len(codes), "codes": ", ".join(codes)}
+    else:
+        first = _("The page %(code)s “%(title)s” is deleted; it has no questions.") % {
+            "code": section.code,
+            "title": label,
+        }
+    out = [first, *_version_consequences(section.version)]
+    referring = _referring(section.version, set(codes), skip_section=section.code)
+    if referring:
+        out.append(
+            _(
+                "The conditions of %(places)s refer to questions of this page: the deletion is "
+                "refused until they are changed."
+            )
+            % {"places": ", ".join(referring)}
+        )
+    return out
+
+
+def survey_close_consequences(survey: Survey) -> list[str]:
+    """What closing ``survey`` does, in sentences for the confirmation."""
+    counts = response_counts(survey)
+    out = [
+        _(
+            "The survey stops taking responses at once: its public link and every invitation "
+            "link say that it is closed."
+        )
+    ]
+    if counts["in_progress"]:
+        out.append(
+            _("%(n)s response(s) in progress can no longer be finished.")
+            % {"n": counts["in_progress"]}
+        )
+    out.append(
+        _(
+            "The %(n)s complete response(s) and the results stay. You can open the survey "
+            "again later."
+        )
+        % {"n": counts["complete"]}
+    )
+    return out
+
+
+@dataclass
+class CheckItem:
+    """One line of the checklist shown before a survey opens."""
+
+    label: str
+    ok: bool
+    details: list[str]
+    blocking: bool = False  # the survey cannot open while this is not ok
+
+
+def _missing_translations(survey: Survey) -> dict[str, list[str]]:
+    """Language -> the texts that exist in the default language but not in it."""
+    default = survey.default_language
+    missing: dict[str, list[str]] = {c: [] for c in survey.languages if c != default}
+    if not missing:
+        return {}
+
+    def check(texts: dict | None, name: str) -> None:
+        texts = texts or {}
+        if not (texts.get(default) or "").strip():
+            return
+        for code in missing:
+            if not (texts.get(code) or "").strip():
+                missing[code].append(name)
+
+    for field, name in (
+        ("title", _("survey title")),
+        ("description", _("introduction")),
+        ("privacy_notice", _("privacy notice")),
+        ("thank_you", _("thank-you text")),
+    ):
+        check(getattr(survey, field), name)
+    version = survey.current_version
+    for section in Section.objects.filter(version=version).order_by("order", "id"):
+        check(section.title, _("title of page %(code)s") % {"code": section.code})
+        check(section.description, _("description of page %(code)s") % {"code": section.code})
+    questions = Question.objects.filter(version=version).prefetch_related("choices")
+    for question in questions.order_by("section__order", "order", "id"):
+        where = {"code": question.code}
+        check(question.text, _("question %(code)s") % where)
+        check(question.hint, _("hint of question %(code)s") % where)
+        check(question.scale_min_label, _("scale labels of question %(code)s") % where)
+        check(question.scale_max_label, _("scale labels of question %(code)s") % where)
+        for choice in question.choices.all():
+            check(
+                choice.label,
+                _("choice %(choice)s of question %(code)s")
+                % {"choice": choice.code, "code": question.code},
+            )
+    return {code: list(dict.fromkeys(names)) for code, names in missing.items() if names}
+
+
+def survey_open_checklist(survey: Survey) -> list[CheckItem]:
+    """What should hold before ``survey`` opens: the structure is complete (blocking), the
+    privacy notice is complete, every language is translated and a test response was done."""
+    from .services import definition as defs
+    from .services.privacy import privacy_notice_missing
+
+    items = []
+    try:
+        defs.check_ready(survey.current_version)
+        problems: list[str] = []
+    except ValidationError as error:
+        problems = [
+            f"{key}: {' '.join(msgs)}" if key != "__all__" else " ".join(msgs)
+            for key, msgs in error.message_dict.items()
+        ]
+    items.append(
+        CheckItem(_("Questions and conditions are complete"), not problems, problems, True)
+    )
+    missing = privacy_notice_missing(survey)
+    items.append(
+        CheckItem(
+            _("Privacy notice completed"),
+            not missing,
+            [_("Missing: %(parts)s") % {"parts": ", ".join(missing)}] if missing else [],
+        )
+    )
+    untranslated = _missing_translations(survey)
+    details = []
+    for code, names in untranslated.items():
+        shown = ", ".join(names[:6]) + (" …" if len(names) > 6 else "")
+        details.append(
+            _("%(language)s: %(n)s text(s) missing (%(names)s)")
+            % {"language": language_name(code), "n": len(names), "names": shown}
+        )
+    items.append(CheckItem(_("All languages translated"), not untranslated, details))
+    tested = Response.objects.filter(
+        version=survey.current_version, is_test=True, status=Response.Status.COMPLETE
+    ).exists()
+    items.append(
+        CheckItem(
+            _("A test response was done"),
+            tested,
+            []
+            if tested
+            else [
+                _(
+                    "Nobody has answered version %(n)s in test mode to the end yet. A test "
+                    "shows whether the pages, conditions and texts work as meant."
+                )
+                % {"n": survey.current_version.number}
+            ],
+        )
+    )
+    return items

@@ -26,3 +26,26 @@ def send_invitation(self, invitation_id: int, reminder_number: int = 0) -> bool:
         self.apply_async((invitation_id, reminder_number), countdown=wait + random.uniform(0, 5))
         return False
     return invitations.invitation_send(invitation_id=invitation_id, reminder_number=reminder_number)
+
+
+@shared_task(
+    name="surveys.import_invitations",
+    acks_late=True,
+    soft_time_limit=1800,
+    time_limit=1900,
+)
+def import_invitations(job_id: int) -> int:
+    """Import one uploaded invitee list (does nothing when it ran already)."""
+    job = invitations.invitation_import_run(job_id=job_id)
+    return job.created if job is not None else 0
+
+
+@shared_task(
+    name="surveys.delete_abandoned_invitation_imports",
+    acks_late=True,
+    soft_time_limit=300,
+    time_limit=360,
+)
+def delete_abandoned_invitation_imports() -> int:
+    """Periodic (beat): invitee lists whose import never started."""
+    return invitations.invitation_imports_delete_abandoned()

@@ -11,6 +11,11 @@ urlpatterns = [
     path("<int:pk>/status/", staff.survey_transition, name="survey_transition"),
     path("<int:pk>/invitations/", staff.invitation_list, name="invitation_list"),
     path("<int:pk>/invitations/import/", staff.invitation_import, name="invitation_import"),
+    path(
+        "<int:pk>/invitations/import/<int:job_id>/",
+        staff.invitation_import_status,
+        name="invitation_import_status",
+    ),
     path("<int:pk>/invitations/people/", staff.invitation_people, name="invitation_people"),
     path("<int:pk>/invitations/send/", staff.invitation_send, name="invitation_send"),
     # --- respondents: answering (no account) --------------------------------------------
@@ -18,6 +23,7 @@ urlpatterns = [
     path("s/<str:public_id>/p/<str:section>/", respond.respond_page, name="respond_page"),
     path("s/<str:public_id>/resume/", respond.respond_resume, name="respond_resume"),
     path("s/<str:public_id>/thanks/", respond.respond_thanks, name="respond_thanks"),
+    path("s/<str:public_id>/invited/", respond.respond_invited, name="respond_invited"),
     path("i/<str:token>/", respond.respond_invitation, name="respond_invitation"),
     path("i/<str:token>/opt-out/", respond.opt_out, name="opt_out"),
     # --- designer and interchange (issue-5b) --------------------------------------------
@@ -75,6 +81,11 @@ urlpatterns += [
         "<int:pk>/results/v<int:version>/q/<slug:code>/texts/",
         results_views.free_texts,
         name="results_free_texts",
+    ),
+    path(
+        "<int:pk>/results/answers/tag/",
+        results_views.free_text_tag_many,
+        name="results_tag_many",
     ),
     path(
         "<int:pk>/results/answers/<int:answer_id>/tag/",

@@ -169,6 +169,8 @@ def test_errors_are_mailed_to_admins(settings, mailoutbox):
         ("workshops.send_reminder", "email"),  # a task added later: by its name
         ("measures.notify_owner", "email"),
         ("surveys.aggregate_response", "results"),
+        ("surveys.drain_results", "results"),
+        ("surveys.relay_results", "default"),
         ("surveys.refresh_funnel", "results"),
         ("surveys.rebuild_results", "heavy"),
         ("surveys.compact_results", "heavy"),

@@ -7,7 +7,6 @@ account join with the workshop's code and get a device key; they send it as the 
 
 import django_filters
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -582,8 +581,15 @@ class BallotView(APIView):
     def post(self, request):
         body = WorkshopBallotSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        vote = get_object_or_404(Vote, pk=body.validated_data["vote"])
-        participant = _participant(request, vote.workshop_id)
+        vote = selectors.vote_for_ballot(
+            body.validated_data["vote"], request.META.get(DEVICE_HEADER, "")
+        )
+        if vote is None:
+            raise NotFound(_("No vote has this number."))
+        if vote.device_participant_id is None:
+            raise ApiPermissionDenied(_("Join the workshop first."))
+        participant = Participant(pk=vote.device_participant_id, workshop_id=vote.workshop_id)
+        participant._state.adding = False
         try:
             ballot = services.ballot_cast(
                 vote=vote,

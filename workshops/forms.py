@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import UploadLimits
 from participation.interviews.forms import process_workers
 from participation.models import Person, Process, Statement
 
 from .models import COLUMN_KINDS, Column, Vote, Workshop, WorkshopAgendaItem
+from .services.protocol import max_photo_bytes
 
 
 class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -203,6 +205,7 @@ class VoteForm(forms.Form):
 
 class PhotoForm(forms.Form):
     file = forms.FileField(
+        validators=[UploadLimits(limit=max_photo_bytes)],
         label=_("Photo or scan"),
         help_text=_("JPEG, PNG or PDF. Location and camera data are removed from photos."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),

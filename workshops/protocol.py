@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.charts import bar_chart
 from core.numbers import localized
+from core.pdf import html_to_pdf
 
 from . import selectors
 from .charts import matrix_svg
@@ -70,12 +71,9 @@ def _pdf_photos(photos) -> list[dict]:
 
 
 def protocol_pdf(workshop: Workshop) -> bytes:
-    from weasyprint import HTML
-
     context = protocol_context(workshop)
     context["pdf_photos"] = _pdf_photos(context["photos"])
-    html = render_to_string("workshops/protocol_pdf.html", context)
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(render_to_string("workshops/protocol_pdf.html", context))
 
 
 def briefing_context(workshop: Workshop) -> dict:
@@ -90,10 +88,7 @@ def briefing_context(workshop: Workshop) -> dict:
 
 
 def briefing_pdf(workshop: Workshop) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string("workshops/briefing_pdf.html", briefing_context(workshop))
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(render_to_string("workshops/briefing_pdf.html", briefing_context(workshop)))
 
 
 def card_rows(workshop: Workshop) -> tuple[list[str], list[list]]:

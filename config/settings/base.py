@@ -22,7 +22,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_site.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.clientaddr.ClientAddressMiddleware",
+    "core.accesslog.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -224,6 +226,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "monitoring.delete_abandoned_uploads",
         "schedule": 60 * 60,
     },
+    "surveys-delete-abandoned-invitation-imports": {
+        "task": "surveys.delete_abandoned_invitation_imports",
+        "schedule": 60 * 60,
+    },
+    "measures-delete-abandoned-imports": {
+        "task": "measures.delete_abandoned_imports",
+        "schedule": 60 * 60,
+    },
 }
 
 if REDIS_URL:
@@ -250,6 +260,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"public": "60/minute"},
+    # REMOTE_ADDR already holds the client's address (core.clientaddr); never read the header.
+    "NUM_PROXIES": 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Teilhabe API",
@@ -262,6 +274,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.document_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         # Every TextChoices that shares a field name with another gets a stable name here.
         "PhaseKindEnum": "participation.models.Phase.Kind",
@@ -326,13 +342,26 @@ TEILHABE_BASE_URL = env("TEILHABE_BASE_URL", default="http://127.0.0.1:8000")
 SURVEY_EMAIL_RATE_LIMIT = env("SURVEY_EMAIL_RATE_LIMIT", default="60/m")
 SURVEY_PUBLIC_STARTS_PER_HOUR = env.int("SURVEY_PUBLIC_STARTS_PER_HOUR", default=30)
 SURVEY_PUBLIC_POSTS_PER_MINUTE = env.int("SURVEY_PUBLIC_POSTS_PER_MINUTE", default=120)
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["survey_submit"] = env(
-    "SURVEY_API_SUBMIT_RATE", default="120/minute"
+SURVEY_API_SUBMIT_RATE = env("SURVEY_API_SUBMIT_RATE", default="120/minute")
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["survey_submit"] = SURVEY_API_SUBMIT_RATE
+
+# Client addresses and sign-in limits: the reverse proxies whose X-Forwarded-For is believed
+# (addresses or networks, comma-separated; empty: none, REMOTE_ADDR is the client), and how
+# many sign-in attempts one address may make per window (login page and API token share it).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+TEILHABE_LOGIN_ATTEMPTS = env.int("TEILHABE_LOGIN_ATTEMPTS", default=10)
+TEILHABE_LOGIN_WINDOW = env.int("TEILHABE_LOGIN_WINDOW", default=900)
+# Uploads (core.uploads): the largest file, and the most a .docx/.xlsx may unpack to.
+TEILHABE_UPLOAD_MAX_BYTES = env.int("TEILHABE_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+TEILHABE_UPLOAD_MAX_UNPACKED_BYTES = env.int(
+    "TEILHABE_UPLOAD_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024
 )
 
 # Integration monitoring: trend base year, reminders to data owners.
 MONITORING_BASE_YEAR = env.int("MONITORING_BASE_YEAR", default=0) or None
 MONITORING_REMINDER_DAYS = env.int("MONITORING_REMINDER_DAYS", default=7)
+# Largest file a data owner may upload through the personal delivery link (bytes).
+MONITORING_DELIVERY_MAX_BYTES = env.int("MONITORING_DELIVERY_MAX_BYTES", default=5_000_000)
 CELERY_BEAT_SCHEDULE["monitoring-data-request-reminders"] = {
     "task": "monitoring.send_data_request_reminders",
     "schedule": 6 * 60 * 60,

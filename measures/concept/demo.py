@@ -242,7 +242,7 @@ def _catalogue(process, staff) -> None:
                     process=process,
                     indicator=indicator,
                     target_group=group,
-                    value=round((base or 10.0) * (0.8 if indicator.direction < 0 else 1.2), 1),
+                    value=round((base or 10.0) * (0.8 if indicator.direction == -1 else 1.2), 1),
                     year=2030,
                     note="Demoziel",
                 )

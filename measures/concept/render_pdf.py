@@ -5,16 +5,12 @@ bookmarks from the headings). Charts are inline SVG with ``<title>``/``<desc>`` 
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
+
+from core.pdf import PDF_UA_OPTIONS as PDF_OPTIONS
 
 from . import render_html
 from .structure import Document
-
-# WeasyPrint reports every layout step at INFO; a document of 200 pages would flood the log.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-
-PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True, "custom_metadata": True}
 
 
 @dataclass

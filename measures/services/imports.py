@@ -541,3 +541,21 @@ def export_rows(measures) -> tuple[list[str], list[list]]:
             ]
         )
     return header, rows
+
+
+def measure_imports_delete_abandoned(*, hours: int | None = None) -> int:
+    """Housekeeping (beat): delete uploaded measure lists whose import nobody applied within
+    ``hours`` (``TEILHABE_UPLOAD_RETENTION_HOURS``, the same as monitoring's pending uploads):
+    they hold the whole file. Applied and rejected imports stay as the record, without the
+    file. Returns how many uploads were deleted."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    hours = hours if hours is not None else settings.TEILHABE_UPLOAD_RETENTION_HOURS
+    cutoff = timezone.now() - timedelta(hours=hours)
+    pending = MeasureImport.objects.filter(
+        status__in=[MeasureImport.Status.UPLOADED, MeasureImport.Status.CHECKED],
+        created_at__lt=cutoff,
+    )
+    deleted, _by_model = pending.delete()
+    return deleted

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.uploads import UploadLimits
 from participation.models import Process
 
 from .. import selectors
@@ -50,6 +51,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "denominator_description",
             "denominator_scope",
             "kind",
+            "category",
             "factor",
             "unit",
             "decimals",
@@ -183,8 +185,8 @@ class ImportRunSerializer(serializers.ModelSerializer):
 
 class ImportRequestSerializer(serializers.Serializer):
     process = serializers.PrimaryKeyRelatedField(queryset=Process.objects.all())
-    file = serializers.FileField()
-    metadata = serializers.FileField(required=False)
+    file = serializers.FileField(validators=[UploadLimits()])
+    metadata = serializers.FileField(required=False, validators=[UploadLimits()])
     format = serializers.ChoiceField(
         choices=["auto", "opensdg", "official", "xlsx"], default="auto"
     )
@@ -192,6 +194,15 @@ class ImportRequestSerializer(serializers.Serializer):
     skip_invalid = serializers.BooleanField(default=False)
     mapping = serializers.JSONField(
         required=False, help_text=_("Column → {role, values}; stored for the next import.")
+    )
+    territory = serializers.SlugRelatedField(
+        slug_field="key",
+        queryset=Territory.objects.all(),
+        required=False,
+        help_text=_(
+            "Territory key (AGS) for rows that name no territory; without it such rows are "
+            "rejected, never filed under the process's territory."
+        ),
     )
 
 

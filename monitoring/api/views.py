@@ -202,8 +202,13 @@ class ImportRunViewSet(
         if data.get("metadata"):
             try:
                 metadata = parsing.read_metadata(data["metadata"].read().decode("utf-8-sig"))
-            except (parsing.ParseError, UnicodeDecodeError) as exc:
-                raise ValidationError({"metadata": [str(exc)]}) from exc
+            except parsing.ParseError as exc:
+                text = _(exc.template) % exc.params if exc.params else _(exc.template)
+                raise ValidationError({"metadata": [text]}) from exc
+            except UnicodeDecodeError as exc:
+                raise ValidationError(
+                    {"metadata": [_("The metadata file is not UTF-8 text.")]}
+                ) from exc
         upload = data["file"]
         mapping = data.get("mapping")
         if mapping is not None and not isinstance(mapping, dict):
@@ -216,6 +221,7 @@ class ImportRunViewSet(
             dry_run=data["dry_run"],
             skip_invalid=data["skip_invalid"],
             mappings={upload.name: mapping} if mapping else None,
+            default_territory=data["territory"].key if data.get("territory") else None,
         )
         status = 201 if report.applied else (200 if report.dry_run and not report.rejected else 400)
         body = report.as_dict()

@@ -58,6 +58,7 @@ def standard_indicators_load(*, data: dict | None = None) -> dict[str, int]:
                 "name_en",
                 "definition",
                 "kind",
+                "category",
                 "unit",
                 "direction",
                 "source",
@@ -74,6 +75,12 @@ def standard_indicators_load(*, data: dict | None = None) -> dict[str, int]:
             if k in item
         }
         fields.setdefault("decimals", 1)
+        if fields.get("category") == Indicator.Category.CONTEXT:
+            if "direction" in item:
+                raise ValueError(f"context indicator {item['code']} must not have a direction")
+            fields["direction"] = None
+        else:
+            fields.setdefault("category", Indicator.Category.OUTCOME)
         fields["area"] = areas[item["area"]]
         fields["numerator"] = series[item["numerator"]]
         fields["denominator"] = series[item["denominator"]] if item.get("denominator") else None
@@ -110,8 +117,10 @@ def process_territory(process: Process) -> Territory | None:
     return Territory.objects.filter(key=process.territory_key).first()
 
 
-def territory_scope(process: Process) -> list[Territory]:
-    """The process's territory, its parts and the territories above it (the references)."""
+def territory_writable(process: Process) -> list[Territory]:
+    """The territories whose figures the process's staff write: its own and every territory
+    below it (a county and its municipalities). The references above (Land, Bund) are shared
+    and written only by platform administrators."""
     home = process_territory(process)
     if home is None:
         return []
@@ -121,7 +130,15 @@ def territory_scope(process: Process) -> list[Territory]:
         children = list(Territory.objects.filter(parent_id__in=frontier))
         scope.extend(children)
         frontier = [c.pk for c in children]
-    node = home
+    return scope
+
+
+def territory_scope(process: Process) -> list[Territory]:
+    """The process's territory, its parts and the territories above it (the references)."""
+    scope = territory_writable(process)
+    if not scope:
+        return []
+    node = scope[0]
     while node.parent_id:
         node = node.parent
         scope.append(node)
@@ -153,6 +170,16 @@ def target_save(*, user, process: Process, target: Target | None = None, **data:
     if clash.exists():
         raise ValidationError(
             {"target_group": _("There is already a target for this indicator and target group.")}
+        )
+    if target.indicator.is_context:
+        raise ValidationError(
+            {
+                "indicator": _(
+                    "“%(indicator)s” is a context indicator: it shows a development and is not "
+                    "valued, so it takes no target."
+                )
+                % {"indicator": target.indicator.label}
+            }
         )
     target.full_clean()
     target.save()

@@ -7,42 +7,56 @@ import json
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core import suppression
 from core.frames import arrow_csv, copy_in, is_postgres, read_frame
 
 from .. import compute
-from ..models import ImportRun, Indicator, IndicatorValue, Series, Target, Territory, Value
+from ..models import (
+    ImportRun,
+    Indicator,
+    IndicatorValue,
+    Period,
+    Series,
+    Target,
+    Territory,
+    Value,
+)
+
+VALUE_COLUMNS = [
+    "series",
+    "territory",
+    "period",
+    "target_group",
+    "cell",
+    "sex",
+    "value",
+    "suppressed",
+    "provisional",
+    "series_break",
+    "limited_validity",
+]
 
 
-def load_values(series_ids: list[int] | None = None) -> pd.DataFrame:
+def load_values(
+    series_ids: list[int] | None = None, territory_ids: list[int] | None = None
+) -> pd.DataFrame:
+    """The raw values in the frame ``compute`` takes: one COPY of the values, one of the periods
+    (joined in pandas, not in the database: the join made the values' COPY several times
+    slower)."""
     qs = Value.objects.all()
     if series_ids is not None:
         qs = qs.filter(series_id__in=series_ids)
-    qs = qs.values_list(
-        "series_id",
-        "territory_id",
-        "period__year",
-        "period__reference_date",
-        "target_group_id",
-        "cell",
-        "sex",
-        "value",
-        "suppressed",
-        "provisional",
-        "series_break",
-        "limited_validity",
-    )
+    if territory_ids is not None:
+        qs = qs.filter(territory_id__in=territory_ids)
     frame = read_frame(
-        qs,
-        [
-            "series",
-            "territory",
-            "year",
-            "order",
-            "target_group",
+        qs.values_list(
+            "series_id",
+            "territory_id",
+            "period_id",
+            "target_group_id",
             "cell",
             "sex",
             "value",
@@ -50,14 +64,24 @@ def load_values(series_ids: list[int] | None = None) -> pd.DataFrame:
             "provisional",
             "series_break",
             "limited_validity",
-        ],
-        dtypes={"cell": str, "sex": str, "order": str},
+        ),
+        VALUE_COLUMNS,
+        dtypes={"cell": "category", "sex": "category"},
         booleans=("suppressed", "provisional", "series_break", "limited_validity"),
     )
-    frame["sex"] = frame["sex"].fillna("").astype(str)
-    frame["cell"] = frame["cell"].fillna("").astype(str)
-    frame["order"] = frame["order"].fillna("").astype(str).str.replace("-", "")
-    frame["order"] = pd.to_numeric(frame["order"], errors="coerce").fillna(99999999).astype(int)
+    periods = read_frame(
+        Period.objects.values_list("id", "year", "reference_date"),
+        ["id", "year", "reference_date"],
+        dtypes={"reference_date": str},
+    )
+    order = pd.to_numeric(
+        periods["reference_date"].fillna("").astype(str).str.replace("-", ""), errors="coerce"
+    )
+    years = pd.Series(periods["year"].astype(int).to_numpy(), index=periods["id"])
+    orders = pd.Series(order.fillna(99999999).astype(int).to_numpy(), index=periods["id"])
+    frame["year"] = frame["period"].map(years).astype(int)
+    frame["order"] = frame["period"].map(orders).astype(int)
+    frame = frame.drop(columns="period")
     frame["target_group"] = frame["target_group"].fillna(0).astype(int)
     frame["value"] = frame["value"].astype(float)
     return frame
@@ -71,7 +95,8 @@ def load_inputs():
                 "numerator": i.numerator_id,
                 "denominator": float(i.denominator_id) if i.denominator_id else np.nan,
                 "factor": i.factor,
-                "direction": i.direction,
+                # 0 = no valuation: context indicators get no trend category
+                "direction": i.direction or 0,
                 "denominator_scope": i.denominator_scope,
                 "additive": i.numerator.additive,
             }
@@ -174,92 +199,252 @@ def results_frame(result: pd.DataFrame) -> pd.DataFrame:
     return out[OUT_COLUMNS]
 
 
-@transaction.atomic
-def indicators_compute(*, import_run_id: int | None = None, timings: dict | None = None) -> int:
-    """Recompute every indicator value from the stored raw values. Returns the rows written.
+def _scope(
+    import_run_ids: list[int] | None, indicator_ids: list[int] | None, indicators: pd.DataFrame
+) -> dict[int, set[int] | None]:
+    """What to recompute: indicator id → the territory ids whose values may change (``None``:
+    every territory). Without runs and indicators: everything.
 
-    Idempotent: the results replace the previous ones as a whole. Works indicator by indicator
-    so that only the two series of one indicator are in memory at a time.
+    A raw value of a territory feeds that territory's values of every indicator using its
+    series, in every year (changes, the base year, trends). Beyond it: a Land's or the Bund's
+    value is the reference of every territory below it (the gaps), and small-count protection
+    of a count hides cells across the whole territory tree of a table, so those are recomputed
+    for every territory.
+    """
+    everything = {int(i): None for i in indicators["id"]}
+    if not import_run_ids and not indicator_ids:
+        return everything
+    scope: dict[int, set[int] | None] = {}
+    for pk in indicator_ids or []:
+        if int(pk) in everything:
+            scope[int(pk)] = None
+    if not import_run_ids:
+        return scope
+    touched = pd.DataFrame(
+        list(
+            Value.objects.filter(import_run_id__in=import_run_ids)
+            .values_list("series_id", "territory_id")
+            .distinct()
+        ),
+        columns=["series", "territory"],
+    )
+    if touched.empty:
+        return scope
+    levels = dict(
+        Territory.objects.filter(id__in=touched["territory"].unique().tolist()).values_list(
+            "id", "level"
+        )
+    )
+    for row in indicators.itertuples(index=False):
+        series = {int(row.numerator)}
+        if not pd.isna(row.denominator):
+            series.add(int(row.denominator))
+        hit = touched[touched["series"].isin(series)]
+        if hit.empty or scope.get(int(row.id), 0) is None:
+            continue
+        territories = {int(t) for t in hit["territory"].unique()}
+        counts = pd.isna(row.denominator) and bool(row.additive)
+        references = any(levels.get(t) in ("land", "bund") for t in territories)
+        if counts or references:
+            scope[int(row.id)] = None
+        else:
+            scope[int(row.id)] = (scope.get(int(row.id)) or set()) | territories
+    return scope
+
+
+@transaction.atomic
+def indicators_compute(
+    *,
+    import_run_ids: list[int] | None = None,
+    import_run_id: int | None = None,
+    indicator_ids: list[int] | None = None,
+    timings: dict | None = None,
+) -> int:
+    """Recompute the indicator values that the given imports (or indicators) can have changed;
+    without either, every indicator value. Returns how many stored rows were written (created,
+    changed or deleted): values that come out the same are left alone.
+
+    Idempotent: running it twice writes nothing the second time.
     """
     import time
 
-    indicators, aggregation, territories, targets = load_inputs()
-    settings_ = compute_settings()
     timings = timings if timings is not None else {}
-    for key in ("load_s", "compute_s", "floor_s", "store_s", "values"):
+    for key in ("load_s", "compute_s", "store_s", "values"):
         timings.setdefault(key, 0.0)
-    IndicatorValue.objects.all().delete()
+    run_ids = list(import_run_ids or []) + ([import_run_id] if import_run_id else [])
+    started = time.perf_counter()
+    indicators, aggregation, territories, targets = load_inputs()
+    scope = _scope(run_ids, indicator_ids, indicators)
+    timings["scope"] = {
+        pk: (None if ts is None else sorted(ts)) for pk, ts in sorted(scope.items())
+    }
     written = 0
-    for _index, indicator in indicators.iterrows():
-        series = [int(indicator["numerator"])]
-        if not pd.isna(indicator["denominator"]):
-            series.append(int(indicator["denominator"]))
-        started = time.perf_counter()
-        values = load_values(series)
+    if scope:
+        chosen = indicators[indicators["id"].isin(list(scope))]
+        series = set(chosen["numerator"].astype(int))
+        series |= {int(d) for d in chosen["denominator"].dropna()}
+        wanted = None
+        if all(ts is not None for ts in scope.values()):
+            # the territories themselves and their Land and Bund (the gaps' references)
+            wanted = set().union(*scope.values())
+            refs = territories[territories["id"].isin(wanted)]
+            wanted |= {int(t) for t in pd.concat([refs["land"], refs["bund"]]).dropna()}
+            wanted = sorted(wanted)
+        values = load_values(sorted(series), wanted)
         timings["load_s"] += time.perf_counter() - started
-        if values.empty:
-            continue
-        timings["values"] += len(values)
+        settings_ = compute_settings()
+        results = []
+        for indicator in chosen.itertuples(index=False):
+            used = [int(indicator.numerator)]
+            if not pd.isna(indicator.denominator):
+                used.append(int(indicator.denominator))
+            started = time.perf_counter()
+            subset = values[values["series"].isin(used)]
+            if subset.empty:
+                timings["compute_s"] += time.perf_counter() - started
+                continue
+            subset = subset.assign(cell=subset["cell"].astype(str), sex=subset["sex"].astype(str))
+            timings["values"] += len(subset)
+            result = compute.compute(
+                subset,
+                indicators[indicators["id"] == indicator.id],
+                aggregation,
+                territories,
+                targets[targets["indicator"] == indicator.id],
+                settings_,
+            )
+            only = scope[int(indicator.id)]
+            if only is not None and not result.empty:
+                result = result[result["territory"].isin(list(only))]
+            if not result.empty:
+                results.append(results_frame(result))
+            timings["compute_s"] += time.perf_counter() - started
+        del values
         started = time.perf_counter()
-        # the floor: one plain groupby over the same data, already in memory
-        values.groupby(["series", "territory", "year", "cell"], sort=False)["value"].sum()
-        timings["floor_s"] += time.perf_counter() - started
-        started = time.perf_counter()
-        result = compute.compute(
-            values,
-            indicators[indicators["id"] == indicator["id"]],
-            aggregation,
-            territories,
-            targets[targets["indicator"] == indicator["id"]],
-            settings_,
-        )
-        timings["compute_s"] += time.perf_counter() - started
-        if result.empty:
-            continue
-        started = time.perf_counter()
-        out = results_frame(result)
-        store_results(out)
+        out = pd.concat(results, ignore_index=True) if results else None
+        written = store_results(out, scope)
         timings["store_s"] += time.perf_counter() - started
-        written += len(out)
-    if import_run_id:
-        ImportRun.objects.filter(pk=import_run_id).update(computed_at=timezone.now())
+    else:
+        timings["load_s"] += time.perf_counter() - started
+    if run_ids:
+        ImportRun.objects.filter(pk__in=run_ids).update(computed_at=timezone.now())
     return written
 
 
-def store_results(out: pd.DataFrame) -> None:
+# The stored columns compared to decide whether a computed value changed.
+_COMPARED = [c for c in OUT_COLUMNS if c not in ("indicator_id", "territory_id", "year", "cell")]
+_KEY = ["indicator_id", "territory_id", "year", "cell"]
+
+
+def store_results(out: pd.DataFrame | None, scope: dict[int, set[int] | None]) -> int:
+    """Make the stored values within ``scope`` equal ``out``: new rows are inserted, changed rows
+    updated, rows no longer computed deleted, identical rows not touched. Returns the rows
+    written. On PostgreSQL: one COPY into a staging table and set-based statements."""
+    if out is None:
+        out = pd.DataFrame(columns=OUT_COLUMNS)
     if is_postgres():
-        block = out.copy()
-        for column in ("sex", "age_group", "dimensions", "cell", "trend", "suppression"):
-            block[column] = block[column].astype(str)
-        copy_in(
-            IndicatorValue._meta.db_table,
-            OUT_COLUMNS,
-            arrow_csv(block),
-            force_not_null=("sex", "age_group", "cell", "trend", "suppression"),
+        return _store_pg(out, scope)
+    return _store_orm(out, scope)
+
+
+def _scope_filter(scope: dict[int, set[int] | None]) -> tuple[str, list]:
+    """SQL condition (on alias ``iv``) and parameters selecting the stored rows in ``scope``."""
+    whole = [pk for pk, ts in scope.items() if ts is None]
+    parts, params = [], []
+    if whole:
+        parts.append("iv.indicator_id = ANY(%s)")
+        params.append(whole)
+    for pk, ts in scope.items():
+        if ts is not None:
+            parts.append("(iv.indicator_id = %s AND iv.territory_id = ANY(%s))")
+            params += [pk, sorted(ts)]
+    return " OR ".join(parts) or "FALSE", params
+
+
+def _store_pg(out: pd.DataFrame, scope: dict[int, set[int] | None]) -> int:
+    table = IndicatorValue._meta.db_table
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(c) for c in OUT_COLUMNS)
+    written = 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE monitoring_computed ON COMMIT DROP AS "
+            f"SELECT {columns} FROM {table} WITH NO DATA"
         )
-        return
-    objs = []
-    floats = [
-        "numerator",
-        "denominator",
-        "value",
-        "change_previous",
-        "change_base",
-        "cagr",
-        "gap_total",
-        "gap_land",
-        "gap_bund",
-        "published_value",
-    ]
+        if not out.empty:
+            block = out.copy()
+            for column in ("sex", "age_group", "dimensions", "cell", "trend", "suppression"):
+                block[column] = block[column].astype(str)
+            copy_in(
+                "monitoring_computed",
+                OUT_COLUMNS,
+                arrow_csv(block),
+                force_not_null=("sex", "age_group", "cell", "trend", "suppression"),
+            )
+        condition, params = _scope_filter(scope)
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} iv WHERE {condition})", params)
+        if not cursor.fetchone()[0]:
+            # nothing stored yet (a first computation): a plain insert, no comparison
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM monitoring_computed"
+            )
+            written = cursor.rowcount
+            cursor.execute("DROP TABLE monitoring_computed")
+            return written
+        cursor.execute(
+            f"DELETE FROM {table} iv WHERE ({condition}) AND NOT EXISTS (SELECT 1 FROM "
+            f"monitoring_computed c WHERE c.indicator_id = iv.indicator_id AND "
+            f"c.territory_id = iv.territory_id AND c.year = iv.year AND c.cell = iv.cell)",
+            params,
+        )
+        written += cursor.rowcount
+        updates = ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in _COMPARED)
+        mine = ", ".join(f"iv.{qn(c)}" for c in _COMPARED)
+        theirs = ", ".join(f"EXCLUDED.{qn(c)}" for c in _COMPARED)
+        cursor.execute(
+            f"INSERT INTO {table} AS iv ({columns}) SELECT {columns} FROM monitoring_computed "
+            f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET {updates} "
+            f"WHERE ({mine}) IS DISTINCT FROM ({theirs})"
+        )
+        written += cursor.rowcount
+        cursor.execute("DROP TABLE monitoring_computed")
+    return written
+
+
+def _plain(value):
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if value is pd.NA:
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _store_orm(out: pd.DataFrame, scope: dict[int, set[int] | None]) -> int:
+    existing = IndicatorValue.objects.none()
+    for pk, ts in scope.items():
+        part = IndicatorValue.objects.filter(indicator_id=pk)
+        if ts is not None:
+            part = part.filter(territory_id__in=ts)
+        existing = existing | part
+    stored = {
+        (row["indicator_id"], row["territory_id"], row["year"], row["cell"]): row
+        for row in existing.values("id", *OUT_COLUMNS)
+    }
+    new, changed = [], []
     for row in out.itertuples(index=False):
-        data = row._asdict()
-        for name in floats:
-            if pd.isna(data[name]):
-                data[name] = None
-        tg = data["target_group_id"]
-        data["target_group_id"] = None if pd.isna(tg) else int(tg)
+        data = {name: _plain(value) for name, value in row._asdict().items()}
         data["dimensions"] = json.loads(data["dimensions"])
         for flag in ("provisional", "series_break", "limited_validity"):
             data[flag] = bool(data[flag])
-        objs.append(IndicatorValue(**data))
-    IndicatorValue.objects.bulk_create(objs, batch_size=2000)
+        key = tuple(data[c] for c in _KEY)
+        old = stored.pop(key, None)
+        if old is None:
+            new.append(IndicatorValue(**data))
+        elif any(old[c] != data[c] for c in _COMPARED):
+            changed.append(IndicatorValue(id=old["id"], **data))
+    IndicatorValue.objects.filter(id__in=[row["id"] for row in stored.values()]).delete()
+    IndicatorValue.objects.bulk_create(new, batch_size=2000)
+    IndicatorValue.objects.bulk_update(changed, _COMPARED, batch_size=1000)
+    return len(stored) + len(new) + len(changed)

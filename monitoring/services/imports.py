@@ -46,6 +46,12 @@ HISTORIC_NO_FIGURE = gettext_noop(
 UNKNOWN_TARGET_GROUP = gettext_noop("unknown target group '%(code)s'")
 CELL_TOO_LONG = gettext_noop("the breakdown (dimension values) is longer than 500 characters")
 NO_DATA_ROWS = gettext_noop("The file has no data rows.")
+OUTSIDE_TERRITORY = gettext_noop(
+    "territory '%(key)s' is not one this import may write (the process's county and its "
+    "municipalities; reference figures come from a platform administrator)"
+)
+NOT_REQUESTED_SERIES = gettext_noop("the figure '%(series)s' is not part of this request")
+NOT_REQUESTED_YEAR = gettext_noop("the year %(year)s is not part of this request")
 NO_FILE = gettext_noop("no CSV or XLSX file found")
 
 
@@ -81,6 +87,41 @@ def group_problems(items: list[dict]) -> list[dict]:
         if len(group["examples"]) < EXAMPLES_PER_GROUP and item.get("row", 0) not in rows:
             group["examples"].append({"row": item.get("row", 0), "reason": item.get("reason", "")})
     return sorted(groups.values(), key=lambda g: (g["file"], -g["count"]))
+
+
+@dataclass(frozen=True)
+class WriteScope:
+    """What one import may write; ``None`` is no limit. Rows outside are rejected by name.
+
+    ``create_series``: whether unknown series (and the indicators of their metadata) may be
+    created, as a GENESIS table or an Open SDG file from project staff does. A data owner's
+    delivery only fills the series it was asked for.
+    """
+
+    territories: frozenset[int] | None = None
+    series: frozenset[int] | None = None
+    years: frozenset[int] | None = None
+    create_series: bool = True
+    # Official tables list every county: rows of other territories are skipped (reported,
+    # never written). A delivery for one request rejects them instead.
+    skip_other_territories: bool = False
+
+
+UNLIMITED = WriteScope()
+
+
+def process_write_scope(*, process: Process | None, user) -> WriteScope:
+    """The default scope of an import: platform administrators (and imports with no user, the
+    shared reference imports of the command line) write anywhere; project staff write their
+    process's territory and the territories below it, never the references above it."""
+    if user is None or getattr(user, "is_superuser", False) or process is None:
+        return UNLIMITED
+    from .catalogue import territory_writable
+
+    return WriteScope(
+        territories=frozenset(t.pk for t in territory_writable(process)),
+        skip_other_territories=True,
+    )
 
 
 @dataclass
@@ -268,7 +309,11 @@ def _territories(frame: pd.DataFrame, *, default: str | None, create: bool) -> p
 
 
 def _series_for(
-    codes: list[str], parsed: parsing.Parsed, fmt: str, file: ImportFile
+    codes: list[str],
+    parsed: parsing.Parsed,
+    fmt: str,
+    file: ImportFile,
+    indicators: dict[str, dict] | None = None,
 ) -> dict[str, int]:
     known = dict(Series.objects.filter(code__in=codes).values_list("code", "id"))
     if parsed.series_info:
@@ -282,17 +327,42 @@ def _series_for(
             continue
         unit = str(units.get(code, "") or "")
         number = str(meta.get("indicator_number") or parsing.opensdg_id(file.name))
+        spec = (indicators or {}).get(code)
         series = Series.objects.create(
             code=code,
-            name=f"Open SDG {number}" + (f" ({unit})" if unit and len(units) > 1 else ""),
+            name=(spec or {}).get("name")
+            or f"Open SDG {number}" + (f" ({unit})" if unit and len(units) > 1 else ""),
             unit=unit[:50],
-            additive=unit.strip().lower() not in PERCENT_UNITS,
+            additive=_additive(unit),
             source=str(meta.get("data_source") or "")[:300],
         )
         known[code] = series.pk
-        if meta:
-            _indicator_from_metadata(series, meta, unit, several=len(units) > 1)
+        if spec:
+            _indicator_from_spec(series, spec)
+        elif meta:
+            _indicator_from_metadata(series, meta, unit, several=len(units) > 1, parsed=parsed)
     return known
+
+
+def _indicator_from_spec(series: Series, spec: dict) -> None:
+    """The indicator as staff confirmed it on the check page (name, area, unit, type, kind)."""
+    context = spec["category"] == Indicator.Category.CONTEXT
+    Indicator.objects.create(
+        code=spec["code"][:50],
+        name=spec["name"][:200],
+        area=spec["area"],
+        definition=spec.get("definition", ""),
+        numerator=series,
+        numerator_description=spec["name"][:300],
+        kind=spec["kind"],
+        category=spec["category"],
+        direction=None if context else spec["direction"],
+        unit=spec.get("unit", "")[:50],
+        decimals=spec.get("decimals", 1),
+        source=spec.get("source", "")[:300],
+        method_notes=spec.get("method_notes", ""),
+        target_group_breakdown=spec.get("target_group_breakdown", False),
+    )
 
 
 def _additive(unit: str) -> bool:
@@ -324,19 +394,25 @@ def _plain_text(text) -> str:
     return re.sub(r"<[^>]+>", "", str(text or "")).strip()
 
 
-def _indicator_from_metadata(series: Series, meta: dict, unit: str, *, several: bool) -> None:
+def _indicator_from_metadata(
+    series: Series, meta: dict, unit: str, *, several: bool, parsed: parsing.Parsed
+) -> None:
     number = str(meta.get("indicator_number") or series.code)
     code = f"{number} ({unit})" if several and unit else number
     if Indicator.objects.filter(code=code[:50]).exists():
         return
-    area = Area.objects.filter(code=str(meta.get("area", ""))).first() or Area.objects.first()
+    from .import_check import is_rate_unit, proposed_decimals, proposed_name
+
+    # Without a person to ask (command line), the indicator gets its own area and no valuation:
+    # staff give it a direction later; guessing one could call a rising unemployment good.
+    area = Area.objects.filter(code=str(meta.get("area", ""))).first()
     if area is None:
-        area = Area.objects.create(code="demography", name="Demografie", name_en="Demography")
-    name = str(meta.get("indicator_name") or meta.get("graph_title") or "")
-    if not name or "global_indicators" in name or name == "Untitled":
-        name = f"Indikator {number}"
-    precision = meta.get("precision")
-    decimals = precision if isinstance(precision, int) else 1
+        area, _created = Area.objects.get_or_create(
+            code="imported",
+            defaults={"name": "Weitere Indikatoren", "name_en": "Further indicators", "order": 99},
+        )
+    name = proposed_name(meta, parsed) or f"Indikator {number}"
+    decimals = proposed_decimals(meta)
     Indicator.objects.create(
         code=code[:50],
         name=name[:200],
@@ -344,7 +420,9 @@ def _indicator_from_metadata(series: Series, meta: dict, unit: str, *, several: 
         definition=_plain_text(meta.get("national_indicator_description")),
         numerator=series,
         numerator_description=series.name,
-        kind=Indicator.Kind.COUNT,
+        kind=Indicator.Kind.RATE if is_rate_unit(unit) else Indicator.Kind.COUNT,
+        category=Indicator.Category.CONTEXT,
+        direction=None,
         unit=unit[:50],
         decimals=decimals,
         source=str(meta.get("data_source") or "")[:300],
@@ -445,22 +523,29 @@ def values_import(
     dry_run: bool = False,
     skip_invalid: bool = False,
     mappings: dict[str, dict] | None = None,
+    indicators: dict[str, dict[str, dict]] | None = None,
     default_territory: str | None = None,
     create_territories: bool = False,
     source: str = "",
     data_date=None,
     record: bool = True,
     compute: bool = True,
+    scope: WriteScope | None = None,
 ) -> ImportReport:
     """Import the files as one delivery. See the module docstring for what callers may rely on.
 
-    ``mappings`` maps a file name to its confirmed column mapping (it is stored for next year).
+    ``mappings`` maps a file name to its confirmed column mapping (it is stored for next year);
+    ``indicators`` a file name to the confirmed new indicators per series code (see
+    ``import_check``). Rows without a territory take ``default_territory`` only when the caller
+    passes it: the process's own territory is never assumed. ``scope`` limits what may be
+    written (default: ``process_write_scope``); rows outside it are skipped or rejected as it
+    says.
     """
+    if scope is None:
+        scope = process_write_scope(process=process, user=user)
     report = ImportReport(dry_run=dry_run)
     runs: list[dict] = []
     known_series = set(Series.objects.values_list("code", flat=True))
-    if default_territory is None and process is not None and process.territory_key:
-        default_territory = process.territory_key
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql":
@@ -476,6 +561,33 @@ def values_import(
                     "skipped": [],
                 }
                 runs.append(run)
+                parts = None
+                if fmt in ("auto", "official") and _sniffed(file) == "official":
+                    parts = parsing.official_parts(file.data)
+                if parts is not None:
+                    _import_parts(
+                        file,
+                        parts,
+                        run,
+                        known_series=known_series,
+                        mapping=(mappings or {}).get(file.name),
+                        default_territory=default_territory,
+                        create_territories=create_territories,
+                        indicators=(indicators or {}).get(file.name),
+                        write=lambda frame, run=run: _write_streamed(
+                            frame,
+                            run,
+                            process=process,
+                            user=user,
+                            source=source,
+                            skip_invalid=skip_invalid,
+                            data_date=data_date,
+                            dry_run=dry_run,
+                            record=record,
+                        ),
+                        can_write=lambda: skip_invalid or not any(r["rejected"] for r in runs),
+                    )
+                    continue
                 try:
                     used_fmt, parsed, src = parse_file(
                         file,
@@ -503,7 +615,15 @@ def values_import(
                         run["rejected"].append(translated({"file": file.name, **item}))
                     continue
                 frame = _resolve(
-                    frame, run, file, used_fmt, parsed, default_territory, create_territories
+                    frame,
+                    run,
+                    file,
+                    used_fmt,
+                    parsed,
+                    default_territory,
+                    create_territories,
+                    scope,
+                    (indicators or {}).get(file.name),
                 )
                 if frame is not None and not frame.empty:
                     prepared.append((run, frame))
@@ -515,6 +635,24 @@ def values_import(
             if report.rejected and not skip_invalid:
                 raise _Rollback
             now = timezone.now()
+            for run in runs:
+                if "streamed" not in run:
+                    continue
+                # written part by part while reading (see _import_parts)
+                counts = run["streamed"]
+                run.update(counts)
+                report.created += counts["created"]
+                report.updated += counts["updated"]
+                report.unchanged += counts["unchanged"]
+                run_obj = run.get("run_obj")
+                if run_obj is not None:
+                    ImportRun.objects.filter(pk=run_obj.pk).update(
+                        **counts,
+                        rows_read=run["rows_read"],
+                        rejected=run["rejected"][:1000],
+                        skipped=run["skipped"][:1000],
+                    )
+                    report.runs.append(run_obj.pk)
             for run, frame in prepared:
                 run_obj = None
                 if record and not dry_run:
@@ -535,7 +673,7 @@ def values_import(
             if compute and report.runs:
                 from ..tasks import compute_indicators
 
-                compute_indicators.delay_on_commit(report.runs[-1])
+                compute_indicators.delay_on_commit(import_run_ids=list(report.runs))
     except _Rollback:
         if record:
             status = ImportRun.Status.DRY_RUN if dry_run else ImportRun.Status.REJECTED
@@ -543,6 +681,118 @@ def values_import(
                 obj = _record(run, process, user, source, skip_invalid, status)
                 report.runs.append(obj.pk)
     return report
+
+
+def _sniffed(file: ImportFile) -> str:
+    try:
+        return parsing.sniff_format(file.name, file.data[:4096])
+    except parsing.ParseError:
+        return ""
+
+
+def _import_parts(
+    file: ImportFile,
+    parts,
+    run: dict,
+    *,
+    known_series,
+    mapping,
+    default_territory,
+    create_territories,
+    indicators,
+    write,
+    can_write,
+) -> None:
+    """A large official table part by part: each part is parsed, resolved and written before
+    the next is read, so memory stays bounded. Rejections of every part are collected; whether
+    anything stays written is decided for the whole delivery by the caller's transaction.
+    A cell that an earlier part already delivered is rejected as a duplicate, as in a whole
+    file."""
+    seen: list[tuple[np.ndarray, np.ndarray]] = []
+    saved_mapping = False
+    for data, shift in parts:
+        part = ImportFile(name=file.name, data=data, metadata=file.metadata)
+        try:
+            used_fmt, parsed, src = parse_file(
+                part, fmt="official", known_series=known_series, mapping=mapping
+            )
+        except parsing.ParseError as exc:
+            item = parsing.problem(0, exc.template, **exc.params)
+            run["rejected"].append(translated({"file": file.name, **item}))
+            return
+        run["format"] = used_fmt
+        run["rows_read"] += parsed.rows_read
+        run["table"] = parsed.table_code
+        if mapping is not None and not saved_mapping:
+            column_mapping_save(source=src, mapping=mapping)
+            saved_mapping = True
+        for items, target in ((parsed.rejected, "rejected"), (parsed.skipped, "skipped")):
+            for item in items:
+                if item.get("row"):
+                    item = {**item, "row": item["row"] + shift}
+                run[target].append(translated({"file": file.name, **item}))
+        frame = parsed.frame
+        if frame.empty:
+            continue
+        frame = frame.assign(row=frame["row"] + shift)
+        frame = _drop_repeated(frame, seen, run, file.name)
+        frame = _resolve(
+            frame,
+            run,
+            part,
+            used_fmt,
+            parsed,
+            default_territory,
+            create_territories,
+            indicators,
+        )
+        if frame is not None and not frame.empty and can_write():
+            write(frame)
+    if not run["rows_read"] and not run["rejected"] and not run["skipped"]:
+        item = parsing.problem(0, NO_DATA_ROWS)
+        run["rejected"].append(translated({"file": file.name, **item}))
+
+
+def _drop_repeated(frame: pd.DataFrame, seen: list, run: dict, name: str) -> pd.DataFrame:
+    """Rows whose cell an earlier part of the same file delivered: rejected as duplicates."""
+    key = pd.util.hash_pandas_object(
+        frame[["series", "period", "territory", "cell"]], index=False
+    ).to_numpy()
+    if seen:
+        hashes = np.concatenate([h for h, _r in seen])
+        rows = np.concatenate([r for _h, r in seen])
+        first = pd.Series(rows, index=hashes)
+        repeated = np.isin(key, hashes)
+        if repeated.any():
+            for index, value in zip(frame.index[repeated], key[repeated], strict=True):
+                earlier = first.loc[value]
+                earlier = int(earlier.iloc[0] if isinstance(earlier, pd.Series) else earlier)
+                item = parsing.problem(int(frame.at[index, "row"]), DUPLICATE_ROW, row=earlier)
+                run["rejected"].append(translated({"file": name, **item}))
+            frame, key = frame[~repeated], key[~repeated]
+    seen.append((key, frame["row"].to_numpy()))
+    return frame
+
+
+DUPLICATE_ROW = gettext_noop("duplicate of row %(row)s")
+
+
+def _write_streamed(
+    frame, run, *, process, user, source, skip_invalid, data_date, dry_run, record
+) -> None:
+    if record and not dry_run and run.get("run_obj") is None:
+        run["run_obj"] = _record(run, process, user, source, skip_invalid, "applied")
+    counts = _write(
+        frame,
+        run.get("run_obj"),
+        source=source,
+        data_date=data_date,
+        now=run.setdefault("now", timezone.now()),
+        dry_run=dry_run,
+    )
+    total = run.setdefault("streamed", {"created": 0, "updated": 0, "unchanged": 0})
+    for key, value in counts.items():
+        total[key] += value
 
 
 def _file_summary(run: dict) -> dict:
@@ -577,17 +827,37 @@ def _record(run, process, user, source, skip_invalid, status) -> ImportRun:
     )
 
 
-def _resolve(frame, run, file, fmt, parsed, default_territory, create_territories):
+def _resolve(
+    frame, run, file, fmt, parsed, default_territory, create_territories, scope, indicators=None
+):
     name = file.name
     bad_reasons: dict[int, tuple] = {}
-    series_ids = _series_for(sorted(frame["series"].unique()), parsed, fmt, file)
+    codes = sorted(frame["series"].unique())
+    if scope.create_series:
+        series_ids = _series_for(codes, parsed, fmt, file, indicators)
+    else:
+        series_ids = dict(Series.objects.filter(code__in=codes).values_list("code", "id"))
     frame["series_id"] = frame["series"].map(series_ids)
     for idx in frame.index[frame["series_id"].isna()]:
         bad_reasons[idx] = (UNKNOWN_SERIES, {"series": frame.at[idx, "series"]})
-    frame["territory_id"] = _territories(
-        frame, default=default_territory, create=create_territories
-    )
+    if scope.series is not None:
+        for idx in frame.index[frame["series_id"].notna() & ~frame["series_id"].isin(scope.series)]:
+            bad_reasons[idx] = (NOT_REQUESTED_SERIES, {"series": frame.at[idx, "series"]})
+    if scope.years is not None:
+        for idx in frame.index[~frame["year"].astype(int).isin(scope.years)]:
+            bad_reasons.setdefault(idx, (NOT_REQUESTED_YEAR, {"year": int(frame.at[idx, "year"])}))
     skip: dict[int, tuple] = {}
+    frame["territory_id"] = _territories(
+        frame, default=default_territory, create=create_territories and scope == UNLIMITED
+    )
+    if scope.territories is not None:
+        outside = frame["territory_id"].notna() & ~frame["territory_id"].isin(scope.territories)
+        for idx in frame.index[outside]:
+            reason = (OUTSIDE_TERRITORY, {"key": frame.at[idx, "territory"]})
+            if scope.skip_other_territories:
+                skip.setdefault(idx, reason)
+            else:
+                bad_reasons.setdefault(idx, reason)
     for idx in frame.index[frame["territory_id"].isna()]:
         key = frame.at[idx, "territory"]
         place = frame.at[idx, "territory_name"]

@@ -15,11 +15,15 @@ from django.utils.translation import gettext as _
 from core.links import absolute_link, link_remind, links_remind_due
 from core.numbers import decimal_comma
 from core.permissions import require_perm
+from core.tokens import derive_token, hash_token, new_salt
 from participation.models import Process, TargetGroup
 from participation.services import audit_log
 
 from ..models import DataRequest, Series, Territory
-from .imports import ImportFile, ImportReport, values_import
+from .catalogue import territory_writable
+from .imports import ImportFile, ImportReport, WriteScope, values_import
+
+TOKEN_PURPOSE = "teilhabe.monitoring.data_request"
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +55,10 @@ def data_request_create(
     )
     if not series:
         raise ValidationError({"series": _("Choose at least one figure.")})
+    if territory.pk not in {t.pk for t in territory_writable(process)}:
+        raise ValidationError(
+            {"territory": _("Ask only for figures of the process's county or its municipalities.")}
+        )
     request = DataRequest(
         process=process,
         title=title,
@@ -60,7 +68,9 @@ def data_request_create(
         territory=territory,
         due_date=due_date,
         created_by=user,
+        token_salt=new_salt(),
     )
+    request.token_hash = hash_token(data_request_token(request))
     request.full_clean()
     request.save()
     request.series.set(series)
@@ -71,8 +81,27 @@ def data_request_create(
     return request
 
 
+def data_request_token(request: DataRequest) -> str:
+    """The token of the owner's personal link, rebuilt from the stored salt."""
+    return derive_token(TOKEN_PURPOSE, request.token_salt)
+
+
+def data_request_by_token(token: str) -> DataRequest | None:
+    return (
+        DataRequest.objects.select_related("process", "territory")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
 def _link(request: DataRequest) -> str:
-    return absolute_link("monitoring:data_request_deliver", request.token)
+    if not request.token_salt:
+        # A request from before tokens were hashed: its link cannot be rebuilt, so this mail
+        # carries a fresh one (the old link stops working).
+        request.token_salt = new_salt()
+        request.token_hash = hash_token(data_request_token(request))
+        request.save(update_fields=["token_salt", "token_hash"])
+    return absolute_link("monitoring:data_request_deliver", data_request_token(request))
 
 
 def _compose(request: DataRequest, first: bool) -> tuple[str, str, list[str]]:
@@ -126,11 +155,15 @@ def data_request_deliver_form(
 ) -> ImportReport:
     """Figures typed into the owner's form: ``{(series_id, target_group_id or 0): value}``.
 
-    They travel through the same import as files (validation, history, computation).
+    They travel through the same import as files (validation, history, computation), limited
+    to the request's territory, figures and year.
     """
     if request.status != DataRequest.Status.OPEN:
         raise ValidationError(_("This request is no longer open."))
-    codes = dict(Series.objects.values_list("id", "code"))
+    codes = dict(request.series.values_list("id", "code"))
+    unknown = sorted({series_id for series_id, _tg in figures} - set(codes))
+    if unknown:
+        raise ValidationError(_("These figures are not part of the request."))
     groups = dict(TargetGroup.objects.values_list("id", "code"))
     lines = ["Jahr;AGS;Zielgruppe;Reihe;Wert"]
     for (series_id, tg), value in sorted(figures.items()):
@@ -151,16 +184,32 @@ def data_request_deliver_form(
         mappings={name: mapping},
         source=f"{request.owner_name} ({request.title})",
         data_date=timezone.localdate(),
+        scope=_delivery_scope(request),
     )
     _delivered(request, report)
     return report
 
 
+def _delivery_scope(request: DataRequest) -> WriteScope:
+    """A delivery writes the request's territory, figures and year, and creates nothing."""
+    return WriteScope(
+        territories=frozenset({request.territory_id}),
+        series=frozenset(request.series.values_list("pk", flat=True)),
+        years=frozenset({request.year}),
+        create_series=False,
+    )
+
+
 def data_request_deliver_file(
     *, request: DataRequest, name: str, data: bytes, skip_invalid: bool = False
 ) -> ImportReport:
+    """A file from the data owner: at most ``MONITORING_DELIVERY_MAX_BYTES``, and only rows of
+    the request's territory, figures and year (any other row rejects the file)."""
     if request.status != DataRequest.Status.OPEN:
         raise ValidationError(_("This request is no longer open."))
+    limit = settings.MONITORING_DELIVERY_MAX_BYTES
+    if len(data) > limit:
+        raise ValidationError({"file": [delivery_too_large_message(limit)]})
     report = values_import(
         files=[ImportFile(name=name, data=data)],
         process=request.process,
@@ -168,6 +217,13 @@ def data_request_deliver_file(
         skip_invalid=skip_invalid,
         source=f"{request.owner_name} ({request.title})",
         data_date=timezone.localdate(),
+        scope=_delivery_scope(request),
     )
     _delivered(request, report)
     return report
+
+
+def delivery_too_large_message(limit: int) -> str:
+    return _("The file is larger than %(size)s MB; deliver at most that much at once.") % {
+        "size": decimal_comma(round(limit / 1_000_000, 1))
+    }

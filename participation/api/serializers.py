@@ -79,7 +79,17 @@ class ProcessSerializer(serializers.ModelSerializer):
 class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
-        fields = ["id", "name", "kind", "address", "website", "email", "phone", "notes"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "address",
+            "website",
+            "email",
+            "phone",
+            "notes",
+            "processes",
+        ]
 
 
 class PersonSerializer(serializers.ModelSerializer):

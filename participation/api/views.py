@@ -1,18 +1,19 @@
 """REST API of the participation core. Thin doors onto services and selectors."""
 
 import django_filters
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from core import ratelimit
 from core.permissions import require_perm
 
 from .. import selectors, services
@@ -33,23 +34,24 @@ from .serializers import (
 )
 
 
-class TokenThrottle(AnonRateThrottle):
-    rate = "20/minute"
-
-
 class TokenView(APIView):
     """Exchange user name and password for an API token (send it as ``Authorization: Token …``)."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
-    throttle_classes = [TokenThrottle]
+    throttle_classes = []
 
     @extend_schema(request=TokenRequestSerializer, responses=TokenResponseSerializer)
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        username = serializer.validated_data["username"]
+        # The login page's budget: guessing passwords here is no cheaper than there.
+        if ratelimit.login_blocked(request, username):
+            raise Throttled(wait=settings.TEILHABE_LOGIN_WINDOW)
         user = authenticate(request, **serializer.validated_data)
         if user is None:
+            ratelimit.login_failed(request, username)
             raise AuthenticationFailed(_("User name or password is wrong."))
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
@@ -85,6 +87,9 @@ class ProcessViewSet(RulesMixin, viewsets.ModelViewSet):
         serializer.instance = services.process_update(
             process=serializer.instance, user=self.request.user, **serializer.validated_data
         )
+
+    def perform_destroy(self, instance):
+        services.process_delete(process=instance, user=self.request.user)
 
 
 class PhaseFilter(django_filters.FilterSet):
@@ -135,7 +140,7 @@ class PhaseViewSet(RulesMixin, viewsets.ModelViewSet):
 
 
 class CatalogueViewSet(RulesMixin, viewsets.ModelViewSet):
-    """Shared catalogues: every signed-in user reads them, staff keep them."""
+    """Shared catalogues: every signed-in user reads them, platform administrators keep them."""
 
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     filterset_fields = ["active"]
@@ -179,14 +184,23 @@ class DirectoryMixin(RulesMixin):
             return "participation.view_directory"
         return "participation.change_directory"
 
+    def object_perm(self, action):
+        if action in self.read_actions:
+            return None  # the queryset holds only entries of the user's processes
+        return self.entry_perm
+
 
 class OrganisationViewSet(DirectoryMixin, viewsets.ModelViewSet):
+    """Organisations of the processes in which you are project staff."""
+
     serializer_class = OrganisationSerializer
     filterset_fields = ["kind"]
     search_fields = ["name"]
+    entry_perm = "participation.change_organisation"
+    queryset = Organisation.objects.none()
 
     def get_queryset(self):
-        return Organisation.objects.all()
+        return selectors.organisation_list(user=self.request.user).prefetch_related("processes")
 
     def perform_create(self, serializer):
         serializer.instance = services.organisation_save(
@@ -210,17 +224,21 @@ class PersonFilter(django_filters.FilterSet):
 
 
 class PersonViewSet(DirectoryMixin, viewsets.ModelViewSet):
+    """People of the processes in which you are project staff."""
+
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
     search_fields = ["first_name", "last_name", "email", "organisation__name"]
+    entry_perm = "participation.change_person"
+    queryset = Person.objects.none()
 
-    def global_perm(self, action):
+    def object_perm(self, action):
         if action == "erase":
             return "participation.erase_person"
-        return super().global_perm(action)
+        return super().object_perm(action)
 
     def get_queryset(self):
-        return Person.objects.select_related("organisation").prefetch_related("processes")
+        return selectors.person_list(user=self.request.user).prefetch_related("processes")
 
     def perform_create(self, serializer):
         serializer.instance = services.person_save(

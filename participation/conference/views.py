@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import ratelimit
+from core.confirm import confirmation_page, is_confirmed
 from core.spreadsheets import download
-from core.views import add_validation_error, confirm_page, confirmed, form_page, require_perm
+from core.views import add_validation_error, form_page, require_perm
 
 from ..models import AgendaItem, Conference, ConferenceCard, Process, Registration, TopicTable
 from ..selectors import process_list
@@ -305,7 +306,7 @@ def registration_export(request, pk: int):
 def registration_cancel(request, pk: int, registration_pk: int):
     conference = _conference(request, pk, "participation.manage_conference")
     registration = get_object_or_404(Registration, pk=registration_pk, conference=conference)
-    if not confirmed(request):
+    if not is_confirmed(request):
         consequences = [_("%(name)s loses the place.") % {"name": registration.name}]
         successor = selectors.next_on_waiting_list(conference=conference)
         if registration.status == Registration.Status.REGISTERED and successor is not None:
@@ -318,12 +319,14 @@ def registration_cancel(request, pk: int, registration_pk: int):
                     _("%(name)s moves up from the waiting list and is emailed at once.")
                     % {"name": successor.name}
                 )
-        return confirm_page(
+        consequences.append(
+            _("The registration cannot be restored; the person would have to register again.")
+        )
+        return confirmation_page(
             request,
             title=_("Cancel the registration of %(name)s?") % {"name": registration.name},
-            text=_("The registration cannot be restored; the person would have to register again."),
             consequences=consequences,
-            button=_("Cancel the registration"),
+            confirm_label=_("Cancel the registration"),
             cancel_url=reverse("participation:registration_list", args=[conference.pk]),
         )
     moved_up = services.registration_cancel(registration=registration, user=request.user)
@@ -343,21 +346,21 @@ def registration_cancel(request, pk: int, registration_pk: int):
 @require_POST
 def registrations_anonymise(request, pk: int):
     conference = _conference(request, pk, "participation.manage_conference")
-    if not confirmed(request):
-        return confirm_page(
+    if not is_confirmed(request):
+        return confirmation_page(
             request,
             title=_("Remove the personal data of all registrations?"),
-            text=_(
-                "Names, email addresses and accessibility needs of all %(n)s registrations of "
-                "“%(title)s” are removed for good. This cannot be undone."
-            )
-            % {"n": conference.registrations.count(), "title": conference.title},
             consequences=[
+                _(
+                    "Names, email addresses and accessibility needs of all %(n)s registrations "
+                    "of “%(title)s” are removed for good. This cannot be undone."
+                )
+                % {"n": conference.registrations.count(), "title": conference.title},
                 _("Names become “Participant 1”, “Participant 2” and so on."),
                 _("The attendance figures and check-in times stay."),
                 _("Nobody can be emailed about this conference any more."),
             ],
-            button=_("Remove personal data"),
+            confirm_label=_("Remove personal data"),
             cancel_url=reverse("participation:registration_list", args=[conference.pk]),
         )
     try:

@@ -2,6 +2,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import UploadLimits
+
 from ..forms import DateInput
 from ..models import (
     Code,
@@ -17,6 +19,8 @@ from .selectors import facilitator_choices, process_workers  # noqa: F401 (re-ex
 from .transcripts import TranscriptFileError, read_transcript, segments
 
 MAX_UPLOAD_BYTES = getattr(settings, "TEILHABE_TRANSCRIPT_MAX_BYTES", 2 * 1024 * 1024)
+# A transcript is text: its .docx unpacks to a few times that, never to tens of megabytes.
+TRANSCRIPT_MAX_UNPACKED_BYTES = 10 * 1024 * 1024
 
 
 def upload_messages() -> dict:
@@ -40,6 +44,9 @@ class UserChoiceField(forms.ModelChoiceField):
 class InterviewForm(forms.ModelForm):
     facilitator = UserChoiceField(label=_("facilitator"), queryset=None)
     upload = forms.FileField(
+        validators=[
+            UploadLimits(limit=MAX_UPLOAD_BYTES, max_unpacked=TRANSCRIPT_MAX_UNPACKED_BYTES)
+        ],
         label=_("Upload transcript or summary"),
         required=False,
         help_text=_("A .txt or .docx file; it replaces the text above."),

@@ -172,6 +172,11 @@ class Organisation(models.Model):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # The processes that work with the organisation: their project staff see and keep it in the
+    # directory; nobody else does (platform administrators excepted).
+    processes = models.ManyToManyField(
+        Process, blank=True, related_name="organisations", verbose_name=_("processes")
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -300,15 +305,21 @@ class ProcessMembership(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Who did what, when. Holds keys and action names, never copies of personal fields."""
+    """Who did what, when. Holds keys and action names, never copies of personal fields.
+
+    The trail outlives what it describes: deleting a process keeps its events, which then still
+    name the process by the id and title stored with each of them.
+    """
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     process = models.ForeignKey(
-        Process, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_events"
+        Process, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
     )
+    process_ref = models.PositiveBigIntegerField(_("process id"), null=True, blank=True)
+    process_title = models.CharField(_("process title"), max_length=200, blank=True)
     action = models.CharField(max_length=100)
     object_type = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64)
@@ -318,7 +329,10 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["process_ref", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"

@@ -1,61 +1,77 @@
-// Confirmation as a dialog. A form or link marked `data-confirm` leads, without JavaScript, to
-// the server's confirmation page (core.views.confirm_page). With JavaScript that page is
-// fetched and its box is shown in a <dialog> on the current page instead; its form posts with
-// confirm=1 as the page would. Any failure falls back to the plain page.
+/* Confirmation dialogs for irreversible actions (see core/confirm.py).
+ *
+ * A submit button with data-confirm posts its form as usual when this script does not run:
+ * the server then answers with a confirmation page. With this script the same request is
+ * sent in the background and the page's confirmation box is shown in a modal <dialog>; its
+ * form posts the confirmed action, its cancel link closes the dialog.
+ */
 (function () {
   "use strict";
-  if (typeof HTMLDialogElement !== "function") return;
 
-  function show(html, fallback) {
-    var doc = new DOMParser().parseFromString(html, "text/html");
-    var box = doc.querySelector("[data-confirm-box]");
-    if (!box) { fallback(); return; }
+  function showDialog(box, opener) {
     var dialog = document.createElement("dialog");
     dialog.className = "confirm-dialog";
-    dialog.setAttribute("aria-labelledby", "confirm-title");
-    dialog.appendChild(document.importNode(box, true));
-    var heading = dialog.querySelector("h1");
+    var heading = box.querySelector("h1");
     if (heading) {
+      // One h1 per page: inside the dialog the title is a second-level heading.
       var h2 = document.createElement("h2");
       h2.id = heading.id;
-      h2.textContent = heading.textContent;
+      h2.innerHTML = heading.innerHTML;
       heading.replaceWith(h2);
     }
+    box.querySelectorAll("h2.checklist-title").forEach(function (h) {
+      var h3 = document.createElement("h3");
+      h3.className = h.className;
+      h3.innerHTML = h.innerHTML;
+      h.replaceWith(h3);
+    });
+    dialog.setAttribute("aria-labelledby", "confirm-title");
+    dialog.appendChild(box);
+    document.body.appendChild(dialog);
     var cancel = dialog.querySelector("[data-confirm-cancel]");
     if (cancel) {
-      cancel.addEventListener("click", function (event) { event.preventDefault(); dialog.close(); });
+      cancel.addEventListener("click", function (event) {
+        event.preventDefault();
+        dialog.close();
+      });
     }
-    dialog.addEventListener("close", function () { dialog.remove(); });
-    document.body.appendChild(dialog);
+    dialog.addEventListener("close", function () {
+      dialog.remove();
+      if (opener) opener.focus();
+    });
     dialog.showModal();
-    var submit = dialog.querySelector("button[type=submit]");
-    if (submit) submit.focus();
-  }
-
-  function ask(request, fallback) {
-    fetch(request.url, {
-      method: request.method, body: request.body, credentials: "same-origin",
-      headers: { "X-Requested-With": "fetch" }
-    }).then(function (response) {
-      if (!response.ok) throw new Error(String(response.status));
-      return response.text();
-    }).then(function (html) { show(html, fallback); }).catch(fallback);
+    var first = dialog.querySelector("button[type=submit]") || cancel;
+    if (first) first.focus();
   }
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.hasAttribute || !form.hasAttribute("data-confirm")) return;
-    if ((form.method || "").toLowerCase() !== "post") return;
+    var submitter = event.submitter;
+    var asks = (submitter && submitter.hasAttribute("data-confirm")) || form.hasAttribute("data-confirm");
+    if (!asks || !window.fetch || typeof HTMLDialogElement !== "function") return;
     event.preventDefault();
     var body = new FormData(form);
-    if (event.submitter && event.submitter.name) body.append(event.submitter.name, event.submitter.value);
-    ask({ url: form.action, method: "POST", body: body }, function () { form.submit(); });
-  });
-
-  document.addEventListener("click", function (event) {
-    var link = event.target.closest ? event.target.closest("a[data-confirm]") : null;
-    if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
-    event.preventDefault();
-    ask({ url: link.href, method: "GET" }, function () { window.location.href = link.href; });
+    if (submitter && submitter.name) body.append(submitter.name, submitter.value);
+    // getAttribute: a field named "action" would shadow form.action.
+    var target = new URL(form.getAttribute("action") || "", window.location.href).href;
+    fetch(target, { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (response) {
+        return response.text().then(function (html) { return { response: response, html: html }; });
+      })
+      .then(function (result) {
+        var doc = new DOMParser().parseFromString(result.html, "text/html");
+        var box = doc.querySelector("[data-confirm-box]");
+        if (box) {
+          showDialog(document.importNode(box, true), submitter);
+        } else {
+          // Nothing to confirm (the action was refused or done): show where it led.
+          window.location.assign(result.response.url);
+        }
+      })
+      .catch(function () {
+        form.removeAttribute("data-confirm");
+        if (submitter) submitter.removeAttribute("data-confirm");
+        form.requestSubmit(submitter || undefined);
+      });
   });
 })();

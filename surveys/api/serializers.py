@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.uploads import UploadLimits
 from participation.models import TargetGroup
 
 from ..models import Answer, Invitation, Response, Survey
@@ -199,12 +200,30 @@ class InvitationSerializer(serializers.ModelSerializer):
 
 class InvitationImportSerializer(serializers.Serializer):
     survey = serializers.PrimaryKeyRelatedField(queryset=Survey.objects.all())
-    file = serializers.FileField()
+    file = serializers.FileField(validators=[UploadLimits()])
 
 
 class ImportReportSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     skipped = serializers.ListField(child=serializers.CharField())
+
+
+class InvitationImportJobSerializer(serializers.Serializer):
+    """An invitee list being imported by the worker: follow ``url`` until ``status`` is done
+    (``created`` invitations, rows ``messages`` skipped) or failed (nothing imported, the
+    reasons in ``messages``)."""
+
+    id = serializers.IntegerField()
+    survey = serializers.IntegerField(source="survey_id")
+    filename = serializers.CharField()
+    status = serializers.CharField()
+    total = serializers.IntegerField(help_text="Rows in the file (known once the worker read it).")
+    progress = serializers.IntegerField(help_text="Rows checked so far.")
+    created = serializers.IntegerField()
+    messages = serializers.ListField(child=serializers.CharField())
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    url = serializers.CharField()
 
 
 class SendInvitationsSerializer(serializers.Serializer):

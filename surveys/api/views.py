@@ -3,6 +3,7 @@
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -13,10 +14,10 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response as ApiResponse
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from core.permissions import require_perm
+from core.ratelimit import ApiThrottle
 from participation.api.permissions import RulesMixin
 from participation.permissions import roles_of
 
@@ -25,7 +26,7 @@ from ..models import Invitation, Response, Survey
 from ..services import invitations as inv_services
 from ..services import responses as resp_services
 from .serializers import (
-    ImportReportSerializer,
+    InvitationImportJobSerializer,
     InvitationImportSerializer,
     InvitationSerializer,
     QueuedSerializer,
@@ -122,15 +123,11 @@ class PublicSurveyView(APIView):
         return ApiResponse(SurveyStructureSerializer(survey).data)
 
 
-class SubmitThrottle(SimpleRateThrottle):
-    """Per client address: protects public surveys from floods."""
+class SubmitThrottle(ApiThrottle):
+    """Per client address: protects public surveys from floods (``SURVEY_API_SUBMIT_RATE``)."""
 
     scope = "survey_submit"
-
-    def get_cache_key(self, request, view):
-        if request.method != "POST" or view.action != "create":
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+    methods = ("POST",)
 
 
 class ResponseFilter(django_filters.FilterSet):
@@ -271,7 +268,9 @@ class InvitationViewSet(
         inv_services.invitations_import(survey=survey, user=self.request.user, rows=[row])
         serializer.instance = Invitation.objects.get(survey=survey, email=data["email"])
 
-    @extend_schema(request=InvitationImportSerializer, responses=ImportReportSerializer)
+    @extend_schema(
+        request=InvitationImportSerializer, responses={202: InvitationImportJobSerializer}
+    )
     @action(
         detail=False,
         methods=["post"],
@@ -279,11 +278,43 @@ class InvitationViewSet(
         serializer_class=InvitationImportSerializer,
     )
     def import_file(self, request):
-        """Import invitees from a CSV or XLSX file (``multipart/form-data``)."""
+        """Import invitees from a CSV or XLSX file (``multipart/form-data``). The file is
+        checked and queued; the worker reads it (all or nothing). Answers 202 with the import
+        to follow at its ``url``."""
         serializer = InvitationImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         survey = serializer.validated_data["survey"]
         require_perm(request.user, "surveys.manage_invitations", survey)
-        rows = inv_services.read_invitee_file(serializer.validated_data["file"])
-        report = inv_services.invitations_import(survey=survey, user=request.user, rows=rows)
-        return ApiResponse({"created": report.created, "skipped": report.skipped}, status=201)
+        job = inv_services.invitation_import_queue(
+            survey=survey, user=request.user, upload=serializer.validated_data["file"]
+        )
+        return ApiResponse(self._job(request, job), status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses=InvitationImportJobSerializer)
+    @action(detail=False, methods=["get"], url_path=r"imports/(?P<job_id>\d+)")
+    def import_status(self, request, job_id=None):
+        """The state of an invitee import: status, rows checked so far, the result."""
+        from ..models import InvitationImport
+
+        job = get_object_or_404(InvitationImport.objects.select_related("survey"), pk=job_id)
+        require_perm(request.user, "surveys.manage_invitations", job.survey)
+        return ApiResponse(self._job(request, job))
+
+    def _job(self, request, job) -> dict:
+        return InvitationImportJobSerializer(
+            {
+                "id": job.pk,
+                "survey_id": job.survey_id,
+                "filename": job.filename,
+                "status": job.status,
+                "total": job.total,
+                "progress": inv_services.invitation_import_progress(job),
+                "created": job.created,
+                "messages": [str(m) for m in job.messages],
+                "created_at": job.created_at,
+                "finished_at": job.finished_at,
+                "url": request.build_absolute_uri(
+                    reverse("api:survey-invitation-import-status", kwargs={"job_id": job.pk})
+                ),
+            }
+        ).data

@@ -6,16 +6,28 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.conf import settings
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import UploadLimits
 from participation.models import Phase, Process
 
 from .. import expressions
-from ..i18n import COMMON, all_languages, direction, language_label, language_name, resolve_language
-from ..models import Question, Survey
+from ..i18n import (
+    COMMON,
+    all_languages,
+    direction,
+    language_label,
+    language_name,
+    pick,
+    resolve_language,
+)
+from ..models import STARTS_PER_HOUR_MAX, Question, Survey
+from ..question_types import question_type
+from ..services.interchange import MAX_IMPORT_BYTES
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -198,6 +210,16 @@ class SurveySettingsForm(TextGridMixin, forms.Form):
     phase = forms.ModelChoiceField(label=_("Phase"), queryset=Phase.objects.none(), required=False)
     opens_at = forms.DateTimeField(label=_("Opens at"), required=False, widget=DateTimeInput())
     closes_at = forms.DateTimeField(label=_("Closes at"), required=False, widget=DateTimeInput())
+    starts_per_hour = forms.IntegerField(
+        label=_("Starts per hour from one network address"),
+        required=False,
+        min_value=1,
+        max_value=STARTS_PER_HOUR_MAX,
+        help_text=_(
+            "Empty: the installation's default (%(default)s). For a session on tablets that "
+            "share one Wi-Fi network (language café, shelter), raise it, e.g. to 400."
+        ),
+    )
 
     def __init__(self, *args, survey: Survey, **kwargs):
         super().__init__(
@@ -210,9 +232,13 @@ class SurveySettingsForm(TextGridMixin, forms.Form):
                 "phase": survey.phase_id,
                 "opens_at": survey.opens_at,
                 "closes_at": survey.closes_at,
+                "starts_per_hour": survey.starts_per_hour,
             },
             **kwargs,
         )
+        self.fields["starts_per_hour"].help_text %= {
+            "default": settings.SURVEY_PUBLIC_STARTS_PER_HOUR
+        }
         self.fields["phase"].queryset = Phase.objects.filter(
             process=survey.process_id, kind=Phase.Kind.SURVEY
         )
@@ -230,6 +256,7 @@ class SurveySettingsForm(TextGridMixin, forms.Form):
             "phase",
             "opens_at",
             "closes_at",
+            "starts_per_hour",
         ):
             data[name] = self.cleaned_data.get(name)
         return data
@@ -308,6 +335,10 @@ QUESTION_OPTION_FIELDS = (
 )
 
 
+# Fields every question form has, whatever the type (see ``QuestionType.design_fields``).
+QUESTION_COMMON_FIELDS = ("code", "type", "section", "relevant", "text", "hint")
+
+
 class QuestionForm(TextGridMixin, forms.ModelForm):
     text_fields = (
         ("text", _("Question text"), True),
@@ -334,10 +365,17 @@ class QuestionForm(TextGridMixin, forms.ModelForm):
     def __init__(self, *args, languages: list[str], sections, **kwargs):
         super().__init__(*args, **kwargs)
         question = self.instance
+        # Only what applies to the question's type is offered; the rest keeps its value.
+        self.applies = set(QUESTION_COMMON_FIELDS) | set(question_type(question.type).design_fields)
+        self.text_fields = tuple(t for t in self.text_fields if t[0] in self.applies)
+        for name in list(self.fields):
+            if name not in self.applies:
+                del self.fields[name]
         self.fields["section"].choices = [(s.code, f"{s.code}") for s in sections]
         self.fields["section"].initial = question.section.code
         self.fields["relevant"].initial = question.relevant
-        self.fields["constraint"].initial = question.constraint
+        if "constraint" in self.fields:
+            self.fields["constraint"].initial = question.constraint
         self.add_text_fields(
             languages, {name: getattr(question, name) for name, *_r in self.text_fields}
         )
@@ -359,15 +397,131 @@ class QuestionForm(TextGridMixin, forms.ModelForm):
     def service_data(self) -> dict:
         data = {name: self.texts(name) for name, *_rest in self.text_fields}
         for name in ("code", "type", "relevant", "constraint", *QUESTION_OPTION_FIELDS):
-            data[name] = self.cleaned_data.get(name)
-        data["pattern"] = data["pattern"] or ""
-        data["widget"] = data["widget"] or Question.Widget.RADIO
+            if name in self.fields:
+                data[name] = self.cleaned_data.get(name)
+        if "pattern" in data:
+            data["pattern"] = data["pattern"] or ""
+        if "widget" in data:
+            data["widget"] = data["widget"] or Question.Widget.RADIO
         return data
+
+
+# --- the condition builder ------------------------------------------------------------------
+
+OPERATOR_CHOICES = (
+    ("=", _("is")),
+    ("!=", _("is not")),
+    ("selected", _("includes (multiple choice)")),
+    ("not_selected", _("does not include (multiple choice)")),
+    ("<", _("is less than")),
+    ("<=", _("is at most")),
+    (">", _("is greater than")),
+    (">=", _("is at least")),
+    ("answered", _("was answered")),
+    ("not_answered", _("was not answered")),
+)
+
+
+def builder_questions(
+    struct, *, language: str, before_question: str = "", before_section: str = ""
+) -> list:
+    """The questions a condition may refer to: answered questions that come before the
+    question ``before_question`` (or before the page ``before_section``), each with its
+    answer codes and their labels (None for questions answered with any value)."""
+    out = []
+    for section in struct.sections:
+        if section.code == before_section:
+            break
+        for q in section.questions:
+            if q.code == before_question:
+                return out
+            if not q.qtype.answered:
+                continue
+            codes = q.qtype.condition_codes(q)
+            labels = {c.code: pick(c.label, language) for c in q.choices}
+            labels.update({k: str(v) for k, v in q.qtype.extra_labels().items()})
+            labels.setdefault("other", str(_("Other")))
+            labels.setdefault("dont_know", str(_("Don't know")))
+            out.append(
+                {
+                    "code": q.code,
+                    "label": pick(q.text, language) or q.code,
+                    "type": q.type,
+                    "several": q.qtype.client_value in ("checked", "ranks"),
+                    "codes": None
+                    if codes is None
+                    else [{"code": c, "label": labels.get(c, c)} for c in codes],
+                }
+            )
+    return out
+
+
+class ConditionBuilderForm(forms.Form):
+    """Builds one condition from lists (question, operator, answer) and adds it to the
+    condition typed in the page or question form. Without JavaScript the answer is typed
+    (the question's codes are listed beside it); the script turns it into a list."""
+
+    question = forms.ChoiceField(label=_("Question"), required=False)
+    operator = forms.ChoiceField(label=_("Operator"), choices=OPERATOR_CHOICES, required=False)
+    value = forms.CharField(
+        label=_("Answer or value"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    join = forms.ChoiceField(
+        label=_("Join with the condition so far"),
+        choices=(("and", _("and (both must hold)")), ("or", _("or (either is enough)"))),
+        required=False,
+    )
+
+    def __init__(self, *args, questions: list, **kwargs):
+        kwargs.setdefault("prefix", "cb")
+        super().__init__(*args, **kwargs)
+        self.questions = {q["code"]: q for q in questions}
+        self.fields["question"].choices = [("", _("– choose a question –"))] + [
+            (q["code"], _question_option(q)) for q in questions
+        ]
+
+    def clean(self):
+        data = super().clean()
+        code, operator, value = data.get("question"), data.get("operator"), data.get("value")
+        if not code:
+            self.add_error("question", _("Choose the question the condition is about."))
+            return data
+        if operator not in expressions.NEEDS_NO_VALUE and not (value or "").strip():
+            self.add_error("value", _("Choose or enter the answer to compare with."))
+            return data
+        try:
+            condition = expressions.build(code, operator or "=", value or "")
+            codes = {
+                c: None if q["codes"] is None else [x["code"] for x in q["codes"]]
+                for c, q in self.questions.items()
+            }
+            expressions.check_values(expressions.parse(condition), codes)
+        except expressions.ExpressionError as exc:
+            self.add_error("value", exc.message)
+            return data
+        data["condition"] = condition
+        return data
+
+    def combined(self, existing: str) -> str:
+        """The condition so far with the built one added."""
+        return expressions.combine(
+            existing, self.cleaned_data["condition"], self.cleaned_data.get("join") or "and"
+        )
+
+
+def _question_option(q: dict) -> str:
+    text = q["label"] if len(q["label"]) <= 60 else q["label"][:58] + "…"
+    if q["codes"]:
+        return f"{q['code']}: {text} ({', '.join(c['code'] for c in q['codes'])})"
+    return f"{q['code']}: {text}"
 
 
 class ImportForm(forms.Form):
     process = forms.ModelChoiceField(label=_("Process"), queryset=Process.objects.none())
     file = forms.FileField(
+        validators=[UploadLimits(limit=MAX_IMPORT_BYTES)],
         label=_("Survey file"),
         help_text=_("An XLSForm workbook (.xlsx, .xls) or a LimeSurvey survey structure (.lss)."),
     )

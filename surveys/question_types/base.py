@@ -245,6 +245,9 @@ class QuestionType:
     limesurvey_types: tuple[str, ...] = ()
     #: LimeSurvey names each choice ``<question>_<choice>`` in equations (ticked or not)
     limesurvey_option_names = False
+    #: the settings of the designer's question form that apply to this type (besides code,
+    #: type, page, text, hint and the "show only if" condition, which every type has)
+    design_fields: tuple[str, ...] = ("required", "constraint", "validation_message")
 
     def __repr__(self) -> str:
         return f"<question type {self.kind}>"
@@ -311,6 +314,11 @@ class QuestionType:
         if q.allow_dont_know:
             codes.append(DONT_KNOW)
         return codes
+
+    def condition_codes(self, q: QuestionDef) -> list[str] | None:
+        """The only values a condition may compare this question's answer with (``=``, ``!=``,
+        ``selected()``), or None when any value may come (numbers, texts, dates)."""
+        return None
 
     def extra_labels(self) -> dict[str, str]:
         """Labels of codes the type adds itself (yes/no)."""

@@ -30,6 +30,9 @@ class ChoiceType(QuestionType):
 
     client_value = "one"
 
+    def condition_codes(self, q):
+        return self.choice_codes(q)
+
     def response_cells(self, answer, seen):
         return [("c", "", answer.choice)]
 
@@ -73,6 +76,11 @@ class SelectType(ChoiceType):
     edits_choices = True
     offers_other = True
     xlsform_select = True
+    design_fields = (
+        *QuestionType.design_fields,
+        "allow_other",
+        "randomize_choices",
+    )
 
     def _other_cleaned(self, q, code: str, other_text: str) -> str:
         if other_needs_text(q, code):
@@ -118,6 +126,12 @@ class SelectType(ChoiceType):
 class Single(SelectType):
     kind = "single"
     has_widget = True
+    design_fields = (
+        *SelectType.design_fields,
+        "widget",
+        "allow_dont_know",
+        "is_target_group_question",
+    )
     breakdown = True
     xlsform_types = ("select_one",)
     limesurvey_types = ("L", "!", "O", "G")

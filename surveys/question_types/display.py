@@ -11,6 +11,7 @@ class Display(QuestionType):
     kind = "display"
     answered = False
     client_value = "none"
+    design_fields = ()
     xlsform_types = ("note",)
     limesurvey_types = ("X",)
 

@@ -36,6 +36,7 @@ class Matrix(QuestionType):
     needs_rows = True
     edits_choices = True
     client_value = "checked_radios"
+    design_fields = (*QuestionType.design_fields, "allow_dont_know")
     limesurvey_types = ("A", "B", "C", "E", "F", "H", "1")
 
     def clean(self, q, raw, other_text, language):

@@ -77,6 +77,14 @@ class NumberType(QuestionType):
 class Rating(NumberType):
     kind = "rating"
     client_value = "one_number"
+    design_fields = (
+        *QuestionType.design_fields,
+        "scale_min",
+        "scale_max",
+        "scale_min_label",
+        "scale_max_label",
+        "allow_dont_know",
+    )
     xlsform_types = ("select_one",)
     xlsform_select = True
     limesurvey_types = ("5",)
@@ -125,6 +133,9 @@ class Rating(NumberType):
             last = len(q.scale) - 1
             view.options[last].label = f"{view.options[last].label} – {view.max_label}"
 
+    def condition_codes(self, q):
+        return [str(v) for v in q.scale] + ([DONT_KNOW] if q.allow_dont_know else [])
+
     def validate(self, question, errors):
         super().validate(question, errors)
         low = 1 if question.scale_min is None else question.scale_min
@@ -137,6 +148,16 @@ class Rating(NumberType):
         scale = [str(v) for v in q.scale] + ([DONT_KNOW] if q.allow_dont_know else [])
         counts = {**r.metric(r.total, "v"), **r.metric(r.total, "c")}
         data["choices"] = r.choices_block(counts, scale, r.n)
+        # The ends of the scale carry their words, so "1" and "5" say which end is which.
+        ends = {str(q.scale[0]): q.scale_min_label, str(q.scale[-1]): q.scale_max_label}
+        for choice in data["choices"]:
+            words = r.label(ends.get(choice["code"]) or {})
+            if words:
+                choice["label"] = f"{choice['label']} – {words}"
+        data["scale_labels"] = {
+            "min": r.label(q.scale_min_label or {}),
+            "max": r.label(q.scale_max_label or {}),
+        }
         if "groups" in data:  # the same key order as before: choices, then groups
             data["groups"] = data.pop("groups")
         return data
@@ -183,6 +204,7 @@ class Typed(OneBox, NumberType):
     """A number typed into a text box, within an optional range."""
 
     whole = False
+    design_fields = (*QuestionType.design_fields, "min_value", "max_value")
 
     def clean(self, q, raw, other_text, language):
         value = self._number(q, raw)

@@ -23,9 +23,13 @@ class Ranking(QuestionType):
     needs_choices = True
     edits_choices = True
     client_value = "ranks"
+    design_fields = (*QuestionType.design_fields, "randomize_choices")
     xlsform_types = ("rank",)
     xlsform_select = True
     limesurvey_types = ("R",)
+
+    def condition_codes(self, q):
+        return [c.code for c in q.choices]
 
     def clean(self, q, raw, other_text, language):
         if isinstance(raw, dict):  # {item: rank} from the web form

@@ -19,6 +19,7 @@ from .base import (
 class TextType(OneBox, QuestionType):
     limit = TEXT_MAX
     takes_pattern = True
+    design_fields = (*QuestionType.design_fields, "min_length", "max_length", "pattern")
     xlsform_types = ("text", "string")
     multiline = False
 

@@ -52,6 +52,7 @@ class ResultsOverviewView(APIView):
                 raise Http404(_("This survey has no versions."))
         suppress = _suppress(request.user, survey)
         structure = get_structure(version)
+        services.results_funnel_ensure_fresh(version=version)
         return Response(
             {
                 "survey": survey.pk,

@@ -2,10 +2,10 @@
 
 Responses go out in wide format (one row per complete response, one column per question, per
 choice of a multiple-choice question, per matrix row or per ranked item), codes or labels as
-chosen. They are read in chunks of response ids and written row by row (CSV, XLSX in openpyxl's
-write-only mode), so memory does not grow with the number of responses. The SPSS file is the
-exception: pyreadstat writes a whole DataFrame, so it holds one compact numeric frame (value
-labels carry the texts).
+chosen. They are read in chunks of response ids and written row by row (CSV, and XLSX streamed
+by ``core.spreadsheets.write_xlsx_rows``), so memory does not grow with the number of
+responses. The SPSS file is the exception: pyreadstat writes a whole DataFrame, so it holds
+one compact numeric frame (value labels carry the texts).
 
 Anonymised surveys: no invitation data at all (no target group from the invitation, no
 attributes, no response id — rows are numbered — and only the day of completion).
@@ -18,18 +18,19 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 
 import pandas as pd
 from django.conf import settings
 from django.core.files import File
 from django.db import DatabaseError
 from django.utils import timezone
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from core.frames import read_frame
 from core.numbers import localized
-from core.spreadsheets import csv_writer, safe_row
+from core.spreadsheets import csv_writer, safe_row, write_xlsx_rows
 
 from ..models import Answer, Response, Survey
 from ..question_types import QuestionType
@@ -60,11 +61,12 @@ def _meta_columns(survey: Survey) -> list[Column]:
             Column("target_group", _("Target group (invitation)"), "text"),
             Column("organisation", _("Organisation (invitation)"), "text"),
         ]
-    cols += [
-        Column("version", _("Version"), "number"),
-        Column("language", _("Language"), "text"),
-        Column("completed", _("Completed on"), "text"),
-    ]
+    cols.append(Column("version", _("Version"), "number"))
+    if not survey.anonymised:
+        # In an anonymised survey the language, set beside the invitees' languages, could
+        # point to the one invitee who speaks it.
+        cols.append(Column("language", _("Language"), "text"))
+    cols.append(Column("completed", _("Completed on"), "text"))
     return cols
 
 
@@ -179,7 +181,8 @@ def iter_rows(survey: Survey, lay: Layout, *, labels: bool, progress=None) -> It
                 )
                 row[idx["organisation"]] = attrs.get("organisation") or None
             row[idx["version"]] = int(version)
-            row[idx["language"]] = language
+            if not survey.anonymised:
+                row[idx["language"]] = language
             row[idx["completed"]] = completed
             rows[rid] = row
         answered: dict[int, set[str]] = {}
@@ -231,16 +234,13 @@ def write_csv(survey: Survey, out, *, labels: bool, progress=None) -> None:
 
 
 def write_xlsx(survey: Survey, path: str, *, labels: bool, progress=None) -> None:
-    from openpyxl import Workbook
-
+    """The responses as an XLSX sheet, streamed row by row (``core.spreadsheets``), so memory
+    does not grow with the responses; cells hold what the CSV holds (numbers as numbers, empty
+    cells left out)."""
     structure = get_structure(survey.current_version)
     lay = layout(survey, structure)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Responses")[:31])
-    ws.append(header(lay, labels))
-    for row in iter_rows(survey, lay, labels=labels, progress=progress):
-        ws.append(safe_row(row, empty=None))
-    wb.save(path)
+    rows = iter_rows(survey, lay, labels=labels, progress=progress)
+    write_xlsx_rows(path, _("Responses"), chain([header(lay, labels)], rows))
 
 
 def write_codebook(survey: Survey, path: str) -> None:
@@ -322,12 +322,12 @@ def write_report(survey: Survey, path: str, *, fmt: str, suppressed: bool) -> No
         "suppress": suppressed,
         "min_count": reports.min_count(),
         "now": timezone.now(),
+        "LANGUAGE_CODE": get_language() or survey.default_language,
     }
     if fmt == ExportJob.Format.PDF:
-        from weasyprint import HTML
+        from core.pdf import html_to_pdf
 
-        html = render_to_string("surveys/results/report_pdf.html", context)
-        HTML(string=html).write_pdf(path)
+        html_to_pdf(render_to_string("surveys/results/report_pdf.html", context), path)
         return
     _write_docx(path, context)
 
@@ -340,7 +340,12 @@ def _write_docx(path: str, context: dict) -> None:
     from docx import Document
 
     doc = Document()
-    doc.add_heading(f"{_('Results')}: {context['survey']}", 0)
+    title = f"{_('Results')}: {context['survey']}"
+    # Title and language in the file's properties: screen readers and the PDF converters of
+    # word processors take them from there.
+    doc.core_properties.title = title
+    doc.core_properties.language = context.get("LANGUAGE_CODE") or "de"
+    doc.add_heading(title, 0)
     overview = context["overview"]
     doc.add_paragraph(f"{_('Complete responses')}: {_docx_value(overview['responses'])}")
     if context["suppress"]:
@@ -349,7 +354,7 @@ def _write_docx(path: str, context: dict) -> None:
         )
     hidden = f"< {context['min_count']}"
     for result in context["results"]:
-        doc.add_heading(f"{result['text']} ({result['question']})", 1)
+        doc.add_heading(result["text"], 1)
         doc.add_paragraph(f"n = {_docx_value(result['n'])}")
         if result.get("choices"):
             table = doc.add_table(rows=1, cols=3)

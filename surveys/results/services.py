@@ -4,6 +4,9 @@ free text into the input pool, publication, rebuild requests."""
 from __future__ import annotations
 
 import logging
+import os
+import threading
+import time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,7 +16,7 @@ from core.permissions import require_perm
 from participation.models import FieldOfAction, TargetGroup
 from participation.services import statement_create
 
-from ..models import Answer, Response, Survey
+from ..models import Answer, Response, Survey, SurveyVersion
 from .models import ExportJob, FreeTextTag, QuestionTopic, ResultPending, ResultsPublication
 
 logger = logging.getLogger(__name__)
@@ -55,8 +58,10 @@ def results_response_completed(*, response: Response) -> None:
     Every service that completes a response calls this inside the transaction that stores the
     completion. It writes the response into the results outbox (``ResultPending``) in that
     same transaction, so the count can be delayed (broker unreachable, workers busy) but never
-    lost. After the commit it asks a worker to drain the version's outbox; that request is best
-    effort: when the broker cannot take it, it is logged and the periodic relay
+    lost. After the commit it asks a worker to drain the version's outbox: with a broker, the
+    requests of a process are coalesced and sent in the background (``DrainRequests``), so a
+    completion never waits for the broker; in-process (eager) the drain runs at once. The
+    request is best effort: when the broker cannot take it, it is logged and the periodic relay
     (``surveys.relay_results``) asks again. Test responses and unfinished ones are never
     counted.
     """
@@ -67,8 +72,81 @@ def results_response_completed(*, response: Response) -> None:
         [ResultPending(response_id=response.pk, version_id=response.version_id)],
         ignore_conflicts=True,
     )
+    results_outbox_written(response=response)
+
+
+def results_outbox_sql(source: str) -> str:
+    """A data-modifying CTE that writes the responses of the CTE ``source`` (a column "id")
+    into the results outbox, for a writer that stores a completed response in one statement
+    (one parameter: the version id). The writer then calls ``results_outbox_written``."""
+    table = ResultPending._meta.db_table
+    return (
+        f'INSERT INTO "{table}" ("response_id", "version_id", "created_at") '
+        f'SELECT "id", %s, now() FROM {source}'
+    )
+
+
+def results_outbox_written(*, response: Response) -> None:
+    """The response's outbox row is written (in the caller's transaction, if any): ask for
+    its count after the commit."""
     version_id = response.version_id
-    transaction.on_commit(lambda: results_drain_request(version_id=version_id))
+    transaction.on_commit(lambda: drain_requests.add(version_id))
+
+
+class DrainRequests:
+    """The drain requests of one process, coalesced per version and sent by one background
+    thread: at most one request per version every ``interval`` seconds, however many
+    responses complete meanwhile (one drain counts all pending responses of a version).
+
+    A completion only notes its version (no broker round trip in the request), and is
+    counted at most ``interval`` seconds plus one drain later. What a process notes but never
+    sends (it is killed, or the broker is away) stays in the outbox for the relay.
+    """
+
+    def __init__(self, interval: float = 0.5):
+        self.interval = interval
+        self._reset()
+        # A forked child (a pool process) inherits no running thread and maybe a held lock.
+        os.register_at_fork(after_in_child=self._reset)
+
+    def _reset(self) -> None:
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._wanted: set[int] = set()
+        self._thread: threading.Thread | None = None
+
+    def add(self, version_id: int) -> None:
+        from .tasks import drain_results
+
+        if drain_results.app.conf.task_always_eager:
+            results_drain_request(version_id=version_id)  # no broker: count now, in-process
+            return
+        with self._lock:
+            self._wanted.add(version_id)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="results-drain-requests", daemon=True
+                )
+                self._thread.start()
+        self._wake.set()
+
+    def _run(self) -> None:
+        wake, lock = self._wake, self._lock
+        while True:
+            wake.wait()
+            wake.clear()
+            with lock:
+                due, self._wanted = sorted(self._wanted), set()
+            for version_id in due:
+                try:
+                    results_drain_request(version_id=version_id)
+                except Exception:  # the thread must live on; the relay counts what is left
+                    logger.exception("results: drain request for version %s failed", version_id)
+            # What completes meanwhile waits for the next round: one request for all of it.
+            time.sleep(self.interval)
+
+
+drain_requests = DrainRequests()
 
 
 def results_drain_request(*, version_id: int) -> bool:
@@ -223,3 +301,28 @@ def exports_delete_old(*, days: int | None = None) -> int:
         error=_("The export was interrupted. Please start it again."),
     )
     return deleted
+
+
+def results_funnel_ensure_fresh(*, version: SurveyVersion) -> bool:
+    """Refresh the version's completion funnel when a response changed after it was counted,
+    so that the funnel and the response counts agree where no beat runs (the embedded
+    default runs tasks in-process, so the refresh is done before the page is shown; with a
+    worker it is queued). Returns whether a refresh was asked for."""
+    from .models import ResultState
+    from .tasks import refresh_funnel
+
+    latest = (
+        Response.objects.filter(version=version, is_test=False)
+        .order_by("-updated_at")
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+    if latest is None:
+        return False
+    funnel_at = (
+        ResultState.objects.filter(version=version).values_list("funnel_at", flat=True).first()
+    )
+    if funnel_at is not None and funnel_at >= latest:
+        return False
+    refresh_funnel.delay(version.pk)
+    return True

@@ -23,11 +23,13 @@ def aggregate_response(response_id: int) -> bool:
 
 @shared_task(name="surveys.drain_results", soft_time_limit=240, time_limit=300, **RETRY)
 def drain_results(version_id: int) -> int:
-    """Count the version's responses waiting in the results outbox, batch after batch."""
+    """Count the version's responses waiting in the results outbox, batch after batch, until
+    none is left: what completes during one batch is the next batch, so a busy survey is
+    counted by one worker in growing batches while other requests for it return at once."""
     total = 0
-    while (claimed := aggregation.results_drain(version_id=version_id)) >= aggregation.DRAIN_BATCH:
+    while claimed := aggregation.results_drain(version_id=version_id):
         total += claimed
-    return total + claimed
+    return total
 
 
 @shared_task(name="surveys.relay_results", soft_time_limit=30, time_limit=60, **RETRY)

@@ -42,6 +42,7 @@ from ..models import Choice, Question, Response, Section, Survey, SurveyVersion
 from ..question_types import REGISTRY, QuestionType, question_type
 from ..selectors import forget_survey
 from ..structure import QUESTION_OPTION_FIELDS
+from ..structure import build as build_structure
 
 CODE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$")
 # Choice codes may start with a digit (XLSForm and LimeSurvey often use 1, 2, 3 …).
@@ -56,6 +57,7 @@ SURVEY_FIELDS = (
     "anonymised",
     "opens_at",
     "closes_at",
+    "starts_per_hour",
 )
 # What a question definition may hold besides its code (the structure writes the same).
 QUESTION_FIELDS = ("type", "text", *QUESTION_OPTION_FIELDS)
@@ -236,23 +238,30 @@ def _renumber(queryset, moved=None, position: int | None = None) -> None:
 # --- structure-wide checks ----------------------------------------------------------------
 
 
+def condition_codes(version: SurveyVersion) -> dict[str, list[str] | None]:
+    """Question code -> the values a condition may compare its answer with (None: any)."""
+    return {q.code: q.qtype.condition_codes(q) for q in build_structure(version).questions.values()}
+
+
 def check_conditions(version: SurveyVersion) -> None:
-    """Refuse malformed conditions and references to questions that are not earlier."""
+    """Refuse malformed conditions, references to questions that are not earlier, and
+    comparisons with a value that is not one of the question's answer codes."""
     errors: dict[str, list[str]] = {}
     seen: set[str] = set()
     codes: set[str] = set()
+    answer_codes = condition_codes(version)
     for section in Section.objects.filter(version=version).order_by("order", "id"):
         before_section = set(seen)
         if section.relevant.strip():
             try:
-                expressions.validate(section.relevant, known=before_section)
+                expressions.validate(section.relevant, known=before_section, codes=answer_codes)
             except expressions.ExpressionError as exc:
                 errors.setdefault(f"sections.{section.code}.relevant", []).append(exc.message)
         for question in section.questions.order_by("order", "id"):
             codes.add(question.code)
             if question.relevant.strip():
                 try:
-                    expressions.validate(question.relevant, known=set(seen))
+                    expressions.validate(question.relevant, known=set(seen), codes=answer_codes)
                 except expressions.ExpressionError as exc:
                     errors.setdefault(f"questions.{question.code}.relevant", []).append(exc.message)
             if question.constraint.strip():
@@ -836,6 +845,7 @@ def choice_update(
         choice.target_group = _target_group(target_group)
     _full_clean(choice)
     choice.save()
+    check_conditions(version)  # a condition may compare with the old code
     _bump(version)
     return choice
 
@@ -889,6 +899,7 @@ def choice_delete(*, choice: Choice, user) -> None:
     _drop_test_answers(version)
     choice.delete()
     _renumber(question.choices.filter(kind=choice.kind).order_by("order", "id"))
+    check_conditions(version)  # a condition may compare with the deleted code
     _bump(version)
 
 

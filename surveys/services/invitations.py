@@ -9,19 +9,24 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
+from core import uploads
 from core.mail import PermanentRefusal, send_message
 from core.permissions import require_perm
 from core.tokens import derive_token, hash_token, new_salt
@@ -29,7 +34,7 @@ from participation.models import Person, TargetGroup
 from participation.services import audit_log
 
 from ..i18n import pick
-from ..models import Invitation, Survey
+from ..models import Invitation, InvitationImport, Survey
 
 COLUMN_ALIASES = {
     "name": "name",
@@ -101,8 +106,9 @@ class ImportReport:
 def read_invitee_file(upload) -> list[dict]:
     """Rows of a CSV (comma or semicolon, UTF-8) or XLSX file as dicts with normalised keys."""
     name = getattr(upload, "name", "") or ""
-    content = upload.read()
+    content = uploads.read(upload)
     if name.lower().endswith(".xlsx") or content[:2] == b"PK":
+        uploads.check_archive("list.xlsx", content)
         try:
             from openpyxl import load_workbook
 
@@ -142,7 +148,9 @@ def read_invitee_file(upload) -> list[dict]:
 
 
 @transaction.atomic
-def invitations_import(*, survey: Survey, user, rows: list[dict]) -> ImportReport:
+def invitations_import(
+    *, survey: Survey, user, rows: list[dict], progress: Callable[[int], None] | None = None
+) -> ImportReport:
     """Create invitations from rows (name, email, organisation, language, target_group and any
     further columns as attributes). Every row is checked first; any bad row means nothing is
     written and the error names the row. Addresses already invited are skipped and reported."""
@@ -155,6 +163,8 @@ def invitations_import(*, survey: Survey, user, rows: list[dict]) -> ImportRepor
     new: list[Invitation] = []
     report = ImportReport()
     for number, row in enumerate(rows, start=2):
+        if progress is not None and number % PROGRESS_EVERY == 0:
+            progress(number - 1)
         email = (row.get("email") or "").strip()
         try:
             validate_email(email)
@@ -413,5 +423,102 @@ def erase_for_person(person: Person) -> int:
         invitation.name = ""
         invitation.email = f"erased-{invitation.pk}@invalid.invalid"
         invitation.save(update_fields=["name", "email"])
+        count += 1
+    return count
+
+
+# --- importing in the worker, with progress ------------------------------------------------
+
+PROGRESS_EVERY = 200
+PENDING_DIR = "pending/invitations"
+
+
+def _progress_key(job_id: int) -> str:
+    return f"surveys-invitation-import:{job_id}"
+
+
+def invitation_import_queue(*, survey: Survey, user, upload) -> InvitationImport:
+    """Keep the uploaded invitee list (after the upload checks) and queue its import; a long
+    list is read in the worker, never in the request. Returns the job to follow."""
+    from ..tasks import import_invitations
+
+    _require(user, survey)
+    data = uploads.read(upload)
+    name = (getattr(upload, "name", "") or "invitees")[-200:]
+    with transaction.atomic():
+        job = InvitationImport.objects.create(survey=survey, created_by=user, filename=name)
+        job.storage_name = default_storage.save(
+            f"{PENDING_DIR}/{job.pk}-{get_random_string(16)}", ContentFile(data)
+        )
+        job.save(update_fields=["storage_name"])
+        import_invitations.delay_on_commit(job.pk)
+    return job
+
+
+def invitation_import_progress(job: InvitationImport) -> int:
+    """Rows checked so far (the worker writes it to the cache, outside its transaction)."""
+    if job.status == InvitationImport.Status.DONE:
+        return job.total
+    return int(cache.get(_progress_key(job.pk)) or 0)
+
+
+def invitation_import_run(*, job_id: int) -> InvitationImport | None:
+    """The worker's part: read the stored list, import it (all or nothing), record the report
+    and delete the file. Runs once per job: a redelivered task finds it started and stops."""
+    updated = InvitationImport.objects.filter(
+        pk=job_id, status=InvitationImport.Status.QUEUED
+    ).update(status=InvitationImport.Status.RUNNING)
+    if not updated:
+        return None
+    job = InvitationImport.objects.select_related("survey", "created_by").get(pk=job_id)
+    try:
+        with default_storage.open(job.storage_name, "rb") as stored:
+            stored.name = job.filename
+            rows = read_invitee_file(stored)
+        job.total = len(rows)
+        job.save(update_fields=["total"])
+
+        def progress(done: int) -> None:
+            cache.set(_progress_key(job.pk), done, timeout=3600)
+
+        report = invitations_import(
+            survey=job.survey, user=job.created_by, rows=rows, progress=progress
+        )
+    except (ValidationError, PermissionDenied) as error:
+        job.status = InvitationImport.Status.FAILED
+        job.messages = list(getattr(error, "messages", [str(error)]))[:200]
+    except Exception:
+        job.status = InvitationImport.Status.FAILED
+        job.messages = [_("The file could not be read; nothing was imported.")]
+        raise
+    else:
+        job.status = InvitationImport.Status.DONE
+        job.created = report.created
+        job.messages = report.skipped[:200]
+    finally:
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "created", "messages", "finished_at"])
+        default_storage.delete(job.storage_name)
+        cache.delete(_progress_key(job.pk))
+    return job
+
+
+def invitation_imports_delete_abandoned(*, hours: int | None = None) -> int:
+    """Housekeeping (beat): lists whose import never ran (no worker took it) within ``hours``
+    (``TEILHABE_UPLOAD_RETENTION_HOURS``) are deleted and their job marked failed."""
+    from datetime import timedelta
+
+    hours = hours if hours is not None else settings.TEILHABE_UPLOAD_RETENTION_HOURS
+    cutoff = timezone.now() - timedelta(hours=hours)
+    stale = InvitationImport.objects.filter(
+        status=InvitationImport.Status.QUEUED, created_at__lt=cutoff
+    )
+    count = 0
+    for job in stale:
+        default_storage.delete(job.storage_name)
+        job.status = InvitationImport.Status.FAILED
+        job.messages = [_("The import did not start in time; nothing was imported.")]
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "messages", "finished_at"])
         count += 1
     return count

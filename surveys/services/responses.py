@@ -10,7 +10,14 @@ What callers may rely on:
 * ``response_submit`` (the API) is idempotent on the client-generated ``client_id``: a retried
   request never creates a second response; a retry of a completed response changes nothing.
 * Anonymised surveys: the response never refers to the invitation (see models); the invitation
-  only learns that it was completed, to the day.
+  only learns that it was completed, to the day. The response's own times (started, consent,
+  updated, completed) are kept to the day too, so that no exact time matches an invitation's
+  (opened, completed) or a log line. A response started through a personal link
+  (``via_invitation``) completes only with that invitation (page forms: the browser's signed
+  cookie; API: the token), which is then marked completed: one link, at most one complete
+  response.
+* A survey that is closed (or not open) takes no page, whole response or completion, through
+  the pages or the API; test responses excepted.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import hashlib
 import json
 import secrets
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
@@ -39,7 +47,11 @@ from ..answering.values import (
     raw_from_rows,
 )
 from ..models import Answer, Invitation, Response, Survey
-from ..results.services import results_response_completed
+from ..results.services import (
+    results_outbox_sql,
+    results_outbox_written,
+    results_response_completed,
+)
 from ..structure import Structure
 from ..structure import get as get_structure
 
@@ -108,6 +120,15 @@ def response_admission(
         )
 
 
+def day_of(now: datetime) -> datetime:
+    """Midnight (local time) of ``now``'s day: the only time an anonymised response keeps."""
+    return timezone.make_aware(datetime.combine(timezone.localdate(now), time(0, 0)))
+
+
+def _stamp(anonymised: bool, now: datetime) -> datetime:
+    return day_of(now) if anonymised else now
+
+
 def _language(survey: Survey, language: str | None) -> str:
     return language if language in survey.languages else survey.default_language
 
@@ -122,12 +143,14 @@ def _build_response(
     now: datetime,
     client_id: uuid.UUID | None = None,
 ) -> tuple[Response, str | None]:
+    now = _stamp(survey.anonymised, now)
     response = Response(
         survey=survey,
         version_id=survey.current_version_id,
         language=_language(survey, language),
         is_test=is_test,
         anonymised=survey.anonymised,
+        via_invitation=invitation is not None and survey.anonymised,
         started_at=now,
         updated_at=now,
         consent_at=now if consent else None,
@@ -413,7 +436,7 @@ def response_save_page(
     response.current_section = (
         section_code if (errors or newly_shown) else (next_section or section_code)
     )
-    response.updated_at = timezone.now()
+    response.updated_at = _stamp(response.anonymised, timezone.now())
     response.save(update_fields=["current_section", "updated_at", "language"])
     return PageResult(
         errors=errors, next_section=next_section, newly_shown=newly_shown, state=state
@@ -449,7 +472,7 @@ def _mark_invitation_completed(survey: Survey, invitation_id: int | None, now: d
         )
     if survey.anonymised:
         # Only the day: an exact time could be matched against the response's completion time.
-        now = timezone.make_aware(datetime.combine(timezone.localdate(now), time(0, 0)))
+        now = day_of(now)
     invitation.completed_at = now
     invitation.save(update_fields=["completed_at"])
 
@@ -461,12 +484,21 @@ def response_complete(
     """Complete a response after checking every visible required question is answered.
 
     ``anonymous_invitation_id``: in an anonymised survey answered through a personal link, the
-    invitation to mark completed (it is held by the caller, e.g. the session, never stored on
-    the response). Completing twice is a no-op.
+    invitation to mark completed (it is held by the caller: the browser's cookie, the API
+    request's token; never stored on the response). A response started through a personal link
+    does not complete without it (``SurveyUnavailable``, code ``link_needed``), nor when that
+    invitation is completed already. Completing twice is a no-op.
     """
     response = Response.objects.select_for_update().select_related("survey").get(pk=response.pk)
     if response.status == Response.Status.COMPLETE:
         return response
+    if not response.is_test:
+        survey_availability(response.survey)
+    if response.via_invitation and anonymous_invitation_id is None:
+        raise SurveyUnavailable(
+            _("Please open the personal link from your email again to finish this survey."),
+            "link_needed",
+        )
     state = load_state(response)
     _remove_hidden(response, state)
     missing = missing_required(state)
@@ -481,6 +513,7 @@ def response_complete(
         response.invitation_id if not response.anonymised else anonymous_invitation_id,
         now,
     )
+    now = _stamp(response.anonymised, now)
     response.status = Response.Status.COMPLETE
     response.completed_at = now
     response.updated_at = now
@@ -539,7 +572,9 @@ def response_submit(
         # Page by page: the response usually exists already, so look first.
         existing = Response.objects.filter(client_id=client_id).first()
         if existing is not None:
-            return _submit_existing(existing, survey, answers, section, complete, language)
+            return _submit_existing(
+                existing, survey, answers, section, complete, language, invitation
+            )
     if not is_test:
         survey_availability(survey)
     if invitation is not None:
@@ -550,7 +585,9 @@ def response_submit(
         if not survey.anonymised and Response.objects.filter(invitation=invitation).exists():
             existing = Response.objects.filter(client_id=client_id).first()
             if existing is not None:
-                return _submit_existing(existing, survey, answers, section, complete, language)
+                return _submit_existing(
+                    existing, survey, answers, section, complete, language, invitation
+                )
             raise ValidationError(
                 {"token": [_("This invitation already has a response; use its client id.")]}
             )
@@ -582,7 +619,9 @@ def response_submit(
             # A retry of a response stored earlier is answered from what was stored.
             existing = Response.objects.filter(client_id=client_id).first()
             if existing is not None:
-                return _submit_existing(existing, survey, answers, section, complete, language)
+                return _submit_existing(
+                    existing, survey, answers, section, complete, language, invitation
+                )
         raise _error_dict(errors)
     now = timezone.now()
     next_section = _next_after(state, section)
@@ -603,14 +642,16 @@ def response_submit(
                 for code, result in cleaned.items()
                 for row in result.rows
             ]
-            # One transaction (a savepoint inside the caller's), so that the response and its
-            # entry in the results outbox are stored together, and a duplicate client id does
-            # not abort the caller's transaction.
-            with transaction.atomic():
-                _insert_with_answers(response, rows)
-                if complete:
-                    resume_code = None
-                    results_response_completed(response=response)
+            # One statement stores the response, its answers and, when it is counted, its
+            # entry in the results outbox: atomic on its own. Inside a caller's transaction
+            # it runs in a savepoint, so that a duplicate client id does not abort that one.
+            counted = complete and not is_test
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
+                _insert_with_answers(response, rows, outbox=counted)
+            if complete:
+                resume_code = None
+            if counted:
+                results_outbox_written(response=response)
         else:
             with transaction.atomic():
                 if invitation is not None:
@@ -641,27 +682,33 @@ def response_submit(
         existing = Response.objects.filter(client_id=client_id).first()
         if existing is None:
             raise
-        return _submit_existing(existing, survey, answers, section, complete, language)
+        return _submit_existing(existing, survey, answers, section, complete, language, invitation)
     return SubmitResult(response, True, None if complete else next_section, resume_code)
 
 
 def _finish_new(response: Response, complete: bool, next_section: str | None, now) -> None:
     if complete:
         response.status = Response.Status.COMPLETE
-        response.completed_at = now
+        response.completed_at = _stamp(response.anonymised, now)
         response.resume_code_hash = None
     else:
         response.current_section = next_section or ""
 
 
 def _submit_existing(
-    existing: Response, survey: Survey, answers: dict, section, complete, language
+    existing: Response, survey: Survey, answers: dict, section, complete, language, invitation
 ) -> SubmitResult:
     if existing.survey_id != survey.pk:
         raise ValidationError({"client_id": [_("This id is used by another survey.")]})
     if existing.status == Response.Status.COMPLETE:
         return SubmitResult(existing, False, None)
-    return _submit_to_existing(existing, answers, section, complete, language)
+    if not existing.is_test:
+        survey_availability(survey)
+    if existing.invitation_id is not None and (
+        invitation is None or invitation.pk != existing.invitation_id
+    ):
+        raise ValidationError({"token": [_("This response belongs to another invitation.")]})
+    return _submit_to_existing(existing, answers, section, complete, language, invitation)
 
 
 _RESPONSE_COLUMNS = (
@@ -684,10 +731,11 @@ _RESPONSE_COLUMNS = (
 )
 
 
-def _insert_with_answers(response: Response, rows: list[tuple]) -> None:
+def _insert_with_answers(response: Response, rows: list[tuple], *, outbox: bool = False) -> None:
     """PostgreSQL: insert the response and all its answers in one statement (one round trip,
     atomic without an explicit transaction) — the hot path of public whole-response ingest.
-    ``rows``: ``(question_id, row, choice, value_text, value_number, value_date)``."""
+    ``rows``: ``(question_id, row, choice, value_text, value_number, value_date)``. With
+    ``outbox`` the same statement writes the response into the results outbox."""
     response_table = Response._meta.db_table
     answer_table = Answer._meta.db_table
     columns = ", ".join(f'"{c}"' for c in _RESPONSE_COLUMNS)
@@ -704,7 +752,8 @@ def _insert_with_answers(response: Response, rows: list[tuple]) -> None:
         'SELECT r."id", v.q, v.rw, v.ch, v.t, v.n, v.d FROM r, '
         "jsonb_to_recordset(%s::jsonb) "
         "AS v(q bigint, rw varchar, ch varchar, t text, n double precision, d date) RETURNING 1) "
-        'SELECT r."id" FROM r'
+        + (f", p AS ({results_outbox_sql('r')}) " if outbox else "")
+        + 'SELECT r."id" FROM r'
     )
     # One JSON parameter instead of six arrays: far less quoting work on the client.
     answers_json = json.dumps(
@@ -713,7 +762,7 @@ def _insert_with_answers(response: Response, rows: list[tuple]) -> None:
             for q, rw, ch, t, n, d in rows
         ]
     )
-    params = [*values, answers_json]
+    params = [*values, answers_json, *([response.version_id] if outbox else [])]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         response.pk = cursor.fetchone()[0]
@@ -748,7 +797,12 @@ def _next_after(state: ResponseState, section: str | None) -> str | None:
 
 
 def _submit_to_existing(
-    response: Response, answers: dict, section: str | None, complete: bool, language: str | None
+    response: Response,
+    answers: dict,
+    section: str | None,
+    complete: bool,
+    language: str | None,
+    invitation: Invitation | None = None,
 ) -> SubmitResult:
     structure = get_structure(response.version)
     _check_keys(structure, answers)
@@ -764,7 +818,12 @@ def _submit_to_existing(
                 raise _error_dict(result.errors)
             next_section = result.next_section
         if complete:
-            response = response_complete(response=response)
+            response = response_complete(
+                response=response,
+                anonymous_invitation_id=invitation.pk
+                if invitation is not None and response.anonymised
+                else None,
+            )
         else:
             response.refresh_from_db()
     return SubmitResult(response, False, None if complete else next_section)

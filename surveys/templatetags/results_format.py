@@ -2,7 +2,7 @@
 
 from django import template
 
-from core.numbers import localized
+from core.numbers import localized, localized_day, localized_month
 
 register = template.Library()
 
@@ -18,3 +18,15 @@ def pct(value):
     if value is None:
         return "–"
     return localized(value, 1, trim=False) + " %"
+
+
+@register.filter
+def day(value):
+    """An ISO date as the active language writes it (German 03.05.2026)."""
+    return localized_day(value)
+
+
+@register.filter
+def month(value):
+    """An ISO month as the active language writes it (German Mai 2026)."""
+    return localized_month(value)

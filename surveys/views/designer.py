@@ -24,19 +24,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django.views.decorators.http import require_POST
 
+from core.confirm import confirmation_page, is_confirmed
 from core.views import require_perm
 from participation.models import Process
 from participation.permissions import roles_of
 
-from .. import structure
+from .. import selectors, structure
 from ..answering import values as answer_values
 from ..answering.forms import data_from_post, question_views
 from ..designer.forms import (
+    ConditionBuilderForm,
     QuestionAddForm,
     QuestionForm,
     SectionForm,
     SurveyCreateForm,
     SurveySettingsForm,
+    builder_questions,
 )
 from ..i18n import SURVEY_LANGUAGES, is_rtl, language_name, pick
 from ..models import Choice, Question, Response, Section, Survey
@@ -130,6 +133,34 @@ def _designer_url(survey: Survey, anchor: str = "") -> str:
     return reverse("surveys:designer", args=[survey.pk]) + (f"#{anchor}" if anchor else "")
 
 
+def _condition_builder(request, survey: Survey, **before) -> tuple[ConditionBuilderForm, list]:
+    """The condition builder of a page or question form; bound when its button was pressed.
+    ``before``: ``before_question`` or ``before_section`` (the questions it may refer to)."""
+    questions = builder_questions(
+        structure.build(survey.current_version), language=survey.default_language, **before
+    )
+    data = request.POST if request.method == "POST" and "cb-add" in request.POST else None
+    return ConditionBuilderForm(data, questions=questions), questions
+
+
+def _add_built_condition(request, builder: ConditionBuilderForm):
+    """The posted form data with the built condition added to ``relevant`` (None if the
+    builder's input is refused; its errors are then on the builder)."""
+    if not builder.is_valid():
+        return None
+    data = request.POST.copy()
+    try:
+        data["relevant"] = builder.combined(request.POST.get("relevant", ""))
+    except ValueError as exc:  # the condition typed so far is malformed
+        builder.add_error(None, getattr(exc, "message", str(exc)))
+        return None
+    messages.info(
+        request,
+        _("The condition was added to “Show only if”. Save to keep it."),
+    )
+    return data
+
+
 # --- survey -------------------------------------------------------------------------------
 
 
@@ -196,6 +227,7 @@ def designer(request, pk: int):
             "test_url": _test_url(survey),
             "languages": [(c, language_name(c)) for c in survey.languages],
             "versions": survey.versions.order_by("-number"),
+            "transitions": defs.ALLOWED_TRANSITIONS.get(survey.status, set()),
             **_version_note(survey),
         },
     )
@@ -233,9 +265,16 @@ def survey_settings(request, pk: int):
 def section_edit(request, pk: int, section_pk: int | None = None):
     survey = _survey(request, pk)
     section = _in_current(Section, survey, section_pk) if section_pk else None
-    form = SectionForm(request.POST or None, languages=survey.languages, section=section)
+    builder, builder_data = _condition_builder(
+        request, survey, before_section=section.code if section else ""
+    )
+    building = builder.is_bound
+    data = _add_built_condition(request, builder) if building else request.POST or None
+    if building and data is None:
+        data = request.POST
+    form = SectionForm(data, languages=survey.languages, section=section)
     form.code_for_errors = section.code if section else None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not building and form.is_valid():
         before = survey.current_version_id
         data = form.service_data()
         try:
@@ -257,9 +296,11 @@ def section_edit(request, pk: int, section_pk: int | None = None):
             "form": form,
             "title": _("Edit page") if section else _("New page"),
             "cancel_url": _designer_url(survey),
+            "builder": builder,
+            "builder_data": builder_data,
             **_version_note(survey),
         },
-        status=400 if request.method == "POST" else 200,
+        status=400 if request.method == "POST" and not (building and builder.is_valid()) else 200,
     )
 
 
@@ -283,6 +324,14 @@ def section_action(request, pk: int, section_pk: int):
             if position is not None:
                 defs.section_move(section=section, user=request.user, position=position)
         elif action == "delete":
+            if not is_confirmed(request):
+                return confirmation_page(
+                    request,
+                    title=_("Delete page %(code)s?") % {"code": section.code},
+                    consequences=selectors.section_delete_consequences(section),
+                    confirm_label=_("Delete the page"),
+                    cancel_url=_designer_url(survey, f"section-{section.code}"),
+                )
             defs.section_delete(section=section, user=request.user)
             messages.success(request, _("The page %(code)s was deleted.") % {"code": section.code})
         else:
@@ -353,11 +402,14 @@ def question_edit(request, pk: int, question_pk: int):
     if question.pk != question_pk:
         return redirect("surveys:question_edit", pk=survey.pk, question_pk=question.pk)
     sections = list(Section.objects.filter(version=question.version).order_by("order", "id"))
-    form = QuestionForm(
-        request.POST or None, instance=question, languages=survey.languages, sections=sections
-    )
+    builder, builder_data = _condition_builder(request, survey, before_question=question.code)
+    building = builder.is_bound
+    data = _add_built_condition(request, builder) if building else request.POST or None
+    if building and data is None:
+        data = request.POST
+    form = QuestionForm(data, instance=question, languages=survey.languages, sections=sections)
     form.code_for_errors = question.code
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not building and form.is_valid():
         data = form.service_data()
         target_section = form.cleaned_data["section"]
         before = survey.current_version_id
@@ -403,9 +455,11 @@ def question_edit(request, pk: int, question_pk: int):
             "choices_help": question_type(question.type).choices_help,
             "languages": languages,
             "cancel_url": _designer_url(survey, f"question-{question.code}"),
+            "builder": builder,
+            "builder_data": builder_data,
             **_version_note(survey),
         },
-        status=400 if request.method == "POST" else 200,
+        status=400 if request.method == "POST" and not (building and builder.is_valid()) else 200,
     )
 
 
@@ -431,6 +485,14 @@ def question_action(request, pk: int, question_pk: int):
                 _("The question was duplicated as %(code)s.") % {"code": copy.code},
             )
         elif action == "delete":
+            if not is_confirmed(request):
+                return confirmation_page(
+                    request,
+                    title=_("Delete question %(code)s?") % {"code": question.code},
+                    consequences=selectors.question_delete_consequences(question),
+                    confirm_label=_("Delete the question"),
+                    cancel_url=_designer_url(survey, anchor),
+                )
             defs.question_delete(question=question, user=request.user)
             anchor = f"section-{question.section.code}"
             messages.success(

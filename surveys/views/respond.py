@@ -2,9 +2,11 @@
 resume, language switch, thank-you, opt-out. Work without JavaScript.
 
 The respondent's place is kept in the session (``request.session["surveys"][public_id]``):
-the response id, the chosen language, the resume code to show, and, only for an anonymised
-survey answered through a personal link, the invitation id until completion (the response
-itself never refers to it).
+the response id, the chosen language and the resume code to show. A personal link's token is
+exchanged at once for the invitation id in the session and a token-free address. In an
+anonymised survey the invitation id leaves the session when the response starts (the browser
+keeps it in a signed cookie, presented again to complete), and the response id leaves it when
+the response is complete: no server-side record holds the two together.
 """
 
 from __future__ import annotations
@@ -20,11 +22,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from core.ratelimit import client_ip, exceeded
+from core.ratelimit import request_exceeded
 
 from ..answering.forms import data_from_post, question_views
 from ..i18n import SURVEY_LANGUAGES, is_rtl, pick
-from ..models import Response, Survey
+from ..models import Invitation, Response, Survey
 from ..services import invitations as inv_services
 from ..services import responses as services
 from ..structure import get as get_structure
@@ -148,7 +150,14 @@ def _first_page(response: Response, survey: Survey) -> str:
 def _rate_limited(request, survey, scope: str, limit: int, window: int) -> bool:
     if survey.access_mode != Survey.AccessMode.PUBLIC:
         return False
-    return exceeded(scope, f"{survey.pk}:{client_ip(request)}", limit, window)
+    return request_exceeded(request, scope, limit, window, key=str(survey.pk))
+
+
+def _starts_limited(request, survey) -> bool:
+    """Starts per hour from one address: the survey's own limit (set by staff for tablets on
+    shared Wi-Fi), else the installation's."""
+    limit = survey.starts_per_hour or settings.SURVEY_PUBLIC_STARTS_PER_HOUR
+    return _rate_limited(request, survey, "start", limit, 3600)
 
 
 def _too_many(request, survey, language):
@@ -200,9 +209,7 @@ def _start(request, survey, language, *, invitation=None, test=False):
             invitation=invitation,
             error=_("Please confirm that you have read the privacy notice and agree."),
         )
-    if not test and _rate_limited(
-        request, survey, "start", settings.SURVEY_PUBLIC_STARTS_PER_HOUR, 3600
-    ):
+    if not test and _starts_limited(request, survey):
         return _too_many(request, survey, language)
     try:
         response, code = services.response_start(
@@ -210,15 +217,11 @@ def _start(request, survey, language, *, invitation=None, test=False):
         )
     except services.SurveyUnavailable as exc:
         return _unavailable(request, survey, language, exc)
-    _store(
-        request,
-        survey,
-        r=response.pk,
-        lang=language,
-        code=code,
-        test=test or None,
-        inv=invitation.pk if invitation is not None and survey.anonymised else None,
-    )
+    _store(request, survey, r=response.pk, lang=language, code=code, test=test or None)
+    if invitation is not None and survey.anonymised:
+        return _hand_invitation_to_browser(
+            request, survey, invitation, redirect(_first_page(response, survey))
+        )
     return redirect(_first_page(response, survey))
 
 
@@ -257,19 +260,105 @@ def respond_public(request, public_id: str):
     return _consent_page(request, survey, language, action=request.get_full_path())
 
 
+PENDING_KEY = "survey_invitations"
+INVITATION_COOKIE = "teilhabe_inv_{public_id}"
+INVITATION_COOKIE_SALT = "surveys.invitation"
+INVITATION_COOKIE_AGE = 90 * 24 * 3600
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
-@transaction.atomic  # the invitation is marked opened together with the response it starts
 def respond_invitation(request, token: str):
+    """A personal link: note the invitation in the session and move on to an address without
+    the token, so that the token appears in no later request line, log, history or Referer
+    (in particular not beside the time a response is completed)."""
     invitation = inv_services.invitation_by_token(token)
     if invitation is None:
         raise Http404(_("This link is not valid."))
-    survey = invitation.survey
+    public_id = invitation.survey.public_id
+    pending = request.session.get(PENDING_KEY, {})
+    pending[public_id] = invitation.pk
+    request.session[PENDING_KEY] = pending
+    return redirect("surveys:respond_invited", public_id=public_id)
+
+
+def _invitation(request, survey: Survey):
+    """The invitation this browser came with: from the session until an anonymised response
+    starts, afterwards from a signed cookie that only the browser keeps (so no server-side
+    record holds the response next to the invitation)."""
+    pk = request.session.get(PENDING_KEY, {}).get(survey.public_id)
+    if pk is None:
+        pk = request.get_signed_cookie(
+            INVITATION_COOKIE.format(public_id=survey.public_id),
+            default=None,
+            salt=INVITATION_COOKIE_SALT,
+            max_age=INVITATION_COOKIE_AGE,
+        )
+    if pk is None:
+        return None
+    return Invitation.objects.select_related("survey").filter(pk=pk, survey=survey).first()
+
+
+def _forget_pending(request, survey: Survey) -> None:
+    pending = request.session.get(PENDING_KEY, {})
+    if pending.pop(survey.public_id, None) is not None:
+        request.session[PENDING_KEY] = pending
+
+
+def _hand_invitation_to_browser(request, survey: Survey, invitation, http_response):
+    """Anonymised survey, response started: the invitation leaves the session for a signed
+    cookie, presented again only to complete."""
+    _forget_pending(request, survey)
+    http_response.set_signed_cookie(
+        INVITATION_COOKIE.format(public_id=survey.public_id),
+        str(invitation.pk),
+        salt=INVITATION_COOKIE_SALT,
+        max_age=INVITATION_COOKIE_AGE,
+        path=reverse("surveys:respond_public", args=[survey.public_id]),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return http_response
+
+
+def _drop_invitation_cookie(survey: Survey, http_response):
+    http_response.delete_cookie(
+        INVITATION_COOKIE.format(public_id=survey.public_id),
+        path=reverse("surveys:respond_public", args=[survey.public_id]),
+        samesite="Lax",
+    )
+    return http_response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@transaction.atomic  # the invitation is marked opened together with the response it starts
+def respond_invited(request, public_id: str):
+    survey = _survey(public_id)
+    invitation = _invitation(request, survey)
+    if invitation is None:
+        language = _language(request, survey)
+        return _message(
+            request,
+            survey,
+            language,
+            _("Survey by invitation"),
+            _("Please open the personal link from your email again."),
+            status=403,
+        )
     services.response_admission(survey=survey, user=request.user, invitation=invitation)
-    if not _slot(request, survey).get("lang") and invitation.language in survey.languages:
+    # The invitee's language preselects the survey's only where responses are linked to
+    # invitations anyway; in an anonymised survey it would be a copied attribute.
+    if (
+        not survey.anonymised
+        and not _slot(request, survey).get("lang")
+        and invitation.language in survey.languages
+    ):
         _store(request, survey, lang=invitation.language)
     language = _language(request, survey)
     if invitation.completed_at:
+        _forget_pending(request, survey)
         return _unavailable(
             request,
             survey,
@@ -286,13 +375,14 @@ def respond_invitation(request, token: str):
     if not survey.anonymised:
         existing = Response.objects.filter(invitation=invitation).first()
         if existing is not None:
-            _store(request, survey, r=existing.pk, lang=language, code=None, inv=None)
+            _store(request, survey, r=existing.pk, lang=language, code=None)
             return redirect(_first_page(existing, survey))
     else:
         response = _response(request, survey)
         if response is not None and response.status == Response.Status.IN_PROGRESS:
-            _store(request, survey, inv=invitation.pk)
-            return redirect(_first_page(response, survey))
+            return _hand_invitation_to_browser(
+                request, survey, invitation, redirect(_first_page(response, survey))
+            )
     if request.method == "POST":
         return _start(request, survey, language, invitation=invitation)
     return _consent_page(
@@ -377,6 +467,8 @@ def respond_page(request, public_id: str, section: str):
     language = _language(request, survey)
     response = _response(request, survey)
     if response is None:
+        if _slot(request, survey).get("done"):
+            return redirect("surveys:respond_thanks", public_id=public_id)
         return redirect("surveys:respond_public", public_id=public_id)
     if response.status == Response.Status.COMPLETE:
         return redirect("surveys:respond_thanks", public_id=public_id)
@@ -463,9 +555,11 @@ def _post_page(request, survey, response, structure, sdef, language):
         )
     if result.next_section:
         return redirect(_page_url(survey, result.next_section))
+    invitation = _invitation(request, survey) if response.via_invitation else None
     try:
         services.response_complete(
-            response=response, anonymous_invitation_id=_slot(request, survey).get("inv")
+            response=response,
+            anonymous_invitation_id=invitation.pk if invitation is not None else None,
         )
     except ValidationError:
         missing = services.missing_required(services.load_state(response, structure))
@@ -473,8 +567,12 @@ def _post_page(request, survey, response, structure, sdef, language):
         return redirect(_page_url(survey, first) + "?missing=1")
     except services.SurveyUnavailable as exc:
         return _unavailable(request, survey, language, exc)
-    _store(request, survey, code=None, inv=None)
-    return redirect("surveys:respond_thanks", public_id=public_id)
+    if survey.anonymised:
+        # Nothing in the session may keep the response (next to a signed-in user, say).
+        _store(request, survey, r=None, code=None, done=True)
+    else:
+        _store(request, survey, code=None)
+    return _drop_invitation_cookie(survey, redirect("surveys:respond_thanks", public_id=public_id))
 
 
 @never_cache
@@ -500,7 +598,7 @@ def respond_resume(request, public_id: str):
     language = _language(request, survey)
     error = ""
     if request.method == "POST":
-        if exceeded("resume", client_ip(request), 20, 3600):
+        if request_exceeded(request, "resume", 20, 3600):
             return _too_many(request, survey, language)
         response = services.response_by_resume_code(
             survey=survey, code=request.POST.get("code", "")

@@ -21,12 +21,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import charts
+from core.numbers import localized_day
 from core.views import require_perm
 from participation.models import FieldOfAction, TargetGroup
 
 from ..models import Answer, Survey, SurveyVersion
 from ..results import reports, selectors, services
-from ..results.charts import question_chart
+from ..results.charts import breakdown_chart, question_chart
 from ..results.models import ExportJob, ResultsPublication, ResultState
 from ..structure import get as get_structure
 
@@ -44,14 +45,17 @@ def _context(survey, version, *, by: str, suppress: bool, public: bool = False) 
     bds = reports.breakdowns(version, structure)
     if by and by not in {b.name for b in bds}:
         raise Http404(_("Unknown breakdown."))
+    services.results_funnel_ensure_fresh(version=version)
     results = []
     for q in reports.answered_questions(structure):
         result = reports.question_result(version, q.code, breakdown=by, suppress=suppress)
         result["chart"] = question_chart(result)
+        result["breakdown_chart"] = breakdown_chart(result) if by else ""
         results.append(result)
     overview = reports.survey_overview(version, suppress=suppress)
     days_chart = charts.column_chart(
-        [(d["key"], d["count"]) for d in overview["days"]], title=_("Responses per day")
+        [(localized_day(d["key"]), d["count"]) for d in overview["days"]],
+        title=_("Responses per day"),
     )
     state = ResultState.objects.filter(version=version).first()
     return {
@@ -112,6 +116,7 @@ def results_question(request, pk: int, version: int, code: str):
     suppress = _suppress(request.user, survey)
     result = reports.question_result(version_obj, code, breakdown=by, suppress=suppress)
     result["chart"] = question_chart(result)
+    result["breakdown_chart"] = breakdown_chart(result) if by else ""
     return render(
         request,
         "surveys/results/question.html",
@@ -194,12 +199,10 @@ def free_texts(request, pk: int, version: int, code: str):
     page = Paginator(answers, 50).get_page(request.GET.get("page"))
     for answer in page:
         tag = getattr(answer, "free_text_tag", None)
-        answer.form = TagForm(
-            prefix=f"a{answer.pk}",
-            initial={
-                "fields_of_action": list(tag.fields_of_action.all()) if tag else [],
-                "target_groups": list(tag.target_groups.all()) if tag else [],
-            },
+        answer.tags = (
+            [str(f) for f in tag.fields_of_action.all()] + [str(g) for g in tag.target_groups.all()]
+            if tag
+            else []
         )
     return render(
         request,
@@ -217,8 +220,58 @@ def free_texts(request, pk: int, version: int, code: str):
             "small_group": small_group,
             "fields": FieldOfAction.objects.filter(active=True),
             "field": fields,
+            "tag_form": TagForm(),
+            "can_tag": request.user.has_perm("surveys.tag_free_text", survey),
         },
     )
+
+
+@login_required
+@require_POST
+def free_text_tag_many(request, pk: int):
+    """One tagging panel for the answers ticked on the free-text page: their fields of action
+    and target groups are set to the chosen ones (and they go into the input pool if asked)."""
+    survey = get_object_or_404(Survey, pk=pk)
+    require_perm(request.user, "surveys.tag_free_text", survey)
+    back = request.POST.get("next", "")
+    if not back.startswith("/") or back.startswith("//"):
+        back = reverse("surveys:results", args=[survey.pk])
+    ids = [int(v) for v in request.POST.getlist("answers") if v.isdigit()]
+    answers = list(
+        services.free_text_answers(survey).filter(pk__in=ids).select_related("response__survey")
+    )
+    form = TagForm(request.POST)
+    if not answers:
+        messages.error(request, _("Tick at least one answer to tag."))
+        return redirect(back)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("The tags could not be saved: %(errors)s")
+            % {"errors": "; ".join(str(e) for errs in form.errors.values() for e in errs)},
+        )
+        return redirect(back)
+    try:
+        with transaction.atomic():  # all ticked answers, or none
+            for answer in answers:
+                services.free_text_tag(
+                    answer=answer,
+                    user=request.user,
+                    fields_of_action=list(form.cleaned_data["fields_of_action"]),
+                    target_groups=list(form.cleaned_data["target_groups"]),
+                )
+                if form.cleaned_data["to_statement"]:
+                    services.free_text_to_statement(answer=answer, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(n)s answer(s) tagged.") % {"n": len(answers)}
+            if not form.cleaned_data["to_statement"]
+            else _("%(n)s answer(s) tagged and added to the input pool.") % {"n": len(answers)},
+        )
+    return redirect(back)
 
 
 @login_required

@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.confirm import confirmation_page, is_confirmed
 from core.views import add_validation_error, require_perm
 
 from .. import selectors
 from ..forms import InvitationImportForm, InvitationPeopleForm
-from ..models import Survey
+from ..models import InvitationImport, Survey
 from ..services import definition as defs
 from ..services import invitations as inv_services
 from .designer import staff_processes
@@ -72,13 +73,41 @@ def survey_detail(request, pk: int):
 def survey_transition(request, pk: int):
     survey = _survey(pk)
     require_perm(request.user, "surveys.change_survey", survey)
+    to = request.POST.get("to", "")
+    back = request.POST.get("next", "")
+    if not back.startswith("/") or back.startswith("//"):
+        back = reverse("surveys:survey_detail", args=[survey.pk])
+    allowed = to in defs.ALLOWED_TRANSITIONS.get(survey.status, set())
+    if allowed and not is_confirmed(request):
+        if to == Survey.Status.OPEN:
+            return confirmation_page(
+                request,
+                title=_("Open the survey “%(survey)s”?") % {"survey": survey},
+                consequences=[
+                    _(
+                        "Respondents can answer from now on: the public link works and "
+                        "invitations can be sent."
+                    )
+                ],
+                checklist=selectors.survey_open_checklist(survey),
+                confirm_label=_("Open the survey"),
+                cancel_url=back,
+                danger=False,
+            )
+        return confirmation_page(
+            request,
+            title=_("Close the survey “%(survey)s”?") % {"survey": survey},
+            consequences=selectors.survey_close_consequences(survey),
+            confirm_label=_("Close the survey"),
+            cancel_url=back,
+        )
     try:
-        defs.survey_transition(survey=survey, user=request.user, to=request.POST.get("to", ""))
+        defs.survey_transition(survey=survey, user=request.user, to=to)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The status was changed."))
-    return redirect("surveys:survey_detail", pk=survey.pk)
+    return redirect(back)
 
 
 def _invitation_page(request, survey, *, import_form=None, people_form=None, status=200):
@@ -121,14 +150,34 @@ def invitation_import(request, pk: int):
     form = InvitationImportForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            rows = inv_services.read_invitee_file(form.cleaned_data["file"])
-            report = inv_services.invitations_import(survey=survey, user=request.user, rows=rows)
+            job = inv_services.invitation_import_queue(
+                survey=survey, user=request.user, upload=form.cleaned_data["file"]
+            )
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            _report(request, report)
-            return redirect("surveys:invitation_list", pk=survey.pk)
+            return redirect("surveys:invitation_import_status", pk=survey.pk, job_id=job.pk)
     return _invitation_page(request, survey, import_form=form, status=400)
+
+
+@login_required
+def invitation_import_status(request, pk: int, job_id: int):
+    """Progress of an invitee import (reloads itself while the worker is busy; no JavaScript
+    needed), then its report."""
+    survey = _survey(pk)
+    require_perm(request.user, "surveys.manage_invitations", survey)
+    job = get_object_or_404(InvitationImport, pk=job_id, survey=survey)
+    running = job.status in (InvitationImport.Status.QUEUED, InvitationImport.Status.RUNNING)
+    return render(
+        request,
+        "surveys/staff/invitation_import_status.html",
+        {
+            "survey": survey,
+            "job": job,
+            "running": running,
+            "done": inv_services.invitation_import_progress(job),
+        },
+    )
 
 
 @login_required

@@ -38,3 +38,35 @@ def test_column_and_line_charts():
     assert "1,5" in line or "2,0" in line  # German tick labels
     assert charts.sparkline([(2020, 1.0)]) == ""
     assert "<polyline" in charts.sparkline([(2020, 1.0), (2021, 2.0)])
+
+
+def test_responsive_line_chart_is_laid_out_for_the_phone():
+    lines = [
+        charts.ChartLine(
+            "Kreis: Eingewanderte und ihre Nachkommen",
+            [(y, 10.0 - y % 7) for y in range(2010, 2025)],
+        ),
+        charts.ChartLine("Land", [(y, 6.0) for y in range(2010, 2025)], reference=True),
+    ]
+    html = charts.responsive_line_chart(lines, title="W2", chart_id="c1", unit="%")
+    assert html.count("<svg") == 2 and 'id="c1-t"' in html and 'id="c1-narrow-t"' in html
+    narrow = html[html.index('class="chart-narrow"') :]
+    assert 'viewBox="0 0 340 ' in narrow
+    assert 'font-size="15"' in narrow and 'font-size="12"' not in narrow
+    # on 340 units, 15 years do not all get a label, and labels never touch
+    import re
+
+    xs = [
+        float(x) for x in re.findall(r'<text x="([\d.]+)" y="[\d.]+" text-anchor="middle"', narrow)
+    ]
+    assert 2 <= len(xs) < 15 and all(b - a >= 40 for a, b in zip(xs, xs[1:], strict=False))
+    assert ">2024<" in narrow  # the latest year keeps its label
+
+
+def test_line_chart_draws_a_target():
+    svg = charts.line_chart(
+        [charts.ChartLine("Alle", [(2020, 10.0), (2021, 9.0)])],
+        title="T",
+        targets=[charts.ChartTarget("Ziel Alle 2030: 6,0", 2030, 6.0, line_label="Alle")],
+    )
+    assert 'class="target-marker"' in svg and "Ziel Alle 2030: 6,0" in svg and ">2030<" in svg

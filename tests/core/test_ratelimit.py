@@ -1,5 +1,7 @@
 """The one rate limiter: a fixed window per scope and key in the shared cache."""
 
+import os
+
 import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
@@ -34,5 +36,38 @@ def test_limit_zero_switches_off():
 def test_client_ip():
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.9")
     assert ratelimit.client_ip(request) == "10.0.0.9"
+    request = RequestFactory().get("/")
     request.META.pop("REMOTE_ADDR")
     assert ratelimit.client_ip(request) == "unknown"
+
+
+def test_parse_rate():
+    assert ratelimit.parse_rate("120/minute") == (120, 60)
+    assert ratelimit.parse_rate("5/s") == (5, 1)
+    assert ratelimit.parse_rate("10/hour") == (10, 3600)
+    assert ratelimit.parse_rate("1/day") == (1, 86400)
+    assert ratelimit.parse_rate(None) == (0, 0)
+
+
+@pytest.mark.integration
+def test_redis_counter_counts_and_expires_in_one_step(settings):
+    """On Redis a hit is one atomic INCR that gives a new counter its expiry."""
+    from django.core.cache import caches
+
+    from config.settings.base import redis_db
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache.FailSafeRedisCache",
+            "LOCATION": redis_db(os.environ["REDIS_URL"], 2),
+        }
+    }
+    redis_cache = caches["default"]
+    redis_cache.delete("rl-test")
+    assert [redis_cache.incr_expiring("rl-test", 30) for _ in range(3)] == [1, 2, 3]
+    assert redis_cache.get("rl-test") == 3
+    client = redis_cache._cache.get_client(redis_cache.make_and_validate_key("rl-test"))
+    assert 0 < client.ttl(redis_cache.make_and_validate_key("rl-test")) <= 30
+    assert [ratelimit.exceeded("s", "9.9.9.9", 2, 60) for _ in range(3)] == [False, False, True]
+    assert ratelimit.hits("s", "9.9.9.9", 60) == 3
+    redis_cache.delete("rl-test")

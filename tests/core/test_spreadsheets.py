@@ -67,3 +67,31 @@ def test_download_formats():
     assert response["Content-Type"] == spreadsheets.XLSX_CONTENT_TYPE
     with pytest.raises(Http404):
         spreadsheets.download(fmt="pdf", filename="x", headers=[], rows=[])
+
+
+def test_streamed_xlsx_keeps_cell_types_and_neutralises_formulas(tmp_path):
+    from openpyxl import load_workbook
+
+    from core.spreadsheets import write_xlsx_rows
+
+    path = tmp_path / "out.xlsx"
+    rows = [
+        ["nr", "text", "number", "flag"],
+        [1, "=SUM(A1)", 2.5, True],
+        [2, " leading & <tagged>", None, False],
+        [3, "bell\x07", float("nan"), None],
+        [4, "https://example.org", 10**12, None],
+    ]
+    write_xlsx_rows(path, "Antworten & mehr", rows)
+    sheet = load_workbook(path).active
+    assert sheet.title == "Antworten & mehr"
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values == [
+        ["nr", "text", "number", "flag"],
+        [1, "'=SUM(A1)", 2.5, True],
+        [2, " leading & <tagged>", None, False],
+        [3, "bell_x0007_", "nan", None],
+        [4, "https://example.org", 10**12, None],
+    ]
+    assert sheet["B5"].data_type == "s" and sheet["B5"].hyperlink is None
+    assert sheet["C2"].data_type == "n"

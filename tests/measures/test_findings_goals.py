@@ -174,11 +174,18 @@ def test_area_links_seeded_and_indicators_of_the_field_first(standard, language)
     assert first.area.code == "language"
 
 
-def test_area_links_editable_by_directory_keepers_only(standard, staff, facilitator, language):
+def test_area_links_editable_by_platform_administrators_only(
+    standard, staff, facilitator, language
+):
     from monitoring.models import Area
+    from tests.factories import UserFactory
 
+    with pytest.raises(PermissionDenied):
+        services.field_of_action_areas_set(user=staff, field_of_action=language, areas=[])
     services.field_of_action_areas_set(
-        user=staff, field_of_action=language, areas=[Area.objects.get(code="education")]
+        user=UserFactory(is_superuser=True),
+        field_of_action=language,
+        areas=[Area.objects.get(code="education")],
     )
     assert list(
         FieldOfActionArea.objects.filter(field_of_action=language).values_list(

@@ -147,3 +147,24 @@ def test_export_neutralises_formulas(proc, staff, make_measure):
     make_measure(title='=HYPERLINK("http://evil")')
     header, rows = imports.export_rows(Measure.objects.filter(process=proc))
     assert "'=HYPERLINK" in csv_bytes(header, rows).decode("utf-8-sig")
+
+
+def test_abandoned_uploads_are_removed_on_schedule(proc, staff, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from measures import tasks
+
+    fresh = upload(staff, proc, GOOD)
+    old = upload(staff, proc, GOOD, name="alt.csv")
+    MeasureImport.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    applied = upload(staff, proc, GOOD, name="fertig.csv")
+    MeasureImport.objects.filter(pk=applied.pk).update(
+        status=MeasureImport.Status.APPLIED, created_at=timezone.now() - timedelta(days=2)
+    )
+    assert "measures.delete_abandoned_imports" in {
+        entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+    assert tasks.delete_abandoned_imports() == 1
+    assert set(MeasureImport.objects.values_list("pk", flat=True)) == {fresh.pk, applied.pk}

@@ -61,3 +61,17 @@ def run_import(data: bytes, name: str = "table.csv", **kwargs):
     if kwargs.get("fmt") == "official" and b"Zielgruppe" in data.split(b"\n")[0]:
         kwargs.setdefault("mappings", {name: mapping})
     return services.values_import(files=[services.ImportFile(name=name, data=data)], **kwargs)
+
+
+def initial_post(form, **choices) -> dict:
+    """A form as a browser sends it untouched (its initial values), then ``choices``."""
+    post = {}
+    for name in form.fields:
+        value = form[name].value()
+        if isinstance(value, bool):
+            if value:
+                post[name] = "on"
+        elif value not in (None, ""):
+            post[name] = getattr(value, "pk", value)
+    post.update(choices)
+    return {k: v for k, v in post.items() if v is not None}

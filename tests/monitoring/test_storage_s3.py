@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from monitoring import services
-from monitoring.models import Value
+from monitoring.models import Area, Value
 
 pytestmark = [pytest.mark.s3, pytest.mark.django_db]
 
@@ -29,7 +29,7 @@ def test_pending_open_sdg_upload_kept_in_the_object_store(
         reverse("monitoring:imports", args=[mprocess.pk]),
         {"file": SimpleUploadedFile("indicator_7-7-7.csv", DATA), "format": "auto"},
     )
-    assert response.status_code == 302 and "/mapping/" in response["Location"]
+    assert response.status_code == 302 and "/check/" in response["Location"]
     token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
     assert _keys(s3_storage) == [f"{services.PENDING_DIR}/{token}"]
 
@@ -40,6 +40,12 @@ def test_pending_open_sdg_upload_kept_in_the_object_store(
     post = {role_field: "target_group"}
     for name, value in value_fields:
         post[name] = "immigrants" if value.startswith("Ausl") else ""
+    post.update(
+        ind_0_name="Beschäftigte",
+        ind_0_area=Area.objects.get(code="work").pk,
+        ind_0_kind="count",
+        ind_0_direction="1",
+    )
     assert client.post(response["Location"], post).status_code == 302
     assert Value.objects.get(target_group__code="immigrants").value == 20
     assert _keys(s3_storage) == []  # imported: the pending file is gone

@@ -7,7 +7,15 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from monitoring import services
-from monitoring.models import DataRequest, ImportRun, IndicatorValue, Series, Target, Value
+from monitoring.models import (
+    Area,
+    DataRequest,
+    ImportRun,
+    IndicatorValue,
+    Series,
+    Target,
+    Value,
+)
 from participation.models import AuditEvent, Phase
 from tests.monitoring.conftest import official, run_import
 
@@ -118,8 +126,12 @@ def test_upload_official_table(client, mprocess, member, django_capture_on_commi
     data = official(["2023;05754;;arbeitslose;8.012"], header="Jahr;AGS;Gebiet;Reihe;Wert")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    uploaded = client.post(url, {"file": SimpleUploadedFile("t.csv", data), "format": "auto"})
+    assert uploaded.status_code == 302 and "/check/" in uploaded["Location"]
+    check = client.get(uploaded["Location"])
+    assert not ImportRun.objects.exists() and "Kreis Gütersloh" in check.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"file": SimpleUploadedFile("t.csv", data), "format": "auto"})
+        response = client.post(uploaded["Location"], {"role_0": "territory_name"})
     run = ImportRun.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("monitoring:import_report", args=[mprocess.pk, run.pk])
@@ -136,10 +148,11 @@ def test_upload_with_bad_rows_writes_nothing_and_reports(client, mprocess, membe
         ["2023;05754;;arbeitslose;acht", "2023;0999;;arbeitslose;1"],
         header="Jahr;AGS;Gebiet;Reihe;Wert",
     )
-    response = client.post(
+    uploaded = client.post(
         reverse("monitoring:imports", args=[mprocess.pk]),
         {"file": SimpleUploadedFile("bad.csv", data), "format": "official"},
     )
+    response = client.post(uploaded["Location"], {"role_0": "territory_name"})
     run = ImportRun.objects.get()
     assert run.status == "rejected" and Value.objects.count() == 0
     page = client.get(response["Location"]).content.decode()
@@ -161,7 +174,7 @@ def test_open_sdg_upload_asks_for_the_mapping(client, lower_saxony, mprocess, me
         reverse("monitoring:imports", args=[mprocess.pk]),
         {"file": SimpleUploadedFile("indicator_7-7-7.csv", data), "format": "auto"},
     )
-    assert response.status_code == 302 and "/mapping/" in response["Location"]
+    assert response.status_code == 302 and "/check/" in response["Location"]
     page = client.get(response["Location"])
     assert "Nationalität" in page.content.decode()
     form = page.context["form"]
@@ -169,6 +182,13 @@ def test_open_sdg_upload_asks_for_the_mapping(client, lower_saxony, mprocess, me
     post = {role_field: "target_group"}
     for name, value in value_fields:
         post[name] = "immigrants" if value.startswith("Ausl") else ""
+    # a new indicator: its name, area, type and direction are confirmed before the import
+    post.update(
+        ind_0_name="Beschäftigte",
+        ind_0_area=Area.objects.get(code="work").pk,
+        ind_0_kind="count",
+        ind_0_direction="1",
+    )
     done = client.post(response["Location"], post)
     assert done.status_code == 302
     assert Value.objects.get(target_group__code="immigrants").value == 20
@@ -221,7 +241,7 @@ def test_data_request_is_mailed_reminded_and_delivered(
         )
     assert response.status_code == 302
     request = DataRequest.objects.get()
-    assert len(mail.outbox) == 1 and request.token in mail.outbox[0].body
+    assert len(mail.outbox) == 1 and services.data_request_token(request) in mail.outbox[0].body
     # no second mail within the reminder interval; then one reminder per interval
     assert send_data_request_reminders() == 0
     DataRequest.objects.filter(pk=request.pk).update(last_reminded_at="2020-01-01T00:00Z")
@@ -233,7 +253,7 @@ def test_data_request_is_mailed_reminded_and_delivered(
     )
     # the owner delivers through the personal link, without an account
     client.logout()
-    url = reverse("monitoring:data_request_deliver", args=[request.token])
+    url = reverse("monitoring:data_request_deliver", args=[services.data_request_token(request)])
     page = client.get(url)
     assert page.status_code == 200
     arbeitslose = series.get(code="arbeitslose")

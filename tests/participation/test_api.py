@@ -154,6 +154,8 @@ def test_catalogues_read_for_all_write_for_staff(api_client, process, facilitato
     payload = {"code": "roma", "name": "Roma"}
     assert api_client.post("/api/v1/target-groups/", payload).status_code == 403
     api_client.force_authenticate(staff_user)
+    assert api_client.post("/api/v1/target-groups/", payload).status_code == 403
+    api_client.force_authenticate(UserFactory(is_superuser=True))
     assert api_client.post("/api/v1/target-groups/", payload).status_code == 201
     assert_error(api_client.post("/api/v1/target-groups/", payload), 400, "code")
     assert_error(
@@ -163,6 +165,7 @@ def test_catalogues_read_for_all_write_for_staff(api_client, process, facilitato
 
 def test_people_directory_and_erase(api_client, process, staff_user, facilitator_user):
     person = PersonFactory(first_name="Olena", last_name="Koval")
+    person.processes.add(process)
     api_client.force_authenticate(facilitator_user)
     assert api_client.get("/api/v1/people/").status_code == 403
     assert (
@@ -180,7 +183,7 @@ def test_people_directory_and_erase(api_client, process, staff_user, facilitator
     assert Person.objects.get(pk=person.pk).is_erased
 
 
-def test_organisations(api_client, staff_user, outsider):
+def test_organisations(api_client, process, staff_user, outsider):
     OrganisationFactory(name="Caritas")
     api_client.force_authenticate(outsider)
     assert api_client.get("/api/v1/organisations/").status_code == 403
@@ -189,7 +192,8 @@ def test_organisations(api_client, staff_user, outsider):
     assert_error(api_client.post("/api/v1/organisations/", {"name": "X", "kind": "?"}), 400, "kind")
     assert (
         api_client.post(
-            "/api/v1/organisations/", {"name": "Diakonie", "kind": "welfare"}
+            "/api/v1/organisations/",
+            {"name": "Diakonie", "kind": "welfare", "processes": [process.pk]},
         ).status_code
         == 201
     )

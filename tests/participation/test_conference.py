@@ -364,15 +364,15 @@ def test_registrations_anonymised_after_the_conference(
     url = reverse("participation:registrations_anonymise", args=[conference.pk])
     client.force_login(facilitator_user)
     assert client.post(url).status_code == 403
-    assert client.post(url, {"confirm": "1"}).status_code == 403
+    assert client.post(url, {"confirmed": "yes"}).status_code == 403
     client.force_login(staff_user)
     # Without confirmation the page says what will happen and changes nothing.
     page = client.post(url)
-    assert page.status_code == 200 and b'name="confirm" value="1"' in page.content
+    assert page.status_code == 200 and b'name="confirmed" value="yes"' in page.content
     assert "Teilnehmende 1" in page.content.decode()
     ada.refresh_from_db()
     assert ada.name == "Ada"
-    assert client.post(url, {"confirm": "1"}).status_code == 302
+    assert client.post(url, {"confirmed": "yes"}).status_code == 302
     ada.refresh_from_db()
     assert "Ada" not in ada.name and "example" in ada.email and ada.accessibility_needs == ""
     assert ada.checked_in_at is not None
@@ -412,7 +412,7 @@ def test_cancel_moves_the_first_on_the_waiting_list_up(
     url = reverse("participation:registration_cancel", args=[conference.pk, first.pk])
     client.force_login(facilitator_user)
     assert client.post(url).status_code == 403
-    assert client.post(url, {"confirm": "1"}).status_code == 403
+    assert client.post(url, {"confirmed": "yes"}).status_code == 403
     client.force_login(staff_user)
     page = client.post(url)
     assert page.status_code == 200
@@ -420,7 +420,7 @@ def test_cancel_moves_the_first_on_the_waiting_list_up(
     first.refresh_from_db()
     assert first.status == "registered"
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(url, {"confirm": "1"}).status_code == 302
+        assert client.post(url, {"confirmed": "yes"}).status_code == 302
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == ("cancelled", "registered")

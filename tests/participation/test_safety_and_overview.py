@@ -25,19 +25,19 @@ def test_deleting_a_process_asks_first_and_says_what_goes(client, process, staff
     # Staff of the process, and a superuser's peer in another process, may not delete it.
     client.force_login(staff_user)
     assert client.get(url).status_code == 403
-    assert client.post(url, {"confirm": "1"}).status_code == 403
+    assert client.post(url, {"confirmed": "yes"}).status_code == 403
     other_staff = make_member(ProcessFactory(), "staff")
     client.force_login(other_staff)
-    assert client.post(url, {"confirm": "1"}).status_code == 403
+    assert client.post(url, {"confirmed": "yes"}).status_code == 403
     admin = UserFactory(is_superuser=True, is_staff=True)
     client.force_login(admin)
     page = client.get(url)
     body = page.content.decode()
     assert page.status_code == 200
-    assert process.title in body and 'name="confirm" value="1"' in body
+    assert process.title in body and 'name="confirmed" value="yes"' in body
     assert "Interview" in body and "Konferenz" in body  # what goes with it, counted
     assert Process.objects.filter(pk=process.pk).exists()
-    response = client.post(url, {"confirm": "1"})
+    response = client.post(url, {"confirmed": "yes"})
     assert response.status_code == 302
     assert not Process.objects.filter(pk=process.pk).exists()
     event = AuditEvent.objects.get(action="process.delete")
@@ -58,11 +58,11 @@ def test_deleting_a_phase_asks_first(client, process, staff_user, facilitator_us
     phase = PhaseFactory(process=process)
     url = reverse("participation:phase_delete", args=[process.pk, phase.pk])
     client.force_login(facilitator_user)
-    assert client.post(url, {"confirm": "1"}).status_code == 403
+    assert client.post(url, {"confirmed": "yes"}).status_code == 403
     client.force_login(staff_user)
     assert client.post(url).status_code == 200
     assert Phase.objects.filter(pk=phase.pk).exists()
-    assert client.post(url, {"confirm": "1"}).status_code == 302
+    assert client.post(url, {"confirmed": "yes"}).status_code == 302
     assert not Phase.objects.filter(pk=phase.pk).exists()
 
 

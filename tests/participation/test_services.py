@@ -97,9 +97,11 @@ def test_phase_save_rejects_taken_position(process, staff_user):
     assert process.phases.count() == 1
 
 
-def test_person_erase_blanks_personal_data_and_keeps_record(platform_staff):
-    account = UserFactory(first_name="Erika", email="erika@example.org")
+def test_person_erase_blanks_personal_data_and_keeps_record(process, staff_user, make_member):
+    account = make_member(process, "expert", first_name="Erika", email="erika@example.org")
     person = PersonFactory(user=account, phone="0521 123", notes="Rückruf", function="Leitung")
+    person.processes.add(process)
+    platform_staff = staff_user
     person = services.person_erase(person=person, user=platform_staff, reason="Anfrage per Mail")
     person.refresh_from_db()
     account.refresh_from_db()
@@ -121,17 +123,22 @@ def test_person_erase_blanks_personal_data_and_keeps_record(platform_staff):
     assert AuditEvent.objects.filter(action="person.erase").count() == 1
 
 
-def test_erased_person_cannot_be_edited(platform_staff):
+def test_erased_person_cannot_be_edited(db):
+    platform_staff = UserFactory(is_superuser=True)
     person = services.person_erase(person=PersonFactory(), user=platform_staff)
     with pytest.raises(ValidationError):
         services.person_save(user=platform_staff, person=person, first_name="Neu")
     assert Person.objects.get(pk=person.pk).first_name == ""
 
 
-def test_person_consent_needs_purpose(platform_staff):
+def test_person_consent_needs_purpose(process, staff_user):
     with pytest.raises(ValidationError):
         services.person_save(
-            user=platform_staff, first_name="A", last_name="B", consent_to_contact=True
+            user=staff_user,
+            first_name="A",
+            last_name="B",
+            consent_to_contact=True,
+            processes=[process],
         )
     assert not Person.objects.exists()
 

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from participation.models import Organisation, Person, Phase, Process
-from tests.factories import PersonFactory, PhaseFactory
+from tests.factories import PersonFactory, PhaseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -146,6 +146,7 @@ def test_members_page_adds_role(client, process, staff_user, outsider):
 
 def test_person_directory_and_erase(client, process, staff_user):
     person = PersonFactory(first_name="Olena", last_name="Koval")
+    person.processes.add(process)
     client.force_login(staff_user)
     assert "Koval" in client.get(reverse("participation:person_list")).content.decode()
     refused = client.post(reverse("participation:person_erase", args=[person.pk]), {})
@@ -162,17 +163,22 @@ def test_person_form_requires_name_or_email(client, staff_user):
     assert response.status_code == 400 and not Person.objects.exists()
 
 
-def test_organisation_duplicate_name_rejected(client, staff_user):
+def test_organisation_duplicate_name_rejected(client, process, staff_user):
     Organisation.objects.create(name="Caritas")
     client.force_login(staff_user)
     response = client.post(
-        reverse("participation:organisation_create"), {"name": "Caritas", "kind": "welfare"}
+        reverse("participation:organisation_create"),
+        {"name": "Caritas", "kind": "welfare", "processes": [process.pk]},
     )
     assert response.status_code == 400 and Organisation.objects.count() == 1
 
 
 def test_catalogue_edit_and_unknown_catalogue(client, staff_user):
     client.force_login(staff_user)
+    payload = {"code": "roma", "name": "Roma", "name_en": "Roma", "order": 5, "active": "on"}
+    url = reverse("participation:catalogue_create", args=["target-groups"])
+    assert client.post(url, payload).status_code == 403  # shared: platform administrators
+    client.force_login(UserFactory(is_superuser=True))
     ok = client.post(
         reverse("participation:catalogue_create", args=["target-groups"]),
         {"code": "roma", "name": "Roma", "name_en": "Roma", "order": 5, "active": "on"},

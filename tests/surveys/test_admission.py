@@ -71,8 +71,8 @@ def test_page_door(client, make_survey):
             )
         assert expected in response.content.decode()
     assert not Response.objects.exists()
+    client.get(reverse("surveys:respond_invitation", args=[inv.token_for(_invitation(closed))]))
     invited = client.post(
-        reverse("surveys:respond_invitation", args=[inv.token_for(_invitation(closed))]),
-        {"consent": "yes"},
+        reverse("surveys:respond_invited", args=[closed.public_id]), {"consent": "yes"}
     )
     assert invited.status_code == 302 and Response.objects.count() == 1

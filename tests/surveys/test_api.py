@@ -3,6 +3,7 @@ import uuid
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core import ratelimit
 from surveys.models import Answer, Invitation, Response
 from surveys.services import invitations as inv
 
@@ -208,11 +209,17 @@ def test_invitations_api(
     csv = SimpleUploadedFile(
         "people.csv", b"email;name;language\nb@example.org;B;de\nx@example.org;X;en\n"
     )
-    report = api_client.post(
-        "/api/v1/survey-invitations/import/", {"survey": survey.pk, "file": csv}, format="multipart"
-    )
-    assert report.status_code == 201 and report.json()["created"] == 1
-    assert len(report.json()["skipped"]) == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the worker (eager in tests)
+        queued = api_client.post(
+            "/api/v1/survey-invitations/import/",
+            {"survey": survey.pk, "file": csv},
+            format="multipart",
+        )
+    assert queued.status_code == 202 and queued.json()["status"] == "queued"
+    report = api_client.get(queued.json()["url"])
+    assert report.status_code == 200 and report.json()["status"] == "done"
+    assert report.json()["created"] == 1 and report.json()["total"] == 2
+    assert len(report.json()["messages"]) == 1
     with django_capture_on_commit_callbacks(execute=True):
         queued = api_client.post(
             f"/api/v1/surveys/{survey.pk}/send-invitations/", {}, format="json"
@@ -223,3 +230,38 @@ def test_invitations_api(
     assert "Invitation" in english.subject
     listing = api_client.get(f"/api/v1/survey-invitations/?survey={survey.pk}").json()
     assert all(item["sent_at"] for item in listing["results"])
+
+
+@pytest.mark.django_db
+def test_api_submissions_are_refused_over_the_rate_per_client_address(api_client, survey, settings):
+    """The API's submit limit counts on the same counter as the pages: over the rate, 429 in
+    the API's JSON error shape with Retry-After; another address is not affected."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "survey_submit": "2/minute",
+        },
+    }
+    from django.core.cache import cache
+
+    cache.clear()  # counts of earlier tests in this minute
+    assert [submit(api_client, survey, WHOLE).status_code for _ in range(2)] == [201, 201]
+    refused = submit(api_client, survey, WHOLE)
+    assert refused.status_code == 429
+    body = refused.json()
+    assert body["detail"] and body["errors"][0]["code"] == "throttled"
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert ratelimit.hits("survey_submit", "127.0.0.1", 60) == 3
+    other = api_client.post(
+        "/api/v1/survey-responses/",
+        {
+            "survey": survey.public_id,
+            "client_id": str(uuid.uuid4()),
+            "language": "de",
+            "answers": WHOLE,
+        },
+        format="json",
+        REMOTE_ADDR="10.9.8.7",
+    )
+    assert other.status_code == 201, other.content

@@ -185,13 +185,13 @@ def test_reorder_duplicate_and_delete_questions(staff_client, draft):
     assert codes(section)[2:4] == ["rank", "rank_copy"]
     copy = q(draft, "rank_copy")
     assert list(copy.choices.values_list("code", flat=True)) == ["a", "b"]
-    staff_client.post(action("rank_copy"), {"action": "delete"})
+    staff_client.post(action("rank_copy"), {"action": "delete", "confirmed": "yes"})
     assert "rank_copy" not in codes(section)
 
 
 def test_deleting_a_question_used_in_a_condition_is_refused_with_a_message(staff_client, draft):
     url = reverse("surveys:question_action", args=[draft.pk, q(draft, "lang").pk])
-    response = staff_client.post(url, {"action": "delete"}, follow=True)
+    response = staff_client.post(url, {"action": "delete", "confirmed": "yes"}, follow=True)
     assert Question.objects.filter(version=draft.current_version, code="lang").exists()
     # The message names the condition that uses the question, and the question it refers to.
     shown = [str(m) for m in response.context["messages"]]

@@ -139,6 +139,7 @@ def test_sending_needs_an_open_survey(make_survey):
 
 def test_erasing_a_person_blanks_their_invitations(expert_survey, staff_user):
     person = PersonFactory()
+    person.processes.add(expert_survey.process)
     inv.invitations_from_people(survey=expert_survey, user=None, people=[person])
     person_erase(person=person, user=staff_user)
     invitation = Invitation.objects.get()

@@ -74,6 +74,9 @@ def test_test_and_incomplete_responses_are_not_counted(survey):
         complete=False,
     ).response
     assert partial.status == Response.Status.IN_PROGRESS
+    # Neither waits in the results outbox (the whole-response insert writes it only for
+    # counted responses).
+    assert not ResultPending.objects.filter(response_id__in=[test.pk, partial.pk]).exists()
     assert aggregation.results_add_response(response_id=test.pk) is False
     assert aggregation.results_add_response(response_id=partial.pk) is False
     assert aggregation.results_add_response(response_id=999999) is False

@@ -109,6 +109,38 @@ def test_xlsx_equals_csv(answered, staff_user, django_capture_on_commit_callback
 
 
 @pytest.mark.django_db
+def test_xlsx_cells_keep_their_types_and_texts_stay_texts(
+    survey, staff_user, django_capture_on_commit_callbacks
+):
+    """Numbers are number cells, texts that look like formulas, links or numbers are text
+    cells (a formula is neutralised as in every spreadsheet of the platform)."""
+    from openpyxl import load_workbook
+
+    answers = [
+        {**ROWS[0], "comment": '=HYPERLINK("http://x")'},
+        {**ROWS[2], "comment": "https://example.org"},
+        {**ROWS[2], "comment": "007"},
+    ]
+    for one in answers:
+        response_submit(survey=survey, client_id=uuid.uuid4(), answers=one, language="de")
+    job = build(survey, staff_user, "xlsx", django_capture_on_commit_callbacks)
+    with job.file.open("rb") as handle:
+        ws = load_workbook(handle).active
+        rows = [[c for c in r] for r in ws.iter_rows()]
+    header = [c.value for c in rows[0]]
+    comment, share, number = header.index("comment"), header.index("share"), header.index("nr")
+    assert [r[comment].value for r in rows[1:]] == [
+        '\'=HYPERLINK("http://x")',
+        "https://example.org",
+        "007",
+    ]
+    assert all(r[comment].data_type == "s" and r[comment].hyperlink is None for r in rows[1:])
+    assert rows[1][share].value == 12.5 and rows[1][share].data_type == "n"
+    assert [r[number].value for r in rows[1:]] == [1, 2, 3]
+    assert rows[2][share].value is None
+
+
+@pytest.mark.django_db
 def test_sav_with_labels(answered, staff_user, django_capture_on_commit_callbacks, tmp_path):
     import pyreadstat
 

@@ -157,3 +157,51 @@ def test_a_compaction_the_broker_refused_frees_the_version(
     with django_capture_on_commit_callbacks(execute=True):
         assert aggregation.results_compaction_request(version_id=version_id) is True
     assert ResultState.objects.get(version_id=version_id).compaction_queued_at is None
+
+
+def test_drain_requests_are_coalesced_per_version(monkeypatch):
+    """With a broker, the completions of one process ask for a drain of their version in a
+    background thread, at most once per interval however many complete meanwhile, and every
+    version noted is asked for after its last completion."""
+    import time
+
+    from surveys.results import services
+
+    sent = []
+
+    def publish(*, version_id):
+        sent.append(version_id)
+        return True
+
+    def settle(count):
+        deadline = time.monotonic() + 5
+        while len(set(sent)) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.5)  # longer than the interval: a request still due would be sent now
+
+    monkeypatch.setattr(services, "results_drain_request", publish)
+    monkeypatch.setitem(tasks.drain_results.app.conf, "task_always_eager", False)
+    requests = services.DrainRequests(interval=0.2)
+    for _ in range(50):
+        requests.add(7)
+    requests.add(8)
+    settle(2)
+    # The first round may leave before the other completions are noted: then a second one
+    # takes all of them. Never one request per completion.
+    assert sorted(set(sent)) == [7, 8]
+    assert sent.count(7) <= 2 and sent.count(8) == 1
+    before = len(sent)
+    for _ in range(50):
+        requests.add(7)
+    settle(2)
+    assert set(sent[before:]) == {7} and 1 <= len(sent[before:]) <= 2
+
+
+def test_drain_requests_run_at_once_in_process(monkeypatch):
+    """Without a broker (eager) the drain runs inside the completion: counted at once."""
+    from surveys.results import services
+
+    sent = []
+    monkeypatch.setattr(services, "results_drain_request", lambda *, version_id: sent.append(1))
+    services.DrainRequests(interval=10).add(7)
+    assert sent == [1]

@@ -27,13 +27,18 @@ def test_staff_pages(client, expert_survey, staff_user, django_assert_max_num_qu
     assert page.status_code == 200
 
 
-def test_import_and_invite_from_directory(client, expert_survey, staff_user):
+def test_import_and_invite_from_directory(
+    client, expert_survey, staff_user, django_capture_on_commit_callbacks
+):
     client.force_login(staff_user)
     url = reverse("surveys:invitation_import", args=[expert_survey.pk])
     good = SimpleUploadedFile("x.csv", b"email;name\na@example.org;A\n")
-    assert client.post(url, {"file": good}).status_code == 302
-    bad = client.post(url, {"file": SimpleUploadedFile("x.csv", b"email\nnope\n")})
-    assert bad.status_code == 400 and "Zeile 2" in bad.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"file": good}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        bad = client.post(url, {"file": SimpleUploadedFile("x.csv", b"email\nnope\n")})
+    assert bad.status_code == 302
+    assert "Zeile 2" in client.get(bad["Location"]).content.decode()
     person = PersonFactory()
     person.processes.add(expert_survey.process)
     people = reverse("surveys:invitation_people", args=[expert_survey.pk])
@@ -46,10 +51,15 @@ def test_transition_page(client, make_survey, staff_user):
     survey = make_survey(status="draft")
     client.force_login(staff_user)
     url = reverse("surveys:survey_transition", args=[survey.pk])
-    client.post(url, {"to": "open"})
+    # Opening shows the checklist first and changes nothing.
+    checklist = client.post(url, {"to": "open"})
+    assert checklist.status_code == 200 and "data-confirm-box" in checklist.content.decode()
+    survey.refresh_from_db()
+    assert survey.status == "draft"
+    client.post(url, {"to": "open", "confirmed": "yes"})
     survey.refresh_from_db()
     assert survey.status == "open"
-    client.post(url, {"to": "draft"})
+    client.post(url, {"to": "draft", "confirmed": "yes"})
     survey.refresh_from_db()
     assert survey.status == "open"
 

@@ -238,3 +238,31 @@ def test_dashboard_shows_the_workshop_phase_figures(
     client.force_login(staff_user)
     page = client.get(process.get_absolute_url()).content.decode()
     assert "Workshop cards" in page or "Workshop-Karten" in page
+
+
+def test_a_ballot_needs_a_device_that_joined_this_very_workshop(
+    api, workshop, make_workshop, facilitator
+):
+    from workshops.models import Ballot
+
+    other = make_workshop(title="Workshop Arbeit")
+    ideas = [
+        services.card_create(workshop=workshop, user=facilitator, text=t, column="ideas")[0]
+        for t in ("Eins", "Zwei")
+    ]
+    vote = services.vote_open(
+        workshop=workshop, user=facilitator, title="P", cards=ideas, dots_per_participant=3
+    )
+    item = vote.items.first()
+    joined_other = api.post("/api/v1/workshop-join/", {"code": other.join_code}, format="json")
+    headers = {"HTTP_X_WORKSHOP_DEVICE": joined_other.json()["device_key"]}
+    body = {"vote": vote.pk, "dots": {str(item.pk): 1}}
+    refused = api.post("/api/v1/workshop-ballots/", body, format="json", **headers)
+    assert refused.status_code == 403
+    unknown = api.post(
+        "/api/v1/workshop-ballots/", {**body, "vote": 999999}, format="json", **headers
+    )
+    assert unknown.status_code == 404
+    long_key = {"HTTP_X_WORKSHOP_DEVICE": "x" * 101}
+    assert api.post("/api/v1/workshop-ballots/", body, format="json", **long_key).status_code == 403
+    assert not Ballot.objects.exists()

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
+from core import uploads
 from participation.services import audit_log
 
 from ..models import Photo, Workshop, WorkshopInvitation
@@ -70,20 +71,7 @@ def photo_add(*, workshop: Workshop, user, upload, caption: str = "") -> Photo:
         raise ValidationError(_("The workshop is closed; its board can no longer be changed."))
     if upload is None:
         raise ValidationError({"file": [_("Choose a file.")]})
-    size = getattr(upload, "size", None) or 0
-    limit = max_photo_bytes()
-    if size > limit:
-        raise ValidationError(
-            {
-                "file": [
-                    _("The file is %(size)s MB; at most %(limit)s MB are allowed.")
-                    % {"size": round(size / 1048576, 1), "limit": round(limit / 1048576, 1)}
-                ]
-            }
-        )
-    content = upload.read(limit + 1)
-    if len(content) > limit:
-        raise ValidationError({"file": [_("The file is larger than allowed.")]})
+    content = uploads.read(upload, limit=max_photo_bytes())
     content_type = _sniff(content[:8])
     if content_type is None:
         raise ValidationError(

@@ -236,7 +236,10 @@ def ballot_cast(
         raise PermissionDenied(_("You did not join this workshop."))
     if vote.status != Vote.Status.OPEN:
         raise ValidationError(_("This vote is closed."))
-    item_ids = set(VoteItem.objects.filter(vote_id=vote.pk).order_by().values_list("pk", flat=True))
+    item_ids = getattr(vote, "ballot_item_ids", None)  # selectors.vote_for_ballot
+    if item_ids is None:
+        item_ids = VoteItem.objects.filter(vote_id=vote.pk).order_by().values_list("pk", flat=True)
+    item_ids = set(item_ids)
     if vote.mode == Vote.Mode.DOTS:
         clean_dots = _check_dots(vote, dots or {}, item_ids)
         entries = [BallotEntry(item_id=i, dots=n) for i, n in clean_dots.items()]
@@ -246,6 +249,11 @@ def ballot_cast(
             BallotEntry(item_id=i, impact=a, feasibility=b) for i, (a, b) in clean_ratings.items()
         ]
     try:
+        if connection.vendor == "postgresql":
+            if not connection.in_atomic_block:
+                return _store_ballot_postgresql(vote, participant, entries)
+            with transaction.atomic():  # a savepoint: a refused ballot keeps the caller's work
+                return _store_ballot_postgresql(vote, participant, entries)
         with transaction.atomic():
             if _vote_status_shared(vote.pk) != Vote.Status.OPEN:
                 raise ValidationError(_("This vote is closed."))
@@ -255,6 +263,52 @@ def ballot_cast(
             BallotEntry.objects.bulk_create(entries)
     except IntegrityError as exc:
         raise ValidationError(_("You have already voted.")) from exc
+    return ballot
+
+
+def _store_ballot_postgresql(vote: Vote, participant: Participant, entries) -> Ballot:
+    """The ballot and its entries in one statement (one round trip, atomic on its own, or
+    inside the caller's transaction). The vote's row is read FOR KEY SHARE as in
+    ``_vote_status_shared``: a ballot either commits before ``vote_close`` counts, or finds the
+    vote closed and stores nothing. A second ballot of the participant violates the unique
+    constraint and stores nothing either."""
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH open_vote AS (
+                SELECT id FROM {Vote._meta.db_table}
+                WHERE id = %s AND status = %s FOR KEY SHARE
+            ), ballot AS (
+                INSERT INTO {Ballot._meta.db_table} (vote_id, participant_id, created_at)
+                SELECT id, %s, %s FROM open_vote
+                RETURNING id
+            ), stored AS (
+                INSERT INTO {BallotEntry._meta.db_table}
+                    (ballot_id, item_id, dots, impact, feasibility)
+                SELECT ballot.id, e.item_id, e.dots, e.impact, e.feasibility
+                FROM ballot, unnest(%s::bigint[], %s::smallint[], %s::smallint[], %s::smallint[])
+                    AS e (item_id, dots, impact, feasibility)
+                RETURNING ballot_id
+            )
+            SELECT id, (SELECT count(*) FROM stored) FROM ballot
+            """,
+            [
+                vote.pk,
+                Vote.Status.OPEN,
+                participant.pk,
+                now,
+                [e.item_id for e in entries],
+                [e.dots for e in entries],
+                [e.impact for e in entries],
+                [e.feasibility for e in entries],
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise ValidationError(_("This vote is closed."))
+    ballot = Ballot(pk=row[0], vote=vote, participant=participant, created_at=now)
+    ballot._state.adding = False
     return ballot
 
 

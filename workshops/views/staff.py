@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.confirm import confirmation_page, is_confirmed
 from core.spreadsheets import download
-from core.views import add_validation_error, confirm_page, confirmed, form_page, require_perm
+from core.views import add_validation_error, form_page, require_perm
 from participation.models import FieldOfAction, Process
 from participation.selectors import process_list
 
@@ -181,7 +182,7 @@ def invitations(request, pk: int):
                 return redirect("workshops:invitations", pk=workshop.pk)
     elif request.method == "POST":
         reminder = request.POST.get("reminder") == "1"
-        if not confirmed(request):
+        if not is_confirmed(request):
             count = selectors.invitations_to_send(workshop=workshop, reminder=reminder).count()
             if reminder:
                 title = _("Send reminders?")
@@ -195,16 +196,13 @@ def invitations(request, pk: int):
                     "%(n)s invited people who have not had an email yet get their invitation "
                     "with a personal link to accept or decline now. Emails cannot be called back."
                 )
-            return confirm_page(
+            return confirmation_page(
                 request,
                 title=title,
-                text=text % {"n": count},
-                button=_("Send reminders") if reminder else _("Send the invitations"),
-                fields={"reminder": "1"} if reminder else {},
+                consequences=[text % {"n": count}],
+                confirm_label=_("Send reminders") if reminder else _("Send the invitations"),
                 danger=False,
                 cancel_url=reverse("workshops:invitations", args=[workshop.pk]),
-                template="workshops/confirm_page.html",
-                context={"workshop": workshop},
             )
         try:
             count = services.invitations_send(

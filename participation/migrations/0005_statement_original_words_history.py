@@ -15,7 +15,7 @@ def keep_the_words(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("participation", "0003_interviews_conference_statements"),
+        ("participation", "0004_tenancy_directory_audit"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

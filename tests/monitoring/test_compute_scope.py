@@ -1,0 +1,129 @@
+"""Recomputing after an import: only what the import can change, and the same as a full run."""
+
+import pytest
+
+from monitoring import services
+from monitoring.models import Indicator, IndicatorValue, Territory
+from tests.monitoring.conftest import official, run_import
+
+KREIS = "05754"
+FIELDS = (
+    "id",
+    "value",
+    "numerator",
+    "denominator",
+    "change_previous",
+    "change_base",
+    "cagr",
+    "gap_total",
+    "gap_land",
+    "gap_bund",
+    "trend",
+    "suppression",
+    "published_value",
+)
+
+
+def snapshot() -> dict:
+    return {
+        (v["indicator_id"], v["territory_id"], v["year"], v["cell"]): tuple(v[f] for f in FIELDS)
+        for v in IndicatorValue.objects.values(
+            "indicator_id", "territory_id", "year", "cell", *FIELDS
+        )
+    }
+
+
+def without_ids(rows: dict) -> dict:
+    return {key: row[1:] for key, row in rows.items()}
+
+
+def unemployed_of(labour: float, year: int, n: int) -> int:
+    return round(labour * (0.06 + 0.002 * (year - 2020) + 0.01 * n))
+
+
+@pytest.fixture
+def municipalities(mprocess):
+    keys = list(
+        Territory.objects.filter(parent__key=KREIS, level="gemeinde")
+        .order_by("key")
+        .values_list("key", flat=True)[:2]
+    )
+    assert len(keys) == 2
+    rows = []
+    for year in range(2020, 2024):
+        for n, key in enumerate(["05", KREIS, *keys]):
+            size = 10 ** (4 - min(n, 2))
+            for tg, share in (("", 1.0), ("immigrants", 0.3)):
+                unemployed = unemployed_of(size * share, year, n)
+                rows += [
+                    f"{year};{key};{tg};arbeitslose;{unemployed}",
+                    f"{year};{key};{tg};erwerbspersonen;{round(size * share)}",
+                    f"{year};{key};{tg};langzeitarbeitslose;{round(unemployed * 0.4)}",
+                ]
+    report = run_import(official(rows), compute=False)
+    assert report.applied and not report.rejected
+    services.indicators_compute()
+    return keys
+
+
+def test_one_series_into_one_municipality_recomputes_only_what_depends_on_it(
+    municipalities, django_capture_on_commit_callbacks
+):
+    before = snapshot()
+    municipality = Territory.objects.get(key=municipalities[0])
+    w2, w8 = Indicator.objects.get(code="W2"), Indicator.objects.get(code="W8")
+    assert any(key[0] == w2.pk and key[1] == municipality.pk for key in before)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        report = run_import(official([f"2022;{municipality.key};;arbeitslose;9999"]))
+    assert report.updated == 1 and len(callbacks) == 1
+    after = snapshot()
+    changed = {key for key, row in after.items() if before.get(key) != row}
+    # the unemployment rate (numerator) and the share of long-term unemployed (denominator) of
+    # that municipality, nothing else; every other stored row is untouched (same id, same data)
+    assert changed
+    assert {(key[0], key[1]) for key in changed} <= {
+        (w2.pk, municipality.pk),
+        (w8.pk, municipality.pk),
+    }
+    assert {key[0] for key in changed} == {w2.pk, w8.pk}
+
+    timings: dict = {}
+    assert services.indicators_compute(import_run_ids=report.runs, timings=timings) == 0
+    assert timings["scope"] == {w2.pk: [municipality.pk], w8.pk: [municipality.pk]}
+
+    # a full recomputation gives the same stored values and has nothing left to write
+    assert services.indicators_compute() == 0
+    full = snapshot()
+    assert full == after
+    IndicatorValue.objects.all().delete()
+    services.indicators_compute()
+    assert without_ids(snapshot()) == without_ids(after)
+
+
+def test_a_land_value_recomputes_every_territory_of_the_indicator(municipalities):
+    w2 = Indicator.objects.get(code="W2")
+    report = run_import(official(["2022;05;;erwerbspersonen;12345"]), compute=False)
+    timings: dict = {}
+    written = services.indicators_compute(import_run_ids=report.runs, timings=timings)
+    # the Land is the reference of the gaps of everything below it
+    assert timings["scope"][w2.pk] is None
+    assert written > 0
+    kreis = IndicatorValue.objects.get(
+        indicator=w2, territory__key=KREIS, year=2022, cell="tg=|sex=|age="
+    )
+    land = IndicatorValue.objects.get(indicator=w2, territory__key="05", year=2022, cell=kreis.cell)
+    assert kreis.gap_land == pytest.approx(kreis.value - land.value)
+
+
+def test_an_import_that_changes_nothing_recomputes_nothing(municipalities):
+    before = snapshot()
+    report = run_import(
+        official([f"2022;{municipalities[1]};;arbeitslose;{unemployed_of(100, 2022, 3)}"]),
+        compute=False,
+    )
+    assert report.unchanged == 1
+    timings: dict = {}
+    assert services.indicators_compute(import_run_ids=report.runs, timings=timings) == 0
+    assert timings["scope"] == {}
+    assert snapshot() == before
