@@ -25,7 +25,8 @@ install: $(VENV)/.installed
 
 run: install
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost,$(HOST)} \
+		$(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -1,6 +1,7 @@
 """Dashboard figures of the interview and conference phases (registered in apps.py)."""
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 
@@ -33,3 +34,24 @@ def conference_figures(phase) -> list[tuple[str, int]]:
         (_("Attendance"), registrations["attended"]),
         (_("Table cards"), cards),
     ]
+
+
+def interview_links(phases, user) -> dict[int, list[tuple[str, str]]]:
+    process = phases[0].process
+    if not user.has_perm("participation.view_process", process):
+        return {}
+    url = reverse("participation:interview_list", args=[process.pk])
+    return {phase.pk: [(_("Interviews"), url)] for phase in phases}
+
+
+def conference_links(phases, user) -> dict[int, list[tuple[str, str]]]:
+    from .models import Conference
+
+    items = [
+        (conference.title, conference.get_absolute_url())
+        for conference in Conference.objects.filter(process_id=phases[0].process_id).order_by(
+            "date"
+        )
+        if user.has_perm("participation.view_conference", conference)
+    ]
+    return {phase.pk: items for phase in phases}

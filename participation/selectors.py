@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
-from .dashboard import phase_counts
+from .dashboard import phase_counts, phase_links
 from .models import Organisation, Person, Phase, Process, ProcessMembership
 from .permissions import roles_of, staff_process_ids
 
@@ -22,11 +22,25 @@ def process_list(*, user) -> QuerySet[Process]:
     return qs.annotate(phase_count=Count("phases", distinct=True)).order_by("-period_start")
 
 
+def memberships_without_access(*, user) -> QuerySet[ProcessMembership]:
+    """The processes ``user`` takes part in without opening them (experts): shown on their home
+    page with their role, so a member never reads that they take part in nothing."""
+    visible = process_list(user=user).values("pk")
+    return (
+        ProcessMembership.objects.filter(user=user)
+        .exclude(process__in=visible)
+        .select_related("process")
+        .order_by("-process__period_start")
+    )
+
+
 @dataclass
 class PhaseSummary:
     phase: Phase
     figures: list[tuple[str, int]] = field(default_factory=list)
-    state: str = "planned"  # planned, running, done (relative to today)
+    # planned, running, done (over, with results) or empty (over, nothing recorded in it)
+    state: str = "planned"
+    links: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -40,17 +54,20 @@ class ProcessDashboard:
     fields_of_action: list
 
 
-def process_dashboard(*, process: Process, today) -> ProcessDashboard:
+def process_dashboard(*, process: Process, today, user=None) -> ProcessDashboard:
     phases = []
-    for phase in process.phases.all():
-        state = (
-            "done"
-            if phase.end_date < today
-            else "running"
-            if phase.start_date <= today
-            else "planned"
+    all_phases = list(process.phases.all())
+    links = phase_links(all_phases, user) if user is not None else {}
+    for phase in all_phases:
+        figures = phase_counts(phase)
+        if phase.end_date < today:
+            # A phase is only "completed" when something was recorded in it.
+            state = "done" if any(count for _label, count in figures) else "empty"
+        else:
+            state = "running" if phase.start_date <= today else "planned"
+        phases.append(
+            PhaseSummary(phase=phase, figures=figures, state=state, links=links.get(phase.pk, []))
         )
-        phases.append(PhaseSummary(phase=phase, figures=phase_counts(phase), state=state))
     members = dict(
         process.memberships.values_list("role").annotate(n=Count("id")).values_list("role", "n")
     )

@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.db import models, transaction
+from django.db import models, router, transaction
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -164,12 +165,51 @@ def process_update(*, process: Process, user, **data: Any) -> Process:
     return process
 
 
+def process_deletion_summary(*, process: Process) -> list[tuple[str, int]]:
+    """What deleting ``process`` removes with it, as (kind, count), largest first.
+
+    Raises ValidationError naming what blocks the deletion (protected rows) instead.
+    """
+    collector = Collector(using=router.db_for_write(Process))
+    try:
+        collector.collect([process])
+    except (ProtectedError, RestrictedError) as error:
+        blockers = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
+        raise ValidationError(
+            _("The process cannot be deleted while these still refer to it: %(kinds)s.")
+            % {"kinds": ", ".join(blockers)}
+        ) from error
+    counts: dict[str, int] = {}
+    for model, instances in collector.data.items():
+        if model is Process or model._meta.auto_created:
+            continue
+        label = str(model._meta.verbose_name_plural)
+        counts[label] = counts.get(label, 0) + len(instances)
+    for queryset in collector.fast_deletes:
+        model = queryset.model
+        if model._meta.auto_created:
+            continue
+        amount = queryset.count()
+        if amount:
+            label = str(model._meta.verbose_name_plural)
+            counts[label] = counts.get(label, 0) + amount
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
 @transaction.atomic
 def process_delete(*, process: Process, user) -> None:
     """Delete a process with everything in it (platform administrators). Its audit trail
     stays, naming the process by the id and title stored with each event."""
     require_perm(user, "participation.delete_process", process)
-    audit_log(actor=user, action="process.delete", obj=process, process=process)
+    summary = process_deletion_summary(process=process)
+    audit_log(
+        actor=user,
+        action="process.delete",
+        obj=process,
+        process=process,
+        title=process.title,
+        removed=dict(summary),
+    )
     process.delete()
 
 
@@ -571,7 +611,7 @@ def statement_create(
         raise ValidationError({"kind": [_("Unknown kind %(kind)s.") % {"kind": kind}]})
     field_ids = _catalogue_ids(process, fields_of_action, FieldOfAction, "fields_of_action")
     group_ids = _catalogue_ids(process, target_groups, TargetGroup, "target_groups")
-    statement = Statement(process=process, text=text, kind=kind)
+    statement = Statement(process=process, text=text, original_text=text, kind=kind)
     if source is not None:
         statement.source_type = ContentType.objects.get_for_model(source)
         statement.source_id = source.pk
@@ -604,19 +644,35 @@ def statement_create(
 
 
 @transaction.atomic
-def statement_update(*, statement: Statement, **data: Any) -> Statement:
+def statement_update(
+    *, statement: Statement, user=None, reason: str = "", **data: Any
+) -> Statement:
     """Change text, kind, source label, fields of action or target groups of a statement.
 
-    The process and the source link never change. Same validation as ``statement_create``.
+    The process, the source link and the original words never change. Every change is kept in
+    the statement's history with who made it; a person (``user``) who rewords the text must
+    say why (``reason``). Same validation as ``statement_create``.
     """
     allowed = {"text", "kind", "source_label", "fields_of_action", "target_groups"}
     unknown = set(data) - allowed
     if unknown:
         raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
+    reason = (reason or "").strip()
     if "text" in data:
         data["text"] = (data["text"] or "").strip()
         if not data["text"]:
             raise ValidationError({"text": [_("A statement needs a text.")]})
+        if user is not None and data["text"] != statement.text and not reason:
+            raise ValidationError(
+                {
+                    "reason": [
+                        _(
+                            "Say why the words are changed: the original words stay visible "
+                            "and every version is kept."
+                        )
+                    ]
+                }
+            )
     if "kind" in data and data["kind"] not in Statement.Kind.values:
         raise ValidationError({"kind": [_("Unknown kind %(kind)s.") % {"kind": data["kind"]}]})
     process = statement.process
@@ -628,7 +684,19 @@ def statement_update(*, statement: Statement, **data: Any) -> Statement:
         data["target_groups"] = _catalogue_ids(
             process, data["target_groups"], TargetGroup, "target_groups"
         )
-    return _save(statement, data, m2m=("fields_of_action", "target_groups"))
+    if getattr(user, "is_authenticated", False):
+        statement._history_user = user
+    statement._change_reason = reason[:100] or None
+    statement = _save(statement, data, m2m=("fields_of_action", "target_groups"))
+    if user is not None:
+        audit_log(
+            actor=user,
+            action="statement.update",
+            obj=statement,
+            process=statement.process,
+            fields=sorted(data),
+        )
+    return statement
 
 
 def statement_for_source(source: models.Model) -> Statement | None:

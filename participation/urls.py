@@ -12,6 +12,7 @@ urlpatterns = [
     path("processes/new/", views.process_create, name="process_create"),
     path("processes/<int:pk>/", views.process_dashboard, name="process_dashboard"),
     path("processes/<int:pk>/edit/", views.process_edit, name="process_edit"),
+    path("processes/<int:pk>/delete/", views.process_delete, name="process_delete"),
     path("processes/<int:pk>/phases/new/", views.phase_edit, name="phase_create"),
     path("processes/<int:pk>/phases/<int:phase_pk>/", views.phase_edit, name="phase_edit"),
     path(
@@ -42,6 +43,12 @@ urlpatterns = [
     # Statement input pool
     path("statements/", statement_views.statement_list_page, name="statement_list"),
     path("statements/<int:pk>/", statement_views.statement_edit, name="statement_edit"),
+    path("statements/<int:pk>/source/", statement_views.statement_source, name="statement_source"),
+    path(
+        "statements/<int:pk>/history/",
+        statement_views.statement_history,
+        name="statement_history",
+    ),
     path(
         "statements/export.<str:fmt>",
         statement_views.statement_export,

@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.confirm import confirmation_page, is_confirmed
 from core.views import add_validation_error, form_page, paginate, require_perm
 
 from . import selectors, services
+from .dashboard import home_links
 from .forms import (
     FieldOfActionForm,
     MembershipForm,
@@ -44,6 +46,8 @@ def home(request):
         "participation/home.html",
         {
             "processes": processes,
+            "memberships": selectors.memberships_without_access(user=request.user),
+            "taking_part": home_links(request.user),
             "can_add": request.user.has_perm("participation.add_process"),
             "can_keep_directory": request.user.has_perm("participation.view_directory"),
         },
@@ -72,7 +76,9 @@ def process_create(request):
 def process_dashboard(request, pk: int):
     process = get_object_or_404(Process, pk=pk)
     require_perm(request.user, "participation.view_process", process)
-    dashboard = selectors.process_dashboard(process=process, today=timezone.localdate())
+    dashboard = selectors.process_dashboard(
+        process=process, today=timezone.localdate(), user=request.user
+    )
     return render(
         request,
         "participation/process_dashboard.html",
@@ -80,6 +86,7 @@ def process_dashboard(request, pk: int):
             "process": process,
             "dashboard": dashboard,
             "can_change": request.user.has_perm("participation.change_process", process),
+            "can_delete": request.user.has_perm("participation.delete_process", process),
         },
     )
 
@@ -101,6 +108,41 @@ def process_edit(request, pk: int):
         success=lambda p: p.get_absolute_url(),
         cancel_url=process.get_absolute_url(),
         success_message=_("The process was saved."),
+    )
+
+
+@login_required
+def process_delete(request, pk: int):
+    process = get_object_or_404(Process, pk=pk)
+    require_perm(request.user, "participation.delete_process", process)
+    try:
+        summary = services.process_deletion_summary(process=process)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(process.get_absolute_url())
+    if is_confirmed(request):
+        try:
+            services.process_delete(process=process, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(process.get_absolute_url())
+        messages.success(request, _("The process “%(title)s” was deleted.") % {"title": process})
+        return redirect("participation:home")
+    return confirmation_page(
+        request,
+        title=_("Delete the process “%(title)s”?") % {"title": process},
+        consequences=[
+            _(
+                "The process is deleted with everything in it, for good. This cannot be undone. "
+                "Export what you want to keep first."
+            ),
+            *(
+                _("%(count)s × %(kind)s") % {"count": count, "kind": kind}
+                for kind, count in summary
+            ),
+        ],
+        confirm_label=_("Delete the process"),
+        cancel_url=process.get_absolute_url(),
     )
 
 
@@ -129,6 +171,19 @@ def phase_delete(request, pk: int, phase_pk: int):
     process = get_object_or_404(Process, pk=pk)
     require_perm(request.user, "participation.change_process", process)
     phase = get_object_or_404(Phase, pk=phase_pk, process=process)
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Delete the phase “%(title)s”?") % {"title": phase.title},
+            consequences=[
+                _(
+                    "The phase disappears from the timeline. What was collected in it (surveys, "
+                    "interviews, events) stays."
+                )
+            ],
+            confirm_label=_("Delete the phase"),
+            cancel_url=process.get_absolute_url(),
+        )
     services.phase_delete(phase=phase, user=request.user)
     messages.success(request, _("The phase was deleted."))
     return redirect(process.get_absolute_url())
@@ -317,5 +372,14 @@ def person_erase(request, pk: int):
         success=lambda obj: reverse("participation:person_list"),
         cancel_url=reverse("participation:person_list"),
         success_message=_("The person was erased. Their contributions are kept under a pseudonym."),
-        context={"danger": True},
+        context={
+            "danger": True,
+            "intro": _(
+                "Erasing removes this person's name, email address, phone number, function, notes "
+                "and consent record for good, and their login (if any) is switched off. "
+                "Interviews, cards and statements they contributed stay, shown under the "
+                "pseudonym %(pseudonym)s. This cannot be undone."
+            )
+            % {"pseudonym": person.pseudonym},
+        },
     )

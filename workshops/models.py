@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participation.models import FieldOfAction, Person, Process, Statement, TargetGroup
@@ -73,6 +74,11 @@ class Workshop(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("workshops:detail", args=[self.pk])
+
+    @property
+    def accepts_answers(self) -> bool:
+        """Invitees may still accept or decline: planned and not begun yet."""
+        return self.status == self.Status.PLANNED and timezone.now() < self.starts_at
 
     @property
     def field_label(self) -> str:
@@ -484,3 +490,63 @@ class Photo(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+def document_path(instance, filename: str) -> str:
+    from core.files import secret_name
+
+    return f"workshops/{instance.workshop_id}/documents/{secret_name(filename)}"
+
+
+class DocumentJob(models.Model):
+    """A briefing pack or protocol PDF built in the background (it takes seconds to render):
+    its progress is shown while it runs, the file is downloaded when it is ready."""
+
+    class Kind(models.TextChoices):
+        BRIEFING = "briefing", _("Briefing pack")
+        PROTOCOL = "protocol", _("Protocol")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="documents", verbose_name=_("workshop")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    language = models.CharField(_("language"), max_length=8)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    stage = models.CharField(_("step"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    file = models.FileField(_("file"), upload_to=document_path, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("document job")
+        verbose_name_plural = _("document jobs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="workshop_document_progress_max_100"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | ~Q(file=""),
+                name="workshop_document_done_has_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.workshop}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)

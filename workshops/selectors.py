@@ -226,7 +226,7 @@ def invitation_search(*, workshop: Workshop, search: str = "") -> QuerySet[Works
             | Q(person__last_name__icontains=search)
             | Q(person__organisation__name__icontains=search)
         )
-    return qs
+    return qs.order_by("person__last_name", "person__first_name", "id")
 
 
 def photos(*, workshop: Workshop) -> QuerySet[Photo]:
@@ -365,6 +365,17 @@ def briefing_indicators(*, workshop: Workshop) -> list[dict]:
         if tiles:
             out.append({"area": block.area, "tiles": tiles})
     return out
+
+
+def invitations_to_send(*, workshop: Workshop, reminder: bool = False) -> QuerySet:
+    """The invitations that "send" reaches: not yet sent, or (``reminder``) sent and unanswered.
+
+    Erased people get nothing.
+    """
+    qs = workshop.invitations.exclude(person__erased_at__isnull=False)
+    if reminder:
+        return qs.filter(sent_at__isnull=False, response=WorkshopInvitation.Response.PENDING)
+    return qs.filter(sent_at__isnull=True)
 
 
 def vote_for_ballot(vote_id: int, device_key: str) -> Vote | None:

@@ -68,3 +68,12 @@ def card_kinds(*, conference: Conference) -> dict[int, str]:
             source_id__in=ConferenceCard.objects.filter(table__conference=conference).values("pk"),
         ).values_list("source_id", "kind")
     }
+
+
+def next_on_waiting_list(*, conference: Conference) -> Registration | None:
+    """The registration that moves up when a place becomes free."""
+    return (
+        conference.registrations.filter(status=Registration.Status.WAITLISTED)
+        .order_by("created_at", "id")
+        .first()
+    )

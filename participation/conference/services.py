@@ -134,7 +134,7 @@ def registration_create(
     returns the first one with ``created=False``. A confirmation email is queued, written
     in ``language`` (one of the site's languages; the default language otherwise).
     """
-    if not conference.registration_open:
+    if not conference.accepts_registrations:
         raise ValidationError(_("Registration for this conference is closed."))
     errors: dict[str, list[str]] = {}
     name = (name or "").strip()
@@ -202,6 +202,9 @@ def registration_confirm(*, registration_id: int) -> bool:
         if registration is None:
             return False
         conference = registration.conference
+        if conference.has_started():
+            # A place confirmed (or a waiting-list note) after the event began helps nobody.
+            return False
         with translation.override(registration.language or settings.LANGUAGE_CODE):
             values = {
                 "name": registration.name,
@@ -311,7 +314,7 @@ def registration_cancel(*, registration: Registration, user) -> Registration | N
         conference,
         message=_("Only project staff check people in."),
     )
-    Conference.objects.select_for_update().get(pk=conference.pk)
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == Registration.Status.CANCELLED:
         return None
@@ -322,7 +325,8 @@ def registration_cancel(*, registration: Registration, user) -> Registration | N
     core.audit_log(
         actor=user, action="registration.cancel", obj=registration, process=conference.process
     )
-    if not held_place:
+    if not held_place or conference.has_started():
+        # Once the event has begun nobody moves up: the place cannot be taken any more.
         return None
     moved_up = (
         conference.registrations.select_for_update()

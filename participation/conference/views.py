@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import ratelimit
+from core.confirm import confirmation_page, is_confirmed
 from core.spreadsheets import download
 from core.views import add_validation_error, form_page, require_perm
 
@@ -212,7 +213,7 @@ def conference_register(request, pk: int):
         "form": form,
         "title": _("Register: %(title)s") % {"title": conference.title},
     }
-    if not conference.registration_open:
+    if not conference.accepts_registrations:
         return render(request, "participation/conference/register.html", context, status=200)
     if request.method == "POST":
         if _rate_limited(request):
@@ -297,6 +298,29 @@ def registration_export(request, pk: int):
 def registration_cancel(request, pk: int, registration_pk: int):
     conference = _conference(request, pk, "participation.manage_conference")
     registration = get_object_or_404(Registration, pk=registration_pk, conference=conference)
+    if not is_confirmed(request):
+        consequences = [_("%(name)s loses the place.") % {"name": registration.name}]
+        successor = selectors.next_on_waiting_list(conference=conference)
+        if registration.status == Registration.Status.REGISTERED and successor is not None:
+            if conference.has_started():
+                consequences.append(
+                    _("The conference has begun, so nobody moves up from the waiting list.")
+                )
+            else:
+                consequences.append(
+                    _("%(name)s moves up from the waiting list and is emailed at once.")
+                    % {"name": successor.name}
+                )
+        consequences.append(
+            _("The registration cannot be restored; the person would have to register again.")
+        )
+        return confirmation_page(
+            request,
+            title=_("Cancel the registration of %(name)s?") % {"name": registration.name},
+            consequences=consequences,
+            confirm_label=_("Cancel the registration"),
+            cancel_url=reverse("participation:registration_list", args=[conference.pk]),
+        )
     moved_up = services.registration_cancel(registration=registration, user=request.user)
     messages.success(
         request, _("The registration of %(name)s was cancelled.") % {"name": registration.name}
@@ -314,6 +338,23 @@ def registration_cancel(request, pk: int, registration_pk: int):
 @require_POST
 def registrations_anonymise(request, pk: int):
     conference = _conference(request, pk, "participation.manage_conference")
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Remove the personal data of all registrations?"),
+            consequences=[
+                _(
+                    "Names, email addresses and accessibility needs of all %(n)s registrations "
+                    "of “%(title)s” are removed for good. This cannot be undone."
+                )
+                % {"n": conference.registrations.count(), "title": conference.title},
+                _("Names become “Participant 1”, “Participant 2” and so on."),
+                _("The attendance figures and check-in times stay."),
+                _("Nobody can be emailed about this conference any more."),
+            ],
+            confirm_label=_("Remove personal data"),
+            cancel_url=reverse("participation:registration_list", args=[conference.pk]),
+        )
     try:
         count = services.registrations_anonymise(conference=conference, user=request.user)
     except ValidationError as error:
@@ -340,9 +381,7 @@ def check_in(request, pk: int):
         "conference": conference,
         "form": form,
         "q": search,
-        "registrations": selectors.registration_search(conference=conference, search=search)
-        if search
-        else Registration.objects.none(),
+        "registrations": selectors.registration_search(conference=conference, search=search),
         "attendance": selectors.attendance(conference=conference),
     }
     return render(request, "participation/conference/check_in.html", context)

@@ -130,6 +130,9 @@ def interview_detail(request, pk: int, interview_pk: int):
         interview.passages.prefetch_related("codes").select_related("coded_by").order_by("start")
     )
     coded = [(p.start, p.end) for p in passages]
+    # A statement's source link names the passage to highlight in the transcript.
+    wanted = request.GET.get("passage", "")
+    highlight = next((p for p in passages if str(p.pk) == wanted), None)
     transcript = [
         [
             {"segment": s, "coded": any(a < s.end and s.start < b for a, b in coded)}
@@ -151,6 +154,7 @@ def interview_detail(request, pk: int, interview_pk: int):
             "can_change": request.user.has_perm("participation.change_interview", interview),
             "can_manage": request.user.has_perm("participation.manage_interviews", process),
             "guide": process.guide_questions.all(),
+            "highlight": highlight,
         },
         status=400 if request.method == "POST" else 200,
     )

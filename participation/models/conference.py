@@ -1,10 +1,13 @@
 """The kick-off conference: event, agenda, registrations, topic tables and their cards."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .core import FieldOfAction, Process
@@ -41,6 +44,19 @@ class Conference(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("participation:conference_detail", args=[self.pk])
+
+    def starts_at(self) -> datetime.datetime:
+        """When the event begins: its day at the first agenda item's time (midnight without)."""
+        first = min((item.starts_at for item in self.agenda.all()), default=datetime.time.min)
+        return timezone.make_aware(datetime.datetime.combine(self.date, first))
+
+    def has_started(self, now: datetime.datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.starts_at()
+
+    @property
+    def accepts_registrations(self) -> bool:
+        """Open for registrations: switched on by staff and the event has not begun yet."""
+        return self.registration_open and not self.has_started()
 
 
 class AgendaItem(models.Model):

@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .core import FieldOfAction, Process, TargetGroup
 
@@ -30,6 +31,9 @@ class Statement(models.Model):
         Process, on_delete=models.CASCADE, related_name="statements", verbose_name=_("process")
     )
     text = models.TextField(_("text"))
+    # The words as they were first recorded; corrections change ``text`` only, and every
+    # version of ``text`` is kept in ``history``, so nobody's words are rewritten silently.
+    original_text = models.TextField(_("original words"), editable=False, default="")
     kind = models.CharField(
         _("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER, db_index=True
     )
@@ -60,6 +64,9 @@ class Statement(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("edited"), auto_now=True)
+    history = HistoricalRecords(
+        excluded_fields=["created_at", "updated_at", "original_text", "source_type", "source_id"]
+    )
 
     class Meta:
         verbose_name = _("statement")
@@ -86,3 +93,7 @@ class Statement(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    @property
+    def was_reworded(self) -> bool:
+        return bool(self.original_text) and self.text != self.original_text

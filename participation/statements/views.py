@@ -2,7 +2,8 @@
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +14,7 @@ from core.views import form_page, paginate, require_perm
 from .. import services
 from ..models import FieldOfAction, Statement, TargetGroup
 from ..selectors import process_list
+from ..sources import source_url
 from .selectors import source_type_choices, statement_export_rows, statement_list
 
 
@@ -100,6 +102,16 @@ class StatementForm(forms.ModelForm):
         self.fields["fields_of_action"].queryset = process.fields_of_action.all()
         self.fields["target_groups"].queryset = process.target_groups.all()
 
+    reason = forms.CharField(
+        label=gettext_lazy("Why are the words changed?"),
+        help_text=gettext_lazy(
+            "Needed when the text changes. The original words stay visible and every version "
+            "is kept in the history."
+        ),
+        required=False,
+        max_length=100,
+    )
+
     def _post_clean(self):
         pass  # the service validates
 
@@ -115,8 +127,38 @@ def statement_edit(request, pk: int):
         request,
         form=form,
         title=_("Edit statement"),
-        save=lambda data: services.statement_update(statement=statement, **data),
+        save=lambda data: services.statement_update(statement=statement, user=request.user, **data),
         success=lambda obj: list_url,
         cancel_url=list_url,
         success_message=_("The statement was saved."),
+    )
+
+
+@login_required
+def statement_source(request, pk: int):
+    """Follow a statement to the page where its words were said (the passage highlighted)."""
+    statement = get_object_or_404(Statement.objects.select_related("source_type"), pk=pk)
+    require_perm(request.user, "participation.view_statements", statement)
+    url = source_url(statement)
+    if url is None:
+        raise Http404(_("The source of this statement no longer exists."))
+    return redirect(url)
+
+
+@login_required
+def statement_history(request, pk: int):
+    """The statement's original words and every later version, with who changed it and why."""
+    statement = get_object_or_404(Statement.objects.select_related("process"), pk=pk)
+    require_perm(request.user, "participation.view_statements", statement)
+    return render(
+        request,
+        "participation/statements/history.html",
+        {
+            "statement": statement,
+            "title": _("History of a statement"),
+            "versions": statement.history.select_related("history_user").order_by(
+                "-history_date", "-history_id"
+            ),
+            "can_change": request.user.has_perm("participation.change_statement", statement),
+        },
     )

@@ -22,10 +22,10 @@
       return r.text();
     }).then(function (html) {
       if (!html) return;
-      var row = form.closest("tr");
-      var tbody = document.createElement("tbody");
-      tbody.innerHTML = html.trim();
-      row.replaceWith(tbody.firstElementChild);
+      var row = form.closest("[data-checkin-row]");
+      var holder = document.createElement("template");
+      holder.innerHTML = html.trim();
+      row.replaceWith(holder.content.firstElementChild);
       refresh();
     }).catch(function () { form.submit(); });
   });

@@ -193,6 +193,10 @@ def free_texts(request, pk: int, version: int, code: str):
     except ValidationError as error:
         raise Http404(_("Unknown breakdown.")) from error
     small_group, answers = listed.small_group, listed.answers
+    # A statement's source link narrows the list to the one answer it quotes.
+    only_answer = request.GET.get("answer", "")
+    if only_answer.isdigit():
+        answers = answers.filter(pk=int(only_answer))
     page = Paginator(answers, 50).get_page(request.GET.get("page"))
     for answer in page:
         tag = getattr(answer, "free_text_tag", None)

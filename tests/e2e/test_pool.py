@@ -57,11 +57,18 @@ def test_facilitator_codes_a_passage_and_finds_it_in_statements(
 
 
 def test_visitor_registers_on_a_phone(phone_page, live_server, demo, screenshot):
+    from datetime import timedelta
+
     from axe_playwright_python.sync_playwright import Axe
+    from django.utils import timezone
 
     from participation.models import Conference, Registration
 
     conference = Conference.objects.get(process=demo.process)
+    # The demo conference lies in the past, where the registration has closed by itself: the
+    # visitor registers for its next edition.
+    conference.date = timezone.localdate() + timedelta(days=30)
+    conference.save(update_fields=["date"])
     before = Registration.objects.filter(conference=conference).count()
     page = phone_page
     page.goto(f"{live_server.url}/register/{conference.pk}/")

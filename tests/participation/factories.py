@@ -1,8 +1,9 @@
 """Factories for interviews, coding, the conference and statements."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import factory
+from django.utils import timezone
 
 from participation.models import (
     Code,
@@ -49,7 +50,8 @@ class ConferenceFactory(factory.django.DjangoModelFactory):
 
     process = factory.SubFactory(ProcessFactory)
     title = factory.Sequence(lambda n: f"Auftaktkonferenz {n}")
-    date = date(2025, 9, 18)
+    # Ahead of today: the public registration closes by itself once the conference has begun.
+    date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=60))
     venue = "Kreishaus"
     capacity = 3
 

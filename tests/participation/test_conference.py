@@ -197,7 +197,7 @@ def test_check_in_search_click_and_counts(client, process, staff_user):
         {"undo": "1"},
         HTTP_X_REQUESTED_WITH="fetch",
     )
-    assert partial.status_code == 200 and partial.content.decode().lstrip().startswith("<tr")
+    assert partial.status_code == 200 and partial.content.decode().lstrip().startswith("<li")
     ada.refresh_from_db()
     assert ada.checked_in_at is None
 
@@ -384,8 +384,15 @@ def test_registrations_anonymised_after_the_conference(
     url = reverse("participation:registrations_anonymise", args=[conference.pk])
     client.force_login(facilitator_user)
     assert client.post(url).status_code == 403
+    assert client.post(url, {"confirmed": "yes"}).status_code == 403
     client.force_login(staff_user)
-    assert client.post(url).status_code == 302
+    # Without confirmation the page says what will happen and changes nothing.
+    page = client.post(url)
+    assert page.status_code == 200 and b'name="confirmed" value="yes"' in page.content
+    assert "Teilnehmende 1" in page.content.decode()
+    ada.refresh_from_db()
+    assert ada.name == "Ada"
+    assert client.post(url, {"confirmed": "yes"}).status_code == 302
     ada.refresh_from_db()
     assert "Ada" not in ada.name and "example" in ada.email and ada.accessibility_needs == ""
     assert ada.checked_in_at is not None
@@ -401,7 +408,9 @@ def test_staff_edit_statement_facilitator_refused(client, process, staff_user, f
     assert client.get(url).status_code == 403
     client.force_login(staff_user)
     assert client.post(url, {"text": " ", "kind": "idea"}).status_code == 400
-    response = client.post(url, {"text": "Neu", "kind": "idea"})
+    # Rewording needs a reason (the original words stay visible).
+    assert client.post(url, {"text": "Neu", "kind": "idea"}).status_code == 400
+    response = client.post(url, {"text": "Neu", "kind": "idea", "reason": "Tippfehler"})
     assert response.status_code == 302
     statement.refresh_from_db()
     assert (statement.text, statement.kind) == ("Neu", "idea")
@@ -423,9 +432,15 @@ def test_cancel_moves_the_first_on_the_waiting_list_up(
     url = reverse("participation:registration_cancel", args=[conference.pk, first.pk])
     client.force_login(facilitator_user)
     assert client.post(url).status_code == 403
+    assert client.post(url, {"confirmed": "yes"}).status_code == 403
     client.force_login(staff_user)
+    page = client.post(url)
+    assert page.status_code == 200
+    assert "bob" in page.content.decode() and "Warteliste" in page.content.decode()
+    first.refresh_from_db()
+    assert first.status == "registered"
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(url).status_code == 302
+        assert client.post(url, {"confirmed": "yes"}).status_code == 302
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == ("cancelled", "registered")

@@ -283,7 +283,7 @@ def test_rating_vote_stores_means_and_checks_the_scale(workshop, facilitator, jo
 def test_invitations_accept_decline_reminders_and_check_in(
     workshop, make_workshop, staff_user, person, mailoutbox, django_capture_on_commit_callbacks
 ):
-    planned = make_workshop(status="planned", title="Workshop Sprache")
+    planned = make_workshop(status="planned", title="Workshop Sprache", starts_at=_next_week())
     report = services.invitations_create(workshop=planned, user=staff_user, people=[person])
     assert report.created == 1
     again = services.invitations_create(workshop=planned, user=staff_user, people=[person])
@@ -316,7 +316,7 @@ def test_invitations_accept_decline_reminders_and_check_in(
 def test_accepting_beyond_capacity_is_refused(make_workshop, staff_user, process):
     from participation.models import Person
 
-    planned = make_workshop(status="planned", capacity=1)
+    planned = make_workshop(status="planned", capacity=1, starts_at=_next_week())
     people = []
     for n in range(2):
         p = Person.objects.create(first_name=f"P{n}", email=f"p{n}@example.org")
@@ -339,3 +339,12 @@ def test_participants_cannot_flood_the_queue(workshop, join, settings):
     with pytest.raises(ValidationError, match="many cards"):
         services.card_create(workshop=workshop, participant=participant, text="K3", column="ideas")
     assert Card.objects.count() == 2
+
+
+def _next_week():
+    """Answers to an invitation are taken until the workshop begins."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.now() + timedelta(days=7)

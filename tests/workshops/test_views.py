@@ -244,7 +244,11 @@ def test_participant_pages_refuse_without_joining_and_bad_codes(client, workshop
 
 
 def test_invitation_link_accept_and_decline(client, make_workshop, staff_user, person):
-    planned = make_workshop(status="planned")
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    planned = make_workshop(status="planned", starts_at=timezone.now() + timedelta(days=7))
     services.invitations_create(workshop=planned, user=staff_user, people=[person])
     invitation = planned.invitations.get()
     from workshops.services.invitations import token_for
@@ -258,6 +262,59 @@ def test_invitation_link_accept_and_decline(client, make_workshop, staff_user, p
     invitation.refresh_from_db()
     assert invitation.response == "declined"
     assert client.get(reverse("workshops:invitation_answer", args=["wrong"])).status_code == 404
+
+
+def test_invitation_link_closes_when_the_workshop_has_begun(
+    client, make_workshop, staff_user, person
+):
+    """Still "planned" (nobody switched it to running), but its start time has passed."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from workshops.services.invitations import token_for
+
+    begun = make_workshop(status="planned", starts_at=timezone.now() - timedelta(hours=1))
+    services.invitations_create(workshop=begun, user=staff_user, people=[person])
+    invitation = begun.invitations.get()
+    url = reverse("workshops:invitation_answer", args=[token_for(invitation)])
+    page = client.get(url).content.decode()
+    assert 'value="accept"' not in page
+    client.post(url, {"answer": "accept"})
+    invitation.refresh_from_db()
+    assert invitation.response == "pending"
+
+
+def test_sending_invitations_asks_first_and_says_how_many(
+    client,
+    make_workshop,
+    staff_user,
+    facilitator,
+    person,
+    foreign_staff,
+    django_capture_on_commit_callbacks,
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    planned = make_workshop(status="planned", starts_at=timezone.now() + timedelta(days=7))
+    services.invitations_create(workshop=planned, user=staff_user, people=[person])
+    url = reverse("workshops:invitations", args=[planned.pk])
+    for outsider in (foreign_staff,):
+        client.force_login(outsider)
+        assert client.post(url, {"confirmed": "yes"}).status_code in (403, 404)
+    client.force_login(staff_user)
+    page = client.post(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'name="confirmed" value="yes"' in body and "1" in body
+    assert planned.invitations.get().sent_at is None
+    reminder = client.post(url, {"reminder": "1"}).content.decode()
+    assert 'name="reminder" value="1"' in reminder
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"confirmed": "yes"}).status_code == 302
+    assert planned.invitations.get().sent_at is not None
 
 
 def test_check_in_at_the_door_reuses_the_conference_script(client, workshop, staff_user, person):
@@ -344,8 +401,7 @@ def test_protocol_page_and_exports(client, workshop, facilitator, join, settings
     page = client.get(reverse("workshops:protocol", args=[workshop.pk])).content.decode()
     assert "Cluster X" in page and "bar-chart" in page and "matrix-chart" in page
     assert "Mia" in page  # facilitators are named; participants never
-    pdf = client.get(reverse("workshops:protocol_export", args=[workshop.pk, "pdf"]))
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert _built_pdf(client, workshop, "protocol").startswith(b"%PDF")
     docx = client.get(reverse("workshops:protocol_export", args=[workshop.pk, "docx"]))
     assert docx.status_code == 200 and docx.content.startswith(b"PK")
     csv = client.get(reverse("workshops:protocol_export", args=[workshop.pk, "csv"]))
@@ -410,8 +466,7 @@ def test_briefing_pack_gathers_statements_by_kind_with_pseudonyms_only(
     page = client.get(reverse("workshops:briefing", args=[workshop.pk])).content.decode()
     assert "Kita-Plätze fehlen" in page and person.pseudonym in page
     assert "Anderes Feld" not in page and "Geheim" not in page
-    pdf = client.get(reverse("workshops:briefing_pdf", args=[workshop.pk]))
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert _built_pdf(client, workshop, "briefing").startswith(b"%PDF")
 
 
 def test_vote_pages_open_live_counts_and_close_with_confirmation(
@@ -523,3 +578,59 @@ def test_removing_a_card_asks_first_and_never_redirects_elsewhere(client, worksh
     assert response.status_code == 302 and "evil" not in response["Location"]
     card.refresh_from_db()
     assert card.status == "rejected" and not Statement.objects.exists()
+
+
+def _built_pdf(client, workshop, kind: str) -> bytes:
+    """Ask for the PDF as a person would: the job page, then its download (the task runs
+    eagerly at commit in the tests)."""
+    from workshops.models import DocumentJob
+
+    response = client.post(reverse("workshops:document_request", args=[workshop.pk, kind]))
+    assert response.status_code == 302
+    job = DocumentJob.objects.filter(workshop=workshop, kind=kind).latest("created_at")
+    from workshops.tasks import build_document
+
+    build_document.apply(args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == "done", job.error
+    status = client.get(response["Location"] + "?format=json").json()
+    assert status["progress"] == 100 and status["file_url"]
+    page = client.get(response["Location"]).content.decode()
+    assert status["file_url"] in page
+    download = client.get(status["file_url"])
+    assert download.status_code == 200
+    return b"".join(download.streaming_content)
+
+
+def test_pdf_is_built_in_the_background_with_progress(
+    client, workshop, staff_user, facilitator, foreign_staff, django_capture_on_commit_callbacks
+):
+    from workshops.models import DocumentJob
+
+    url = reverse("workshops:document_request", args=[workshop.pk, "protocol"])
+    client.force_login(foreign_staff)
+    assert client.post(url).status_code in (403, 404)
+    assert not DocumentJob.objects.exists()
+    client.force_login(staff_user)
+    assert client.get(url).status_code == 405
+    first = client.post(url)
+    again = client.post(url)  # still waiting: the same job, not a second one
+    assert first["Location"] == again["Location"]
+    job = DocumentJob.objects.get()
+    page = client.get(first["Location"]).content.decode()
+    assert "job_progress.js" in page and 'http-equiv="refresh"' in page
+    assert client.get(first["Location"] + "?format=json").json()["status"] == "pending"
+    file_url = reverse("workshops:document_file", args=[workshop.pk, job.pk])
+    assert client.get(file_url).status_code == 404  # not ready yet
+    client.force_login(foreign_staff)
+    assert client.get(first["Location"]).status_code in (403, 404)
+    from workshops.services import document_run
+
+    assert document_run(job_id=job.pk) is True
+    assert document_run(job_id=job.pk) is True  # idempotent
+    client.force_login(foreign_staff)
+    assert client.get(file_url).status_code in (403, 404)
+    client.force_login(staff_user)
+    assert b"".join(client.get(file_url).streaming_content).startswith(b"%PDF")
+    unknown = reverse("workshops:document_request", args=[workshop.pk, "secret"])
+    assert client.post(unknown).status_code == 404

@@ -11,6 +11,7 @@ from .board import (
     cluster_delete,
     cluster_save,
 )
+from .documents import document_request, document_run
 from .invitations import (
     invitation_answer,
     invitation_by_token,
@@ -39,6 +40,8 @@ from .workshops import (
 )
 
 __all__ = [
+    "document_request",
+    "document_run",
     "CardConflict",
     "agenda_item_delete",
     "agenda_item_save",

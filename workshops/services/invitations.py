@@ -16,6 +16,7 @@ from core.tokens import derive_token, hash_token, new_salt
 from participation.models import Person
 from participation.services import audit_log
 
+from .. import selectors
 from ..models import Workshop, WorkshopInvitation
 from .workshops import require
 
@@ -107,11 +108,7 @@ def invitations_send(*, workshop: Workshop, user, reminder: bool = False) -> int
         raise ValidationError(_("Invitations are sent before the workshop only."))
     from ..tasks import send_invitation
 
-    qs = workshop.invitations.exclude(person__erased_at__isnull=False)
-    if reminder:
-        qs = qs.filter(sent_at__isnull=False, response=WorkshopInvitation.Response.PENDING)
-    else:
-        qs = qs.filter(sent_at__isnull=True)
+    qs = selectors.invitations_to_send(workshop=workshop, reminder=reminder)
     items = list(qs.values_list("pk", "reminder_count"))
     with transaction.atomic():
         for pk, count in items:
@@ -196,7 +193,7 @@ def invitation_answer(*, invitation: WorkshopInvitation, accept: bool) -> Worksh
     until the workshop starts. Accepting beyond the capacity is refused."""
     workshop = Workshop.objects.select_for_update().get(pk=invitation.workshop_id)
     invitation = WorkshopInvitation.objects.select_for_update().get(pk=invitation.pk)
-    if workshop.status != Workshop.Status.PLANNED:
+    if not workshop.accepts_answers:
         raise ValidationError(_("The workshop has started; answers can no longer be changed."))
     target = (
         WorkshopInvitation.Response.ACCEPTED if accept else WorkshopInvitation.Response.DECLINED

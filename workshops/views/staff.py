@@ -1,16 +1,18 @@
 """Pages for staff and facilitators: list, edit, status, agenda, invitations, check-in,
 briefing pack, protocol and photos."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.confirm import confirmation_page, is_confirmed
 from core.files import file_response
 from core.spreadsheets import download
 from core.views import add_validation_error, form_page, require_perm
@@ -19,7 +21,7 @@ from participation.selectors import process_list
 
 from .. import protocol, selectors, services
 from ..forms import AgendaItemForm, CheckInSearchForm, InviteForm, PhotoForm, WorkshopForm
-from ..models import Photo, Workshop, WorkshopAgendaItem, WorkshopInvitation
+from ..models import DocumentJob, Photo, Workshop, WorkshopAgendaItem, WorkshopInvitation
 
 
 def get_workshop(request, pk: int, perm: str) -> Workshop:
@@ -180,9 +182,32 @@ def invitations(request, pk: int):
                     messages.warning(request, reason)
                 return redirect("workshops:invitations", pk=workshop.pk)
     elif request.method == "POST":
+        reminder = request.POST.get("reminder") == "1"
+        if not is_confirmed(request):
+            count = selectors.invitations_to_send(workshop=workshop, reminder=reminder).count()
+            if reminder:
+                title = _("Send reminders?")
+                text = _(
+                    "%(n)s people who were invited and have not answered yet get a reminder "
+                    "email now. Emails cannot be called back."
+                )
+            else:
+                title = _("Send the invitations?")
+                text = _(
+                    "%(n)s invited people who have not had an email yet get their invitation "
+                    "with a personal link to accept or decline now. Emails cannot be called back."
+                )
+            return confirmation_page(
+                request,
+                title=title,
+                consequences=[text % {"n": count}],
+                confirm_label=_("Send reminders") if reminder else _("Send the invitations"),
+                danger=False,
+                cancel_url=reverse("workshops:invitations", args=[workshop.pk]),
+            )
         try:
             count = services.invitations_send(
-                workshop=workshop, user=request.user, reminder=request.POST.get("reminder") == "1"
+                workshop=workshop, user=request.user, reminder=reminder
             )
         except ValidationError as error:
             _error_message(request, error)
@@ -274,11 +299,67 @@ def briefing(request, pk: int):
 
 
 @login_required
-def briefing_pdf(request, pk: int):
-    workshop = get_workshop(request, pk, "workshops.view_briefing")
-    response = HttpResponse(protocol.briefing_pdf(workshop), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="briefing-workshop-{workshop.pk}.pdf"'
-    return response
+@require_POST
+def document_request(request, pk: int, kind: str):
+    """Queue the PDF of the briefing pack or protocol; its page shows the progress."""
+    if kind not in DocumentJob.Kind.values:
+        raise Http404(_("Unknown document."))
+    workshop = get_workshop(request, pk, services.documents.PERMISSION[kind])
+    job = services.document_request(
+        workshop=workshop,
+        user=request.user,
+        kind=kind,
+        language=getattr(request, "LANGUAGE_CODE", "") or settings.LANGUAGE_CODE,
+    )
+    return redirect("workshops:document", pk=workshop.pk, job_pk=job.pk)
+
+
+def _document_job(request, pk: int, job_pk: int) -> tuple[Workshop, DocumentJob]:
+    job = get_object_or_404(DocumentJob.objects.select_related("workshop"), pk=job_pk, workshop=pk)
+    require_perm(request.user, services.documents.PERMISSION[job.kind], job.workshop)
+    return job.workshop, job
+
+
+@login_required
+def document(request, pk: int, job_pk: int):
+    """Progress of a PDF being built (JSON with ?format=json), then its download."""
+    workshop, job = _document_job(request, pk, job_pk)
+    file_url = (
+        reverse("workshops:document_file", args=[workshop.pk, job.pk])
+        if job.status == DocumentJob.Status.DONE
+        else None
+    )
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "status": job.status,
+                "status_label": str(job.get_status_display()),
+                "progress": job.progress,
+                "stage": job.stage,
+                "error": job.error,
+                "file_url": file_url,
+            }
+        )
+    back = "workshops:briefing" if job.kind == DocumentJob.Kind.BRIEFING else "workshops:protocol"
+    return render(
+        request,
+        "workshops/document.html",
+        {
+            "workshop": workshop,
+            "job": job,
+            "file_url": file_url,
+            "back_url": reverse(back, args=[workshop.pk]),
+            "title": job.get_kind_display(),
+        },
+    )
+
+
+@login_required
+def document_file(request, pk: int, job_pk: int):
+    workshop, job = _document_job(request, pk, job_pk)
+    if job.status != DocumentJob.Status.DONE:
+        raise Http404(_("The file is not ready yet."))
+    return file_response(job.file, content_type="application/pdf")
 
 
 @login_required
@@ -294,9 +375,9 @@ def protocol_page(request, pk: int):
 def protocol_export(request, pk: int, fmt: str):
     workshop = get_workshop(request, pk, "workshops.view_protocol")
     name = f"protokoll-workshop-{workshop.pk}"
-    if fmt == "pdf":
-        response = HttpResponse(protocol.protocol_pdf(workshop), content_type="application/pdf")
-    elif fmt == "docx":
+    if fmt not in ("docx", "csv", "xlsx"):
+        raise Http404(_("Unknown format."))  # the PDF is built in the background (document)
+    if fmt == "docx":
         response = HttpResponse(
             protocol.protocol_docx(workshop),
             content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",

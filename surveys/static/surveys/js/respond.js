@@ -100,3 +100,25 @@
   form.addEventListener("input", update);
   update();
 })();
+
+/* The header's language switch is a form of its own (so Enter in an answer field submits the
+   page, not the switch). On a question page it goes through the page form instead, so what was
+   typed on this page is saved before the page is shown in the other language. */
+(function () {
+  "use strict";
+  var page = document.getElementById("page-form");
+  var switcher = document.getElementById("survey-lang-form");
+  if (!page || !switcher) { return; }
+  switcher.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var select = switcher.querySelector("select[name=lang]");
+    [["switch_lang", select ? select.value : ""], ["nav", "lang"]].forEach(function (pair) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = pair[0];
+      input.value = pair[1];
+      page.appendChild(input);
+    });
+    page.submit();
+  });
+})();
