@@ -573,6 +573,7 @@ def values_import(
                         mapping=(mappings or {}).get(file.name),
                         default_territory=default_territory,
                         create_territories=create_territories,
+                        scope=scope,
                         indicators=(indicators or {}).get(file.name),
                         write=lambda frame, run=run: _write_streamed(
                             frame,
@@ -699,6 +700,7 @@ def _import_parts(
     mapping,
     default_territory,
     create_territories,
+    scope,
     indicators,
     write,
     can_write,
@@ -744,7 +746,8 @@ def _import_parts(
             parsed,
             default_territory,
             create_territories,
-            indicators,
+            scope,
+            indicators=indicators,
         )
         if frame is not None and not frame.empty and can_write():
             write(frame)
