@@ -308,21 +308,37 @@ def results_funnel_ensure_fresh(*, version: SurveyVersion) -> bool:
     so that the funnel and the response counts agree where no beat runs (the embedded
     default runs tasks in-process, so the refresh is done before the page is shown; with a
     worker it is queued). Returns whether a refresh was asked for."""
-    from .models import ResultState
+    from django.db.models import Count, Max, Q, Sum
+
+    from .models import ResultCell, ResultState
     from .tasks import refresh_funnel
 
-    latest = (
-        Response.objects.filter(version=version, is_test=False)
-        .order_by("-updated_at")
-        .values_list("updated_at", flat=True)
-        .first()
+    now = Response.objects.filter(version=version, is_test=False).aggregate(
+        started=Count("id"),
+        complete=Count("id", filter=Q(status=Response.Status.COMPLETE)),
+        latest=Max("updated_at"),
     )
-    if latest is None:
+    if not now["started"]:
         return False
     funnel_at = (
         ResultState.objects.filter(version=version).values_list("funnel_at", flat=True).first()
     )
-    if funnel_at is not None and funnel_at >= latest:
+    stored = dict(
+        ResultCell.objects.filter(
+            version=version, question="", metric="f", row="", key__in=("started", "complete")
+        )
+        .values("key")
+        .annotate(n=Sum("count"))
+        .values_list("key", "n")
+    )
+    # Counts, not only times: an anonymised survey keeps its responses' times to the day only.
+    fresh = (
+        funnel_at is not None
+        and funnel_at >= now["latest"]
+        and stored.get("started", 0) == now["started"]
+        and stored.get("complete", 0) == now["complete"]
+    )
+    if fresh:
         return False
     refresh_funnel.delay(version.pk)
     return True
