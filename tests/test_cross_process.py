@@ -118,6 +118,7 @@ NAMED = {
     ("measures:concept_job", "job_pk"): "measures.GenerationJob",
     ("measures:operational_edit", "goal_pk"): "measures.OperationalGoal",
     ("workshops", "item_pk"): "workshops.WorkshopAgendaItem",
+    ("workshops", "job_pk"): "workshops.DocumentJob",
     "job_id": "surveys.ExportJob",
     "answer_id": "surveys.Answer",
     "phase_pk": "participation.Phase",
@@ -139,6 +140,7 @@ NAMED = {
     "evidence_pk": "measures.Evidence",
     "goal_pk": "measures.StrategicGoal",
     "link_pk": "measures.ReportingLink",
+    "report_pk": "measures.ProgressReport",
     ("measures", "job_pk"): "measures.MeasureImport",
     "chapter_pk": "measures.Chapter",
     "version_pk": "measures.ConceptVersion",
@@ -287,7 +289,7 @@ def _seed_missing(victim) -> None:
     from measures.models import Concept, ConceptVersion, GenerationJob, MeasureImport
     from surveys.models import Survey
     from surveys.results.models import ExportJob
-    from workshops.models import Photo, Workshop
+    from workshops.models import DocumentJob, Photo, Workshop
 
     survey = Survey.objects.filter(process=victim).first()
     ExportJob.objects.create(survey=survey, format="csv", status="done")
@@ -296,6 +298,13 @@ def _seed_missing(victim) -> None:
         file="workshop_photos/x.jpg",
         content_type="image/jpeg",
         size=1,
+    )
+    DocumentJob.objects.create(
+        workshop=Workshop.objects.filter(process=victim).first(),
+        kind=DocumentJob.Kind.BRIEFING,
+        language="de",
+        status=DocumentJob.Status.DONE,
+        file="workshops/x/documents/x.pdf",
     )
     MeasureImport.objects.create(process=victim, filename="m.csv", data=b"Titel\nA\n")
     concept = Concept.objects.filter(process=victim).first() or Concept.objects.create(
