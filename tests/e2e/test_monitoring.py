@@ -57,7 +57,9 @@ def test_data_owner_form_is_accessible(page, live_server, monitoring_demo, scree
         due_date=date(2026, 3, 1),
     )
     request.series.set(Series.objects.filter(code__in=["abg_gesamt", "abg_ohne"]))
-    page.goto(f"{live_server.url}/monitoring/deliver/{request.token}/")
+    from monitoring.services.requests import data_request_token
+
+    page.goto(f"{live_server.url}/monitoring/deliver/{data_request_token(request)}/")
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
     screenshot(page, "monitoring-deliver")
