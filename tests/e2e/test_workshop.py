@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import login
 
@@ -84,9 +85,8 @@ def test_board_phones_vote_and_ranking(browser, page, live_server, running_works
     for text in texts[:2]:
         field.fill(text)
         field.press("Enter")
-    page.wait_for_function(
-        "document.querySelectorAll('#col-ideas .wcard:not(.pending)').length === 2"
-    )
+    # expect() waits without evaluating strings, which the page's CSP forbids.
+    expect(page.locator("#col-ideas .wcard:not(.pending)")).to_have_count(2)
 
     # The server cannot be reached for a moment: the third card waits in the browser.
     def refuse(route):
@@ -108,9 +108,7 @@ def test_board_phones_vote_and_ranking(browser, page, live_server, running_works
     for text in texts[3:]:
         field.fill(text)
         field.press("Enter")
-    page.wait_for_function(
-        "document.querySelectorAll('#col-ideas .wcard:not(.pending)').length === 5", timeout=15000
-    )
+    expect(page.locator("#col-ideas .wcard:not(.pending)")).to_have_count(5, timeout=15000)
     assert sorted(_cards(workshop)) == sorted(texts)
     assert Card.objects.filter(workshop=workshop).count() == 5  # retries stored nothing twice
     screenshot(page, "workshop-board-1280")
