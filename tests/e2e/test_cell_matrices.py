@@ -14,12 +14,11 @@ pytestmark = pytest.mark.e2e
 def cells_survey(demo):
     from surveys.interchange import limesurvey
     from surveys.services import definition as defs
+    from tests.surveys.conftest import PRIVACY_NOTICE
     from tests.surveys.test_cell_matrices import arrays_lss
 
     definition = limesurvey.parse(arrays_lss()).definition
-    definition.update(
-        access_mode="public", privacy_notice={"de": "Wir speichern Ihre Antworten anonym."}
-    )
+    definition.update(access_mode="public", privacy_notice=PRIVACY_NOTICE)
     return defs.survey_create_from_definition(
         user=None, process=demo.process, definition=definition, status="open"
     )

@@ -19,6 +19,7 @@ from surveys.results.reports import question_result
 from surveys.services import definition as defs
 from surveys.services import interchange
 from surveys.services.responses import response_submit
+from tests.surveys.conftest import PRIVACY_NOTICE
 from tests.surveys.test_field_files import a, lss, q
 from tests.surveys.test_results_aggregation import snapshot
 
@@ -88,7 +89,7 @@ def test_a_checkbox_array_becomes_numbers_zero_and_one_with_a_warning():
 @pytest.fixture
 def survey(process):
     definition = limesurvey.parse(arrays_lss()).definition
-    definition["privacy_notice"] = {"de": "Wir speichern Ihre Antworten anonym."}
+    definition["privacy_notice"] = PRIVACY_NOTICE
     definition["access_mode"] = "public"
     return defs.survey_create_from_definition(
         user=None, process=process, definition=definition, status="open"
