@@ -47,6 +47,55 @@ PYTHON = sys.executable
 QUEUES = ("email", "results", "heavy", "default")
 
 
+def _form_defaults(page: str, form_id: str) -> dict:
+    """What a form sends when submitted as it is shown: its fields' values, checked boxes and
+    selected options (the first option when none is selected)."""
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.inside = False
+            self.values: dict = {}
+            self.select = None
+            self.first_option = None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "form":
+                self.inside = a.get("id") == form_id
+            if not self.inside:
+                return
+            name = a.get("name")
+            if tag == "input" and name and name != "csrfmiddlewaretoken":
+                kind = a.get("type", "text")
+                if kind in ("checkbox", "radio"):
+                    if "checked" in a:
+                        self.values[name] = a.get("value", "on")
+                elif kind not in ("submit", "button", "file"):
+                    self.values[name] = a.get("value", "")
+            elif tag == "textarea" and name:
+                self.values[name] = ""
+            elif tag == "select" and name:
+                self.select, self.first_option = name, None
+            elif tag == "option" and self.select:
+                if self.first_option is None:
+                    self.first_option = a.get("value", "")
+                if "selected" in a:
+                    self.values[self.select] = a.get("value", "")
+
+        def handle_endtag(self, tag):
+            if tag == "form":
+                self.inside = False
+            if tag == "select" and self.select:
+                self.values.setdefault(self.select, self.first_option or "")
+                self.select = None
+
+    reader = Reader()
+    reader.feed(page)
+    return reader.values
+
+
 class SmokeFailure(Exception):
     pass
 
@@ -477,11 +526,16 @@ class Smoke:
                 rows.append(f"{year};05754;;{value.series.code};{value.value * 1.02:.3f}")
         data = ("\n".join(rows) + "\n").encode("utf-8")
         before = ImportRun.objects.count()
-        self.post_form(
+        uploaded = self.post_form(
             f"/monitoring/{process.pk}/imports/",
             {"format": "official"},
             files={"file": (f"kreis-{year}.csv", data, "text/csv")},
         )
+        # Nothing is written before the check page: read it and confirm what it proposes, as
+        # a user who agrees with it would.
+        check = uploaded.headers["Location"]
+        page = self.http("GET", check).text
+        self.post_form(check, _form_defaults(page, "import-check"), expect=(302,))
         run = ImportRun.objects.order_by("-pk").first()
         if ImportRun.objects.count() != before + 1 or run.status != "applied":
             raise SmokeFailure(f"import not applied: {run and run.status} {run and run.rejected}")
