@@ -203,11 +203,6 @@ class InvitationImportSerializer(serializers.Serializer):
     file = serializers.FileField(validators=[UploadLimits()])
 
 
-class ImportReportSerializer(serializers.Serializer):
-    created = serializers.IntegerField()
-    skipped = serializers.ListField(child=serializers.CharField())
-
-
 class InvitationImportJobSerializer(serializers.Serializer):
     """An invitee list being imported by the worker: follow ``url`` until ``status`` is done
     (``created`` invitations, rows ``messages`` skipped) or failed (nothing imported, the
