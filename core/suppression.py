@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -141,6 +142,10 @@ def _exposed_in_block(cells: list[Hashable], rows: list[dict[Hashable, float]]) 
     exactly when its unit vector lies in the row space, i.e. when every null-space vector is
     zero at its position.
     """
+    if len(cells) == 1:
+        # one unknown: determined by any equation it takes part in
+        cell = cells[0]
+        return {cell} if any(row.get(cell, 0.0) != 0 for row in rows) else set()
     index = {cell: j for j, cell in enumerate(cells)}
     matrix = np.zeros((len(rows), len(cells)))
     for r, row in enumerate(rows):
@@ -149,7 +154,8 @@ def _exposed_in_block(cells: list[Hashable], rows: list[dict[Hashable, float]]) 
     matrix = matrix[np.any(matrix != 0, axis=1)]
     if not len(matrix):
         return set()
-    _u, singular, vt = np.linalg.svd(matrix)
+    with _single_threaded_blas():
+        _u, singular, vt = np.linalg.svd(matrix)
     tol = singular.max() * max(matrix.shape) * np.finfo(float).eps
     rank = int((singular > tol).sum())
     null = vt[rank:]
@@ -157,6 +163,43 @@ def _exposed_in_block(cells: list[Hashable], rows: list[dict[Hashable, float]]) 
         return set(cells)
     free = np.sqrt((null**2).sum(axis=0)) > 1e-7
     return {cell for cell, is_free in zip(cells, free, strict=True) if not is_free}
+
+
+def _blas_thread_setter():
+    """OpenBLAS's per-thread setting of its thread count, if numpy runs on OpenBLAS."""
+    import ctypes
+    import glob
+    import os
+
+    folder = os.path.join(os.path.dirname(os.path.dirname(np.__file__)), "numpy.libs")
+    for path in sorted(glob.glob(os.path.join(folder, "*openblas*"))):
+        try:
+            setter = ctypes.CDLL(path).openblas_set_num_threads_local
+        except (OSError, AttributeError):
+            continue
+        setter.argtypes, setter.restype = [ctypes.c_int], ctypes.c_int
+        return setter
+    return None
+
+
+_BLAS_SETTER: list = []
+
+
+@contextmanager
+def _single_threaded_blas():
+    """The decompositions here are many and small: BLAS threads only wait for each other (on
+    a busy machine a block took twenty times longer with them)."""
+    if not _BLAS_SETTER:
+        _BLAS_SETTER.append(_blas_thread_setter())
+    setter = _BLAS_SETTER[0]
+    if setter is None:
+        yield
+        return
+    previous = setter(1)
+    try:
+        yield
+    finally:
+        setter(previous)
 
 
 def secondary(
@@ -253,12 +296,28 @@ def secondary(
         value = value_of(cell)
         return (value == 0, cell == total, value, str(cell))
 
+    # the blocks with an exposed cell, by their first exposed cell; entries of blocks that
+    # changed since are skipped when they come up
+    queue: list[tuple[str, int, Hashable]] = []
+    pushed = 0
+
+    def enqueue(root) -> None:
+        nonlocal pushed
+        _cells, first = exposed_in(root)
+        if first is not None:
+            heapq.heappush(queue, (first, pushed, root))
+            pushed += 1
+
+    for root in list(members):
+        enqueue(root)
     while True:
         best = None
-        for root in list(members):
-            cells_found, first = exposed_in(root)
-            if first is not None and (best is None or first < best[0]):
-                best = (first, cells_found)
+        while queue:
+            first, _n, root = heapq.heappop(queue)
+            current = exposed_of.get(root) if root in members else None
+            if current is not None and current[1] == first:
+                best = (first, current[0])
+                break
         if best is None:
             return added
         cell = next(c for c in best[1] if str(c) == best[0])
@@ -277,6 +336,9 @@ def secondary(
         hidden.add(choice)
         added.add(choice)
         hide(choice)
+        enqueue(find(choice))
+        if find(cell) != find(choice):
+            enqueue(find(cell))
 
 
 def protect(

@@ -77,13 +77,48 @@ def annualise(values: pd.DataFrame, aggregation: dict[int, str]) -> pd.DataFrame
 
 def _rest_columns(frame: pd.DataFrame) -> pd.DataFrame:
     codes, uniques = pd.factorize(frame["cell"])
-    uniques = pd.Series(uniques)
+    uniques = pd.Series(np.asarray(uniques, dtype=object)).astype(str)
     rest = uniques.str.partition("|")[2]
     nosex = rest.str.partition("|")[2]
     # integer codes, not text: they are only compared, and merges on integers are much faster
     frame["rest"] = pd.factorize(rest)[0][codes]
     frame["rest_nosex"] = pd.factorize(nosex)[0][codes]
     return frame
+
+
+ANNUAL_COLUMNS = [
+    "series",
+    "territory",
+    "year",
+    "target_group",
+    "rest",
+    "rest_nosex",
+    "cell",
+    "sex",
+    "value",
+    "suppressed",
+    "provisional",
+    "series_break",
+    "limited_validity",
+]
+
+
+def prepare(values: pd.DataFrame, aggregation: dict[int, str]) -> pd.DataFrame:
+    """The annual values with the integer keys of their breakdown, for ``compute_annual``.
+
+    The text keys become categoricals: they are carried through every merge and sort, where
+    codes cost a fraction of strings.
+    """
+    values = values.assign(
+        **{
+            column: values[column].astype("category")
+            for column in ("cell", "sex")
+            if not isinstance(values[column].dtype, pd.CategoricalDtype)
+        }
+    )
+    annual = annualise(values, aggregation)
+    annual = _rest_columns(annual[[c for c in ANNUAL_COLUMNS if c in annual.columns]].copy())
+    return annual[ANNUAL_COLUMNS]
 
 
 def _trend(frame: pd.DataFrame, targets: pd.DataFrame, settings: Settings) -> pd.Series:
@@ -178,26 +213,19 @@ def compute(
     targets: pd.DataFrame | None = None,
     settings: Settings | None = None,
 ) -> pd.DataFrame:
+    return compute_annual(prepare(values, aggregation), indicators, territories, targets, settings)
+
+
+def compute_annual(
+    annual: pd.DataFrame,
+    indicators: pd.DataFrame,
+    territories: pd.DataFrame,
+    targets: pd.DataFrame | None = None,
+    settings: Settings | None = None,
+) -> pd.DataFrame:
+    """``compute`` on the output of ``prepare`` (which callers share between indicators)."""
     settings = settings or Settings()
-    annual = annualise(values, aggregation)
-    annual = _rest_columns(annual.copy())
-    cols = [
-        "series",
-        "territory",
-        "year",
-        "target_group",
-        "rest",
-        "rest_nosex",
-        "cell",
-        "sex",
-        "value",
-        "suppressed",
-        "provisional",
-        "series_break",
-        "limited_validity",
-    ]
-    annual = annual[cols]
-    ind = indicators.copy()
+    ind = indicators
     num = annual.merge(
         ind[["id", "numerator", "factor", "direction", "denominator_scope", "additive"]].rename(
             columns={"id": "indicator", "numerator": "series"}
@@ -339,18 +367,32 @@ def _suppress(frame: pd.DataFrame, territories: pd.DataFrame, settings: Settings
         children_of.setdefault(int(pid), []).append(int(tid))
     table_key = ["indicator", "year", "target_group", "rest_nosex"]
     hit = frame.loc[small, table_key].drop_duplicates()
-    tables = frame[counts].merge(hit, on=table_key, how="inner")
-    index_of = frame[counts].reset_index().merge(hit, on=table_key, how="inner")["index"]
-    tables.index = index_of.to_numpy()
-    for _key, table in tables.groupby(table_key, sort=False):
-        cells = {
-            (int(row.territory), row.sex): (row.Index, row.numerator)
-            for row in table[["territory", "sex", "numerator"]].itertuples()
-        }
+    tables = (
+        frame.loc[counts, [*table_key, "territory", "sex", "numerator"]]
+        .assign(position=np.flatnonzero(counts.to_numpy()))
+        .merge(hit, on=table_key, how="inner")
+    )
+    # the rows of each table as plain lists (the protection itself is per cell, in Python)
+    number = tables.groupby(table_key, sort=False).ngroup().to_numpy()
+    order = np.argsort(number, kind="stable")
+    bounds = np.flatnonzero(np.diff(number[order])) + 1
+    territory = tables["territory"].to_numpy()[order].astype(np.int64).tolist()
+    sex = np.asarray(tables["sex"], dtype=object)[order].tolist()
+    position = tables["position"].to_numpy()[order].tolist()
+    numerator = tables["numerator"].to_numpy(dtype=float)[order].tolist()
+    kinds = result.to_numpy(copy=True)
+    for start, stop in zip([0, *bounds.tolist()], [*bounds.tolist(), len(order)], strict=True):
+        cells = dict(
+            zip(
+                zip(territory[start:stop], sex[start:stop], strict=True),
+                zip(position[start:stop], numerator[start:stop], strict=True),
+                strict=True,
+            )
+        )
         hidden = _protect_table(cells, children_of, settings.min_count)
         for cell, kind in hidden.items():
-            result[cells[cell][0]] = kind
-    return result
+            kinds[cells[cell][0]] = kind
+    return pd.Series(kinds, index=frame.index, dtype=object)
 
 
 def _protect_table(

@@ -292,36 +292,13 @@ def indicators_compute(
             wanted = sorted(wanted)
         values = load_values(sorted(series), wanted)
         timings["load_s"] += time.perf_counter() - started
-        settings_ = compute_settings()
-        results = []
-        for indicator in chosen.itertuples(index=False):
-            used = [int(indicator.numerator)]
-            if not pd.isna(indicator.denominator):
-                used.append(int(indicator.denominator))
-            started = time.perf_counter()
-            subset = values[values["series"].isin(used)]
-            if subset.empty:
-                timings["compute_s"] += time.perf_counter() - started
-                continue
-            subset = subset.assign(cell=subset["cell"].astype(str), sex=subset["sex"].astype(str))
-            timings["values"] += len(subset)
-            result = compute.compute(
-                subset,
-                indicators[indicators["id"] == indicator.id],
-                aggregation,
-                territories,
-                targets[targets["indicator"] == indicator.id],
-                settings_,
-            )
-            only = scope[int(indicator.id)]
-            if only is not None and not result.empty:
-                result = result[result["territory"].isin(list(only))]
-            if not result.empty:
-                results.append(results_frame(result))
-            timings["compute_s"] += time.perf_counter() - started
+        started = time.perf_counter()
+        out = compute_results(
+            values, chosen, aggregation, territories, targets, compute_settings(), scope, timings
+        )
+        timings["compute_s"] += time.perf_counter() - started
         del values
         started = time.perf_counter()
-        out = pd.concat(results, ignore_index=True) if results else None
         written = store_results(out, scope)
         timings["store_s"] += time.perf_counter() - started
     else:
@@ -329,6 +306,46 @@ def indicators_compute(
     if run_ids:
         ImportRun.objects.filter(pk__in=run_ids).update(computed_at=timezone.now())
     return written
+
+
+def compute_results(
+    values: pd.DataFrame,
+    indicators: pd.DataFrame,
+    aggregation: dict[int, str],
+    territories: pd.DataFrame,
+    targets: pd.DataFrame,
+    settings_: compute.Settings,
+    scope: dict[int, set[int] | None],
+    timings: dict,
+) -> pd.DataFrame | None:
+    """The values of ``indicators`` within ``scope`` as rows to store (``None``: nothing).
+
+    The annual values are prepared once for all indicators (a series often feeds several);
+    the rest runs per indicator, which keeps the largest intermediate frame to one indicator.
+    """
+    annual = compute.prepare(values, aggregation)
+    results = []
+    for indicator in indicators.itertuples(index=False):
+        used = [int(indicator.numerator)]
+        if not pd.isna(indicator.denominator):
+            used.append(int(indicator.denominator))
+        subset = annual[annual["series"].isin(used)]
+        if subset.empty:
+            continue
+        timings["values"] = timings.get("values", 0) + int(values["series"].isin(used).sum())
+        result = compute.compute_annual(
+            subset,
+            indicators[indicators["id"] == indicator.id],
+            territories,
+            targets[targets["indicator"] == indicator.id],
+            settings_,
+        )
+        only = scope[int(indicator.id)]
+        if only is not None and not result.empty:
+            result = result[result["territory"].isin(list(only))]
+        if not result.empty:
+            results.append(results_frame(result))
+    return pd.concat(results, ignore_index=True) if results else None
 
 
 # The stored columns compared to decide whether a computed value changed.
