@@ -43,36 +43,41 @@ KEY = ["indicator", "territory", "target_group", "rest"]
 
 
 def annualise(values: pd.DataFrame, aggregation: dict[int, str]) -> pd.DataFrame:
-    """One value per series × territory × year × cell: flows summed, stocks' last value."""
+    """One value per series × territory × year × cell: flows summed, stocks' last value.
+
+    Only the cells with several periods in a year are aggregated; the others are their
+    annual value already.
+    """
     key = ["series", "territory", "year", "cell"]
-    if not values.duplicated(subset=key).any():
+    ids = values.groupby(key, sort=False, observed=True).ngroup().to_numpy()
+    sizes = np.bincount(ids) if len(ids) else np.zeros(0, dtype=np.int64)
+    if len(sizes) == len(values):
         return values
-    values = values.sort_values([*key, "order"], kind="stable")
-    flows = values["series"].map(aggregation).eq("sum")
-    parts = []
+    several = sizes[ids] > 1
+    rows = values[several]
+    group = ids[several]
+    # the periods of each cell in order (stable: equal dates keep the delivered order)
+    periods = np.lexsort((rows["order"].to_numpy(), group))
+    rows, group = rows.iloc[periods], group[periods]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    ends = np.r_[starts[1:], len(group)] - 1
+    number = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(group)]))
+    annual = rows.iloc[ends].reset_index(drop=True)
     flags = ["suppressed", "provisional", "series_break", "limited_validity"]
+    for flag in flags:
+        annual[flag] = np.logical_or.reduceat(rows[flag].to_numpy(dtype=bool), starts)
+    flows = annual["series"].map(aggregation).eq("sum").to_numpy()
     if flows.any():
-        grouped = values[flows].groupby(key, sort=False)
-        summed = grouped.agg(
-            {
-                "value": "sum",
-                **{f: "max" for f in flags},
-                "target_group": "first",
-                "sex": "first",
-                "order": "last",
-            }
-        )
+        by_cell = pd.Series(rows["value"].to_numpy(dtype=float)).groupby(number, sort=False)
         # a year with a missing period has no sum (rather than a sum that looks complete)
-        complete = grouped["value"].count() == grouped.size()
-        summed["value"] = summed["value"].where(complete)
-        parts.append(summed.reset_index())
-    if (~flows).any():
-        stocks = values[~flows]
-        last = stocks.groupby(key, sort=False).tail(1).set_index(key)
-        any_flags = stocks.groupby(key, sort=False)[flags].max()
-        last[flags] = any_flags
-        parts.append(last.reset_index())
-    return pd.concat(parts, ignore_index=True)
+        summed = by_cell.sum().where(by_cell.count() == by_cell.size()).to_numpy()
+        first = rows.iloc[starts]
+        annual["value"] = np.where(flows, summed, annual["value"].to_numpy(dtype=float))
+        for column in ("target_group", "sex"):
+            annual[column] = annual[column].where(
+                ~flows, pd.Series(first[column].to_numpy(), dtype=annual[column].dtype)
+            )
+    return pd.concat([values[~several], annual], ignore_index=True)
 
 
 def _rest_columns(frame: pd.DataFrame) -> pd.DataFrame:
