@@ -289,23 +289,26 @@ def compute_annual(
 
     # time comparisons within each indicator × territory × target group × breakdown
     frame = frame.sort_values([*KEY, "year"], kind="stable", ignore_index=True)
-    group = frame.groupby(KEY, sort=False).ngroup()
-    new_group = group.ne(group.shift())
-    prev = frame["value"].shift().where(~new_group)
-    frame["change_previous"] = frame["value"] - prev
+    # sorted, each group's rows are consecutive: groups from where the key changes
+    keys = frame[KEY].to_numpy()
+    new_group = np.r_[True, (keys[1:] != keys[:-1]).any(axis=1)] if len(keys) else np.ones(0, bool)
+    group = np.cumsum(new_group) - 1
+    starts = np.flatnonzero(new_group)
+    value = frame["value"].to_numpy(dtype=float)
+    year = frame["year"].to_numpy()
+    prev = np.r_[np.nan, value[:-1]] if len(value) else value.copy()
+    prev[new_group] = np.nan
+    frame["change_previous"] = value - prev
     if settings.base_year is not None:
-        at_base = frame["year"].eq(settings.base_year) & frame["value"].notna()
-        base_rows = frame[at_base]
-        base_map = pd.Series(base_rows["value"].to_numpy(), index=group[at_base].to_numpy())
-        frame["base_value"] = group.map(base_map)
+        at_base = (year == settings.base_year) & ~np.isnan(value)
+        base = np.full(len(starts), np.nan)
+        base[group[at_base]] = value[at_base]
+        frame["base_value"] = base[group]
         frame["base_year_of_group"] = np.where(frame["base_value"].notna(), settings.base_year, 0)
         after_base = frame["year"] >= settings.base_year
     else:
-        first = ~group.duplicated()
-        base_map = pd.Series(frame.loc[first, "value"].to_numpy(), index=group[first].to_numpy())
-        year_map = pd.Series(frame.loc[first, "year"].to_numpy(), index=group[first].to_numpy())
-        frame["base_value"] = group.map(base_map)
-        frame["base_year_of_group"] = group.map(year_map)
+        frame["base_value"] = value[starts][group]
+        frame["base_year_of_group"] = year[starts][group]
         after_base = pd.Series(True, index=frame.index)
     frame["change_base"] = frame["value"] - frame["base_value"]
     span = (frame["year"] - frame["base_year_of_group"]).astype(float)
@@ -313,10 +316,16 @@ def compute_annual(
         cagr = np.power(frame["value"] / frame["base_value"], 1.0 / span) - 1.0
     valid = (span > 0) & (frame["value"] > 0) & (frame["base_value"] > 0)
     frame["cagr"] = cagr.where(valid)
-    counted = after_base & frame["value"].notna()
-    frame["n_periods"] = counted.astype(int).groupby(group).cumsum()
+
+    def running_count(flags: pd.Series) -> np.ndarray:
+        """Per row, how many rows of its group up to it have the flag."""
+        flags = flags.to_numpy(dtype=np.int64)
+        total = np.cumsum(flags)
+        return total - (total - flags)[starts][group]
+
+    frame["n_periods"] = running_count(after_base & frame["value"].notna())
     breaks = frame["series_break"] & after_base & frame["year"].gt(frame["base_year_of_group"])
-    frame["breaks_since_base"] = breaks.astype(int).groupby(group).cumsum()
+    frame["breaks_since_base"] = running_count(breaks)
 
     # gaps in percentage points (or units) to all target groups and the reference territories
     ref_key = ["indicator", "territory", "year", "rest"]

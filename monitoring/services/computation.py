@@ -382,32 +382,30 @@ def _store_pg(out: pd.DataFrame, scope: dict[int, set[int] | None]) -> int:
     table = IndicatorValue._meta.db_table
     qn = connection.ops.quote_name
     columns = ", ".join(qn(c) for c in OUT_COLUMNS)
-    written = 0
+    data = None
+    if not out.empty:
+        block = out.copy()
+        for column in ("sex", "age_group", "dimensions", "cell", "trend", "suppression"):
+            block[column] = block[column].astype(str)
+        data = arrow_csv(block)
+        del block
+    text = ("sex", "age_group", "cell", "trend", "suppression")
+    condition, params = _scope_filter(scope)
     with connection.cursor() as cursor:
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} iv WHERE {condition})", params)
+        if not cursor.fetchone()[0]:
+            # nothing stored yet (a first computation): straight into the table, no comparison
+            if data is None:
+                return 0
+            copy_in(table, OUT_COLUMNS, data, force_not_null=text)
+            return len(out)
         cursor.execute(
             f"CREATE TEMP TABLE monitoring_computed ON COMMIT DROP AS "
             f"SELECT {columns} FROM {table} WITH NO DATA"
         )
-        if not out.empty:
-            block = out.copy()
-            for column in ("sex", "age_group", "dimensions", "cell", "trend", "suppression"):
-                block[column] = block[column].astype(str)
-            copy_in(
-                "monitoring_computed",
-                OUT_COLUMNS,
-                arrow_csv(block),
-                force_not_null=("sex", "age_group", "cell", "trend", "suppression"),
-            )
-        condition, params = _scope_filter(scope)
-        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} iv WHERE {condition})", params)
-        if not cursor.fetchone()[0]:
-            # nothing stored yet (a first computation): a plain insert, no comparison
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM monitoring_computed"
-            )
-            written = cursor.rowcount
-            cursor.execute("DROP TABLE monitoring_computed")
-            return written
+        if data is not None:
+            copy_in("monitoring_computed", OUT_COLUMNS, data, force_not_null=text)
+        written = 0
         cursor.execute(
             f"DELETE FROM {table} iv WHERE ({condition}) AND NOT EXISTS (SELECT 1 FROM "
             f"monitoring_computed c WHERE c.indicator_id = iv.indicator_id AND "
