@@ -134,7 +134,9 @@ def _trend(frame: pd.DataFrame, targets: pd.DataFrame, settings: Settings) -> pd
     enough &= frame["direction"].fillna(0).astype(float) != 0
     if not enough.any():
         return trend
-    sub = frame[enough]
+    used = ["direction", "year", "base_year_of_group", "base_value", "value", "cagr"]
+    used += [c for c in ("indicator", "target_group", "territory") if c not in used]
+    sub = frame[used][enough]
     direction = sub["direction"].astype(float)
     years = (sub["year"] - sub["base_year_of_group"]).astype(float)
     base = sub["base_value"].astype(float)
@@ -328,24 +330,28 @@ def compute_annual(
     frame["breaks_since_base"] = running_count(breaks)
 
     # gaps in percentage points (or units) to all target groups and the reference territories
+    # (the lookups merge the keys only: merging the whole frame copied every column, thrice)
     ref_key = ["indicator", "territory", "year", "rest"]
     totals = frame.loc[frame["target_group"].eq(0), ref_key + ["value"]].rename(
         columns={"value": "total_value"}
     )
-    frame = frame.merge(totals, on=ref_key, how="left")
-    frame["gap_total"] = (frame["value"] - frame["total_value"]).where(frame["target_group"].ne(0))
+    total_value = frame[ref_key].merge(totals, on=ref_key, how="left")["total_value"].to_numpy()
+    frame["gap_total"] = (frame["value"] - total_value).where(frame["target_group"].ne(0))
     refs = territories.set_index("id")
+    own = ["indicator", "territory", "year", "target_group", "rest", "value"]
     for level in ("land", "bund"):
-        frame[f"{level}_id"] = frame["territory"].map(refs[level]) if len(refs) else np.nan
-        lookup = frame[["indicator", "territory", "year", "target_group", "rest", "value"]].rename(
-            columns={"territory": f"{level}_id", "value": f"{level}_value"}
+        on = ["indicator", f"{level}_id", "year", "target_group", "rest"]
+        keys = frame[["indicator", "year", "target_group", "rest"]].assign(
+            **{
+                f"{level}_id": (
+                    frame["territory"].map(refs[level]) if len(refs) else np.nan
+                ).astype(float)
+            }
         )
+        lookup = frame[own].rename(columns={"territory": f"{level}_id", "value": "found"})
         lookup[f"{level}_id"] = lookup[f"{level}_id"].astype(float)
-        frame[f"{level}_id"] = frame[f"{level}_id"].astype(float)
-        frame = frame.merge(
-            lookup, on=["indicator", f"{level}_id", "year", "target_group", "rest"], how="left"
-        )
-        frame[f"gap_{level}"] = frame["value"] - frame[f"{level}_value"]
+        found = keys.merge(lookup, on=on, how="left")["found"].to_numpy()
+        frame[f"gap_{level}"] = frame["value"] - found
 
     targets_frame = targets if targets is not None else pd.DataFrame()
     frame["trend"] = _trend(frame, targets_frame, settings)
