@@ -19,7 +19,8 @@ CUT_OFF = """() => [...document.querySelectorAll('.table-scroll, table')]
 STICKING_OUT = """(w) => [...document.querySelectorAll('body *')]
   .filter(e => e.getBoundingClientRect().right > w + 1)
   .slice(0, 3)
-  .map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ')[0] : ''))"""
+  .map(e => e.tagName.toLowerCase()
+    + (e.className ? '.' + String(e.className).split(' ')[0] : ''))"""
 
 
 @pytest.fixture
@@ -87,7 +88,8 @@ def test_designer_pages_fit_without_sideways_scrolling_or_cut_off_tables(
         page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
         page_width = page.evaluate("document.documentElement.scrollWidth")
         if page_width > width:
-            problems.append(f"{name}: page {page_width}px wide ({page.evaluate(STICKING_OUT, width)})")
+            wide = ", ".join(page.evaluate(STICKING_OUT, width))
+            problems.append(f"{name}: page {page_width}px wide ({wide})")
         cut = page.evaluate(CUT_OFF)
         if cut:
             problems.append(f"{name}: cut off: {cut}")
