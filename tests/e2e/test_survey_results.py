@@ -32,24 +32,21 @@ def test_staff_dashboard_with_breakdown(page, live_server, demo, screenshot):
     page.get_by_role("button", name="Anzeigen").click()
     page.wait_for_selector("table.cross")
     screenshot(page, "results-dashboard-breakdown")
+    _matrix_results_show_every_answer_per_row(page, live_server, survey, screenshot)
 
 
-def test_matrix_results_show_every_answer_per_row_at_1280_and_360(
-    page, live_server, demo, screenshot
-):
-    """The matrix question's chart: one bar per row split into all its answers with a
-    legend, legible on a phone, axe-clean, the figures in tables under it."""
+def _matrix_results_show_every_answer_per_row(page, live_server, survey, screenshot):
+    """The matrix question's chart at 1280 and 360 px: one bar per row split into all its
+    answers with a legend, legible on a phone, axe-clean, the figures in tables under it.
+    (Part of the dashboard test: seeding the demo is the slow part.)"""
     from axe_playwright_python.sync_playwright import Axe
     from django.urls import reverse
 
-    from participation.demo import DEMO_PASSWORD
-    from surveys.models import Question, Survey
+    from surveys.models import Question
 
-    survey = Survey.objects.filter(access_mode="public").first()
     matrix = Question.objects.filter(version=survey.current_version, type="matrix").first()
     scale = [c.label.get("de") for c in matrix.choices.filter(kind="option")]
     rows = [r.label.get("de") for r in matrix.choices.filter(kind="row")]
-    login(page, live_server, "staff", DEMO_PASSWORD)
     url = reverse(
         "surveys:results_question",
         args=[survey.pk, survey.current_version.number, matrix.code],

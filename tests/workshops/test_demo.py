@@ -40,12 +40,14 @@ def test_seed_demo_holds_a_workshop_per_field_and_two_documented(db, client):
     assert "Niedrigschwellige Angebote" in page and "matrix-chart" in page
     briefing = client.get(f"/workshops/{language.pk}/briefing/").content.decode()
     assert "Sprachcafés in jeder Stadt" in briefing  # the conference card from the pool
+    _pdf_headings_without_codes()
 
 
-def test_briefing_and_protocol_pdfs_of_the_demo_have_headings_without_codes(db):
+def _pdf_headings_without_codes():
     """The briefing pack (with the figures of tagged survey questions) and the protocol of a
     documented demo workshop: headings in words, no question or indicator codes; their first
-    pages land in test-artifacts to look at."""
+    pages land in test-artifacts to look at. (Part of the demo test: seeding is the slow
+    part.)"""
     from django.utils import translation
 
     from monitoring.models import Indicator
@@ -55,7 +57,6 @@ def test_briefing_and_protocol_pdfs_of_the_demo_have_headings_without_codes(db):
     from tests.pdf_headings import coded_headings, pdf_headings, render_pages
     from workshops import protocol
 
-    call_command("seed_demo", verbosity=0)
     workshop = Workshop.objects.filter(status="documented").order_by("pk").first()
     field = workshop.fields_of_action.get()
     survey = Survey.objects.filter(access_mode="public").first()
