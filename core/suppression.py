@@ -175,41 +175,20 @@ def _exposed_by_decomposition(matrix: np.ndarray) -> np.ndarray:
     return ~(np.sqrt((null**2).sum(axis=0)) > 1e-7)
 
 
-def _blas_thread_setter():
-    """OpenBLAS's per-thread setting of its thread count, if numpy runs on OpenBLAS."""
-    import ctypes
-    import glob
-    import os
-
-    folder = os.path.join(os.path.dirname(os.path.dirname(np.__file__)), "numpy.libs")
-    for path in sorted(glob.glob(os.path.join(folder, "*openblas*"))):
-        try:
-            setter = ctypes.CDLL(path).openblas_set_num_threads_local
-        except (OSError, AttributeError):
-            continue
-        setter.argtypes, setter.restype = [ctypes.c_int], ctypes.c_int
-        return setter
-    return None
-
-
-_BLAS_SETTER: list = []
+_BLAS: list = []
 
 
 @contextmanager
 def _single_threaded_blas():
     """The decompositions here are many and small: BLAS threads only wait for each other (on
-    a busy machine a block took twenty times longer with them)."""
-    if not _BLAS_SETTER:
-        _BLAS_SETTER.append(_blas_thread_setter())
-    setter = _BLAS_SETTER[0]
-    if setter is None:
+    a busy machine a block took twenty times longer with them). The controller finds the
+    loaded BLAS libraries once; limiting them per decomposition is then cheap."""
+    if not _BLAS:
+        from threadpoolctl import ThreadpoolController
+
+        _BLAS.append(ThreadpoolController())
+    with _BLAS[0].limit(limits=1, user_api="blas"):
         yield
-        return
-    previous = setter(1)
-    try:
-        yield
-    finally:
-        setter(previous)
 
 
 def secondary(
