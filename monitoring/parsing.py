@@ -513,9 +513,7 @@ def _tidy(
     for at in range(len(firsts)):
         tg, sex, age, *named = (values[at] for values in first_values)
         named_items = [(c, v) for c, v in zip(named_cols, named, strict=True) if v != ""]
-        cells.append(
-            f"tg={tg}|sex={sex}|age={age}" + "".join(f"|{c}={v}" for c, v in named_items)
-        )
+        cells.append(f"tg={tg}|sex={sex}|age={age}" + "".join(f"|{c}={v}" for c, v in named_items))
         dicts[at] = dict(named_items)
     out["dimensions"] = dicts[combo_codes]
     out["cell"] = spread(cells, combo_codes, frame.index)

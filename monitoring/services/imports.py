@@ -1032,17 +1032,22 @@ REFERENCES = [
 ]
 
 
-def _triggers_off(cursor) -> bool:
+def _triggers_off(cursor) -> str | None:
     """Switch this transaction's row triggers off (replica mode), where the role may: a
-    superuser, or a role granted SET on ``session_replication_role``. Returns whether it did."""
+    superuser, or a role granted SET on ``session_replication_role``. Returns the mode to go
+    back to, or ``None`` when the role may not."""
     savepoint = transaction.savepoint()
     try:
-        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(
+            "SELECT current_setting('session_replication_role'), "
+            "set_config('session_replication_role', 'replica', true)"
+        )
+        before = cursor.fetchone()[0]
     except DatabaseError:
         transaction.savepoint_rollback(savepoint)
-        return False
+        return None
     transaction.savepoint_commit(savepoint)
-    return True
+    return before
 
 
 def _references_locked(cursor, frame: pd.DataFrame) -> None:
@@ -1077,12 +1082,11 @@ def _copy_new(cursor, new: pd.DataFrame, now) -> None:
     guard every other write."""
     columns = [db for _src, db in WRITE_COLUMNS]
     data = _csv_block(new, now)
-    if not _triggers_off(cursor):
-        copy_in(Value._meta.db_table, columns, data, force_not_null=TEXT_COLUMNS)
-        return
+    before = _triggers_off(cursor)
     copy_in(Value._meta.db_table, columns, data, force_not_null=TEXT_COLUMNS)
-    cursor.execute("SET LOCAL session_replication_role = origin")
-    _references_locked(cursor, new)
+    if before is not None:
+        cursor.execute("SELECT set_config('session_replication_role', %s, true)", [before])
+        _references_locked(cursor, new)
 
 
 def _write_pg(new: pd.DataFrame, changed: pd.DataFrame, run, now) -> None:
