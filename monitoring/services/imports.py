@@ -287,7 +287,9 @@ def _territories(frame: pd.DataFrame, *, default: str | None, create: bool) -> p
     empty = frame["territory"] == ""
     if empty.any():
         names = _by_name(list(frame.loc[empty, "territory_name"].unique()))
-        frame.loc[empty, "territory"] = frame.loc[empty, "territory_name"].map(names).fillna("")
+        frame.loc[empty, "territory"] = parsing.umap(
+            frame.loc[empty, "territory_name"], lambda name: names.get(name, "")
+        )
     keys = frame["territory"].where(frame["territory"] != "", default or "")
     frame["territory"] = keys
     wanted = set(keys.unique()) - {""}
