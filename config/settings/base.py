@@ -356,7 +356,7 @@ TEILHABE_PRIVACY_CONTACT = env("TEILHABE_PRIVACY_CONTACT", default="")
 TEILHABE_BASE_URL = env("TEILHABE_BASE_URL", default="http://127.0.0.1:8000")
 SURVEY_EMAIL_RATE_LIMIT = env("SURVEY_EMAIL_RATE_LIMIT", default="60/m")
 SURVEY_PUBLIC_STARTS_PER_HOUR = env.int("SURVEY_PUBLIC_STARTS_PER_HOUR", default=30)
-SURVEY_PUBLIC_POSTS_PER_MINUTE = env.int("SURVEY_PUBLIC_POSTS_PER_MINUTE", default=120)
+SURVEY_PUBLIC_POSTS_PER_MINUTE = env.int("SURVEY_PUBLIC_POSTS_PER_MINUTE", default=2.0)
 SURVEY_API_SUBMIT_RATE = env("SURVEY_API_SUBMIT_RATE", default="120/minute")
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["survey_submit"] = SURVEY_API_SUBMIT_RATE
 
@@ -407,7 +407,7 @@ CELERY_BEAT_SCHEDULE["surveys-relay-results"] = {
 }
 # A worker counts a survey's completed responses once the oldest waiting one is this old (or
 # enough are waiting): a few larger batches cost far less per response than many small ones.
-SURVEY_RESULTS_GATHER_SECONDS = env.float("SURVEY_RESULTS_GATHER_SECONDS", default=1.0)
+SURVEY_RESULTS_GATHER_SECONDS = env.float("SURVEY_RESULTS_GATHER_SECONDS", default=2.0)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {
         "ExportJobStatusEnum": "surveys.results.models.ExportJob.Status",
