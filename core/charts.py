@@ -16,6 +16,9 @@ BAR = "#2f6f9f"
 MUTED = "#9aa5b1"
 PALETTE = ["#0b5394", "#a4161a", "#1e6b34", "#7a4b00", "#5b2a86", "#00707a", "#444444"]
 REFERENCE = ["#6d6d6d", "#9a9a9a"]
+# The answers of a scale in order: two blues, then brown and red, so a four-point scale reads
+# from agreement to disagreement; every colour carries white text at AA contrast.
+STACK = ["#0b3d6e", "#2f6f9f", "#8a4b00", "#a4161a", "#5b2a86", "#00707a", "#444444"]
 
 
 def _general(value: float) -> str:
@@ -432,3 +435,85 @@ def grouped_bar_chart(
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def stacked_bar_chart(
+    segments: Sequence[str],
+    rows: Sequence[tuple[str, Sequence[float | None]]],
+    *,
+    title: str,
+    fmt: Callable[[float], str] = _general,
+    suffix: str = "",
+    hidden_text: str = "–",
+    width: int = 360,
+    bar_height: int = 24,
+) -> str:
+    """One bar per row split into its ``segments`` (e.g. the answers of a matrix row, shares
+    in per cent), coloured from ``STACK`` with a legend on top and each row's label above its
+    bar, so the chart stays legible when scaled to a phone's width. ``rows``: (label, one
+    value per segment); ``None`` = withheld (left out, the bar keeps a gap); a row without any
+    value shows ``hidden_text``. A bar is as long as 100 or its total, whichever is larger;
+    segments wide enough carry their value. The ``<desc>`` lists every row's figures. The
+    default width is a phone's, so the text keeps its size there."""
+    if not segments or not rows:
+        return ""
+    legend_h = 20 * len(segments) + 8
+    block_h = 20 + bar_height + 12
+    height = legend_h + block_h * len(rows)
+    descriptions = []
+    parts = []
+    for index, label in enumerate(segments):
+        color = STACK[index % len(STACK)]
+        y = 4 + index * 20
+        parts.append(
+            f'<rect x="0" y="{y}" width="14" height="14" fill="{color}"/>'
+            f'<text x="20" y="{y + 12}" font-size="13">{escape(str(label)[:60])}</text>'
+        )
+    for r_index, (label, values) in enumerate(rows):
+        y0 = legend_h + r_index * block_h
+        short = label if len(label) <= 60 else label[:58] + "…"
+        parts.append(
+            f'<text x="0" y="{y0 + 15}" font-size="13" font-weight="bold">{escape(short)}</text>'
+        )
+        y = y0 + 20
+        known = [v for v in values if v is not None]
+        if not known:
+            parts.append(
+                f'<text x="0" y="{y + bar_height - 7}" font-size="12" fill="#555">'
+                f"{escape(hidden_text)}</text>"
+            )
+            descriptions.append(f"{label}: {hidden_text}")
+            continue
+        scale = width / max(100.0, sum(known))
+        x = 0.0
+        figures = []
+        parts.append(
+            f'<rect x="0" y="{y}" width="{width}" height="{bar_height}" fill="none" '
+            f'stroke="{MUTED}"/>'
+        )
+        for s_index, segment in enumerate(segments):
+            value = values[s_index] if s_index < len(values) else None
+            text = hidden_text if value is None else fmt(value) + suffix
+            figures.append(f"{segment} {text}")
+            if not value:
+                continue
+            w = value * scale
+            color = STACK[s_index % len(STACK)]
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_height}" '
+                f'fill="{color}"><title>{escape(f"{segment}: {text}")}</title></rect>'
+            )
+            if w >= 9 * len(text) + 6:
+                parts.append(
+                    f'<text x="{x + w / 2:.1f}" y="{y + bar_height - 7}" font-size="12" '
+                    f'fill="#fff" text-anchor="middle">{escape(text)}</text>'
+                )
+            x += w
+        descriptions.append(f"{label}: {', '.join(figures)}")
+    return (
+        f'<svg class="chart stacked-bar-chart" xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {width} {height}" role="img" preserveAspectRatio="xMinYMin meet">'
+        f"<title>{escape(title)}</title><desc>{escape('; '.join(descriptions))}</desc>"
+        + "".join(parts)
+        + "</svg>"
+    )

@@ -378,15 +378,27 @@ def invitations_to_send(*, workshop: Workshop, reminder: bool = False) -> QueryS
     return qs.filter(sent_at__isnull=True)
 
 
+# A device key is handed out by the server (``new_device_key``); anything longer is not one.
+DEVICE_KEY_MAX_LENGTH = 100
+
+
+def device_hash(device_key: str) -> str | None:
+    """How a device key is stored on its participant; None for a missing or impossible key,
+    which belongs to no participant."""
+    from core.tokens import hash_token
+
+    if not device_key or len(device_key) > DEVICE_KEY_MAX_LENGTH:
+        return None
+    return hash_token(device_key)
+
+
 def vote_for_ballot(vote_id: int, device_key: str) -> Vote | None:
     """The vote a device casts its ballot in, with its item ids (``ballot_item_ids``) and the
     device's participant in its workshop (``device_participant_id``, None if it has not
     joined): one query on PostgreSQL, where a crowd of phones votes at once."""
-    from core.tokens import hash_token
-
     from .models import Participant
 
-    device_hash = hash_token(device_key) if device_key and len(device_key) <= 100 else None
+    hashed = device_hash(device_key)
     if connection.vendor == "postgresql":
         found = list(
             Vote.objects.raw(
@@ -399,19 +411,18 @@ def vote_for_ballot(vote_id: int, device_key: str) -> Vote | None:
                           WHERE i.vote_id = v.id) AS ballot_item_ids
                 FROM {Vote._meta.db_table} v WHERE v.id = %s
                 """,
-                [device_hash, vote_id],
+                [hashed, vote_id],
             )
         )
         return found[0] if found else None
     vote = Vote.objects.filter(pk=vote_id).first()
     if vote is not None:
         vote.ballot_item_ids = list(vote.items.values_list("pk", flat=True))
-        participant = (
-            Participant.objects.filter(workshop_id=vote.workshop_id, device_hash=device_hash)
+        vote.device_participant_id = (
+            Participant.objects.filter(workshop_id=vote.workshop_id, device_hash=hashed)
             .values_list("pk", flat=True)
             .first()
-            if device_hash
+            if hashed
             else None
         )
-        vote.device_participant_id = participant
     return vote

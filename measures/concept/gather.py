@@ -144,7 +144,13 @@ def data_blocks(
                 )
                 snapshot["figures"][f"{indicator.code} · {latest}"] = value.text
                 continue
-            blocks.append(Heading(f"{indicator.code} {indicator.label}", 4))
+            # The heading names the indicator; its code (the key of the definitions
+            # annex) stands beneath, so bookmarks and the contents read as words.
+            blocks.append(Heading(indicator.label or indicator.code, 4))
+            if indicator.label:
+                blocks.append(
+                    Text(_("Indicator %(code)s") % {"code": indicator.code}, style="small")
+                )
             if not data.years:
                 blocks.append(
                     doc.note(

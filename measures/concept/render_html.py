@@ -188,6 +188,7 @@ text-align:left}
 .concept-doc figcaption{font-size:.9rem;font-style:italic}
 .concept-doc .doc-note{border-left:4px solid #7a4b00;background:#fff6e0;padding:.4rem .6rem}
 .concept-doc .lead{font-weight:600}
+.concept-doc .small{font-size:.85rem;color:#444;margin-top:0}
 .concept-doc sup a.ref{padding:0 .1rem}
 .concept-doc .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;
 clip:rect(0 0 0 0);white-space:nowrap}
@@ -224,6 +225,7 @@ svg.chart,img.chart{width:150mm;height:auto}
 figcaption{font-size:8.5pt;font-style:italic}
 .doc-note{border-left:3pt solid #7a4b00;background:#fff6e0;padding:1.5mm 2mm}
 .lead{font-weight:bold}
+.small{font-size:8pt;color:#444;margin-top:0}
 sup{font-size:7pt;line-height:0}
 a{color:#0b3d6e}
 .endnotes li{font-size:8.5pt;margin-bottom:1mm}

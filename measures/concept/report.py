@@ -44,7 +44,13 @@ def indicator_chapter(
             done += 1
             progress(10 + 50 * done // total, _("Indicator %(code)s") % {"code": indicator.code})
             data = ind.load(process, indicator, targets.get(indicator.pk, []))
-            blocks.append(Heading(f"{indicator.code} {indicator.label}", 4))
+            # The heading names the indicator; its code (the key of the definitions
+            # annex) stands beneath, so bookmarks and the contents read as words.
+            blocks.append(Heading(indicator.label or indicator.code, 4))
+            if indicator.label:
+                blocks.append(
+                    Text(_("Indicator %(code)s") % {"code": indicator.code}, style="small")
+                )
             if year not in data.years:
                 blocks.append(
                     doc.note(

@@ -182,8 +182,10 @@ def target_save(*, user, process: Process, target: Target | None = None, **data:
             }
         )
     target.full_clean()
+    previous = Target.objects.filter(pk=target.pk).values_list("indicator_id", flat=True).first()
     target.save()
     audit_log(actor=user, action="monitoring.target_save", obj=target, process=process)
+    _recompute_on_commit({target.indicator_id, previous} - {None})
     return target
 
 
@@ -191,4 +193,14 @@ def target_save(*, user, process: Process, target: Target | None = None, **data:
 def target_delete(*, user, target: Target) -> None:
     _require_manage(user, target.process)
     audit_log(actor=user, action="monitoring.target_delete", obj=target, process=target.process)
+    indicator_id = target.indicator_id
     target.delete()
+    _recompute_on_commit({indicator_id})
+
+
+def _recompute_on_commit(indicator_ids: set[int]) -> None:
+    """A target decides the trend valuation of its indicator's stored values, so they are
+    recomputed (in the worker) once the change is committed."""
+    from ..tasks import compute_indicators
+
+    compute_indicators.delay_on_commit(indicator_ids=sorted(indicator_ids))

@@ -62,8 +62,7 @@
     li.querySelector(".text").textContent = card.text;
     var kind = li.querySelector(".badge.kind");
     if (kind) kind.textContent = kindLabels[card.kind] || card.kind;
-    var versionInput = li.querySelector("input[name=version]");
-    if (versionInput) versionInput.value = card.version;
+    li.querySelectorAll("input[name=version]").forEach(function (input) { input.value = card.version; });
     if (canEdit) li.setAttribute("draggable", "true");
     li.classList.remove("pending");
     return li;

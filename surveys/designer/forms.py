@@ -157,6 +157,11 @@ class TextGridMixin:
             if self.cleaned_data.get(f"{name}__{code}", "").strip()
         }
 
+    def grid_languages(self) -> list[tuple[str, str]]:
+        """(code, name) of the grid's columns. Not ``languages``: in a template that name
+        would find the settings form's own ``languages`` field first."""
+        return [(code, language_name(code)) for code in self.languages]
+
     def text_grid(self) -> list[tuple[str, list]]:
         return [
             (label, [self[f"{name}__{code}"] for code in self.languages])

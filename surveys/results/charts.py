@@ -38,19 +38,33 @@ def question_chart(result: dict) -> str:
             [(localized_month(m["key"]), m["count"]) for m in result["months"]], title=title
         )
     if result["kind"] == "matrix" and result["rows"]:
-        first = result["rows"][0]["choices"][0]["code"] if result["rows"][0]["choices"] else None
-        if first:
-            return charts.bar_chart(
-                [
-                    (r["label"], next(c["pct_respondents"] for c in r["choices"]))
-                    for r in result["rows"]
-                ],
-                title=f"{title}: {result['rows'][0]['choices'][0]['label']}",
-                fmt=_fmt,
-                suffix=" %",
-                hidden_text=hidden,
-            )
+        return matrix_chart(result)
     return ""
+
+
+def matrix_chart(result: dict) -> str:
+    """Per row of a matrix the whole distribution of its answers: one bar per row split into
+    the answers' shares of the row's respondents, with a legend. The answers (the scale, and
+    "don't know" where offered) are taken in the order the rows list them."""
+    hidden = _("fewer than %(n)s") % {"n": reports.min_count()}
+    segments: dict[str, str] = {}
+    for row in result["rows"]:
+        for choice in row["choices"]:
+            segments.setdefault(choice["code"], choice["label"])
+    if not segments:
+        return ""
+    rows = []
+    for row in result["rows"]:
+        shares = {c["code"]: c["pct_respondents"] for c in row["choices"]}
+        rows.append((row["label"], [shares.get(code) for code in segments]))
+    return charts.stacked_bar_chart(
+        list(segments.values()),
+        rows,
+        title=_("%(question)s: answers per row") % {"question": result["text"]},
+        fmt=_fmt,
+        suffix=" %",
+        hidden_text=hidden,
+    )
 
 
 def breakdown_chart(result: dict) -> str:

@@ -70,3 +70,28 @@ def test_line_chart_draws_a_target():
         targets=[charts.ChartTarget("Ziel Alle 2030: 6,0", 2030, 6.0, line_label="Alle")],
     )
     assert 'class="target-marker"' in svg and "Ziel Alle 2030: 6,0" in svg and ">2030<" in svg
+
+
+def test_stacked_bar_chart_shows_every_answer_of_every_row():
+    svg = charts.stacked_bar_chart(
+        ["gut", "<schlecht>", "weiß nicht"],
+        [("Ämter", [50.0, 30.0, 20.0]), ("Schulen", [60.0, None, 10.0]), ("Kitas", [None] * 3)],
+        title="Zufriedenheit",
+        fmt=lambda v: f"{v:.0f}",
+        suffix=" %",
+        hidden_text="fewer than 5",
+    )
+    assert svg.startswith('<svg class="chart stacked-bar-chart"') and svg.endswith("</svg>")
+    assert "&lt;schlecht&gt;" in svg and "<schlecht>" not in svg
+    # Legend (three swatches), a frame per shown row, its known segments: 3 + 2 + 3 + 2.
+    assert svg.count("<rect") == 10
+    assert "<title>gut: 50 %</title>" in svg and "<title>weiß nicht: 20 %</title>" in svg
+    # The whole distribution as text, the withheld share and the withheld row named.
+    assert (
+        "<desc>Ämter: gut 50 %, &lt;schlecht&gt; 30 %, weiß nicht 20 %; "
+        "Schulen: gut 60 %, &lt;schlecht&gt; fewer than 5, weiß nicht 10 %; "
+        "Kitas: fewer than 5</desc>"
+    ) in svg
+    # The first row's segments fill the bar: 50 % of 360 and 30 % after it.
+    assert 'x="0.0" y="' in svg and 'width="180.0"' in svg and 'x="180.0"' in svg
+    assert charts.stacked_bar_chart([], [("a", [])], title="x") == ""

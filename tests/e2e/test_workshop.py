@@ -189,3 +189,46 @@ def test_board_phones_vote_and_ranking(browser, page, live_server, running_works
     assert ranking == [(1, "Begegnung", 3), (2, texts[3], 2), (3, texts[2], 1), (4, texts[4], 0)]
     rows = page.locator("#vote-table tbody tr").all_inner_texts()
     assert rows[0].startswith("1") and "Begegnung" in rows[0]
+
+
+def test_removing_a_card_and_closing_the_workshop_ask_in_the_shared_dialog(
+    page, live_server, running_workshop, screenshot
+):
+    """The board's "Remove" and the status change to "closed" open the one confirmation
+    dialog (core/confirm.py) that says what happens; Cancel keeps everything, confirming
+    carries it out."""
+    from workshops import services
+    from workshops.models import Card
+
+    workshop = running_workshop
+    facilitator = workshop.facilitators.get()
+    card, _ = services.card_create(
+        workshop=workshop, user=facilitator, text="Karte zum Entfernen", column="ideas"
+    )
+    login(page, live_server, "mia", PASSWORD)
+    page.goto(f"{live_server.url}/workshops/{workshop.pk}/board/")
+    item = page.locator(f"#card-{card.pk}")
+    item.locator("summary").click()
+    item.get_by_role("button", name=f"Entfernen Karte {card.number}").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Karte zum Entfernen")
+    screenshot(page, "workshop-remove-card-dialog")
+    dialog.get_by_role("link", name="Abbrechen").click()
+    expect(dialog).to_have_count(0)
+    assert Card.objects.get(pk=card.pk).status == "accepted"
+    item.get_by_role("button", name=f"Entfernen Karte {card.number}").click()
+    page.get_by_role("dialog").get_by_role("button", name="Karte entfernen").click()
+    expect(page.locator(f"#card-{card.pk}")).to_have_count(0)
+    assert Card.objects.get(pk=card.pk).status == "rejected"
+
+    services.workshop_transition(workshop=workshop, user=facilitator, to="documented")
+    login(page, live_server, "petra", PASSWORD)
+    page.goto(f"{live_server.url}/workshops/{workshop.pk}/")
+    page.get_by_role("button", name="Auf „Geschlossen“ setzen").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("nicht mehr geändert")
+    dialog.get_by_role("button", name="Workshop abschließen").click()
+    expect(page.locator(".messages")).to_be_visible()
+    workshop.refresh_from_db()
+    assert workshop.status == "closed"

@@ -127,3 +127,28 @@ def test_an_import_that_changes_nothing_recomputes_nothing(municipalities):
     assert services.indicators_compute(import_run_ids=report.runs, timings=timings) == 0
     assert timings["scope"] == {}
     assert snapshot() == before
+
+
+def test_saving_or_deleting_a_target_revalues_its_indicator(
+    municipalities, mprocess, member, django_capture_on_commit_callbacks
+):
+    w2 = Indicator.objects.get(code="W2")
+    kreis_total = {"indicator": w2, "territory__key": KREIS, "year": 2023, "cell": "tg=|sex=|age="}
+    without_target = IndicatorValue.objects.get(**kreis_total).trend
+    staff = member("staff")
+
+    # a rising unemployment rate is a deterioration, unless the county's target is already met
+    assert without_target == IndicatorValue.Trend.DETERIORATION
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        target = services.target_save(
+            user=staff, process=mprocess, indicator=w2, target_group=None, value=50, year=2030
+        )
+    assert len(callbacks) == 1
+    assert IndicatorValue.objects.get(**kreis_total).trend == IndicatorValue.Trend.ON_TRACK
+    # the stored values are those of a full recomputation with the target
+    assert services.indicators_compute() == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.target_delete(user=staff, target=target)
+    assert IndicatorValue.objects.get(**kreis_total).trend == without_target
+    assert services.indicators_compute() == 0

@@ -39,6 +39,30 @@ def test_rating_results_carry_the_end_labels(counted):
     assert result["scale_labels"] == {"min": "gar nicht", "max": "sehr"}
 
 
+def test_matrix_chart_shows_the_whole_distribution_of_every_row(client, counted, staff_user):
+    """Not only the first answer's share: every answer of the scale per row, with a legend,
+    and the figures as text (the chart's description and the tables under it)."""
+    from surveys.results.charts import question_chart
+
+    result = reports.question_result(counted.current_version, "grid", suppress=False)
+    svg = html.unescape(question_chart(result))
+    assert "stacked-bar-chart" in svg
+    for row in result["rows"]:
+        shares = ", ".join(
+            f"{c['label']} {c['pct_respondents']:.1f}".replace(".", ",") + " %"
+            for c in row["choices"]
+        )
+        assert f"{row['label']}: {shares}" in svg
+    for label in ("gut", "schlecht"):
+        assert f">{label}</text>" in svg  # in the legend
+    client.force_login(staff_user)
+    url = reverse(
+        "surveys:results_question", args=[counted.pk, counted.current_version.number, "grid"]
+    )
+    body = html.unescape(client.get(url).content.decode())
+    assert "stacked-bar-chart" in body and "<caption>Ämter (n = " in body
+
+
 def test_dashboard_dates_in_german_and_grouped_chart_for_breakdowns(client, counted, staff_user):
     client.force_login(staff_user)
     body = html.unescape(client.get(dashboard_url(counted)).content.decode())

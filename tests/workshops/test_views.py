@@ -432,12 +432,12 @@ def test_protocol_is_sent_by_staff_after_confirmation(
     client.force_login(facilitator)
     assert client.get(url).status_code == 403
     client.force_login(staff_user)
-    response = client.post(url, {"confirm": "1"})
+    response = client.post(url, {"confirmed": "yes"})
     assert response.status_code == 302 and not mailoutbox  # not documented yet
     services.workshop_transition(workshop=workshop, user=staff_user, to="documented")
     assert "Send the protocol?" in client.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"confirm": "1"})
+        client.post(url, {"confirmed": "yes"})
     assert len(mailoutbox) == 1
     assert mailoutbox[0].attachments[0][2] == "application/pdf"
 
@@ -497,7 +497,7 @@ def test_vote_pages_open_live_counts_and_close_with_confirmation(
     assert state["ballots"] == 1 and {i["id"]: i["dots"] for i in state["items"]}[item.pk] == 2
     close = reverse("workshops:vote_close", args=[workshop.pk, vote.pk])
     assert "Close the vote" in client.get(close).content.decode()
-    client.post(close, {"confirm": "1"})
+    client.post(close, {"confirmed": "yes"})
     vote.refresh_from_db()
     assert vote.status == "closed"
 
@@ -510,7 +510,7 @@ def test_closing_a_workshop_asks_first(client, make_workshop, staff_user):
     assert response.status_code == 200 and "cannot be changed" in response.content.decode()
     workshop.refresh_from_db()
     assert workshop.status == "documented"
-    client.post(url, {"to": "closed", "confirm": "1"})
+    client.post(url, {"to": "closed", "confirmed": "yes"})
     workshop.refresh_from_db()
     assert workshop.status == "closed"
 
@@ -574,7 +574,7 @@ def test_removing_a_card_asks_first_and_never_redirects_elsewhere(client, worksh
     assert "Weg" in client.get(url).content.decode()
     card.refresh_from_db()
     assert card.status == "accepted"
-    response = client.post(url, {"confirm": "1", "version": 1, "next": "https://evil.example/"})
+    response = client.post(url, {"confirmed": "yes", "version": 1, "next": "https://evil.example/"})
     assert response.status_code == 302 and "evil" not in response["Location"]
     card.refresh_from_db()
     assert card.status == "rejected" and not Statement.objects.exists()
@@ -634,3 +634,41 @@ def test_pdf_is_built_in_the_background_with_progress(
     assert b"".join(client.get(file_url).streaming_content).startswith(b"%PDF")
     unknown = reverse("workshops:document_request", args=[workshop.pk, "secret"])
     assert client.post(unknown).status_code == 404
+
+
+def test_board_and_status_actions_ask_through_the_one_confirmation(
+    client, make_workshop, facilitator, staff_user
+):
+    """Removing a card, dissolving a cluster, a new join code and closing the workshop answer
+    with the shared confirmation page (it posts ``confirmed=yes``); the old ``confirm=1`` no
+    longer carries any of them out."""
+    from workshops.models import Cluster
+
+    workshop = make_workshop(status="documented")
+    card, _ = services.card_create(workshop=workshop, user=facilitator, text="Weg", column="ideas")
+    cluster = services.cluster_save(
+        workshop=workshop, user=facilitator, cluster=None, title="Bündel", column="ideas", cards=[]
+    )
+    old_code = workshop.join_code
+    client.force_login(staff_user)
+    actions = [
+        (reverse("workshops:card_reject", args=[workshop.pk, card.pk]), {"version": card.version}),
+        (reverse("workshops:cluster_delete", args=[workshop.pk, cluster.pk]), {}),
+        (reverse("workshops:join_code", args=[workshop.pk]), {}),
+        (reverse("workshops:transition", args=[workshop.pk]), {"to": "closed"}),
+    ]
+    for url, fields in actions:
+        page = client.post(url, {**fields, "confirm": "1"})
+        body = page.content.decode()
+        assert page.status_code == 200 and "data-confirm-box" in body, url
+        assert 'name="confirmed" value="yes"' in body, url
+    card.refresh_from_db()
+    workshop.refresh_from_db()
+    assert card.status == "accepted" and Cluster.objects.filter(pk=cluster.pk).exists()
+    assert workshop.join_code == old_code and workshop.status == "documented"
+    for url, fields in actions:
+        assert client.post(url, {**fields, "confirmed": "yes"}).status_code == 302, url
+    card.refresh_from_db()
+    workshop.refresh_from_db()
+    assert card.status == "rejected" and not Cluster.objects.filter(pk=cluster.pk).exists()
+    assert workshop.join_code != old_code and workshop.status == "closed"

@@ -9,7 +9,6 @@ from django.db.models import Avg, Count, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.tokens import hash_token
 from participation.services import audit_log
 
 from ..models import (
@@ -23,6 +22,7 @@ from ..models import (
     VoteItem,
     Workshop,
 )
+from ..selectors import device_hash
 from .workshops import normalise_join_code, require
 
 SCALE = range(1, 6)
@@ -45,11 +45,10 @@ def participant_for(*, workshop: Workshop, device_key: str = "", user=None) -> P
         found = Participant.objects.filter(workshop=workshop, user=user).first()
         if found is not None:
             return found
-    if device_key and len(device_key) <= 100:
-        return Participant.objects.filter(
-            workshop=workshop, device_hash=hash_token(device_key)
-        ).first()
-    return None
+    hashed = device_hash(device_key)
+    if hashed is None:
+        return None
+    return Participant.objects.filter(workshop=workshop, device_hash=hashed).first()
 
 
 def participant_join(*, workshop: Workshop, device_key: str, user=None) -> tuple[Participant, bool]:
@@ -57,7 +56,7 @@ def participant_join(*, workshop: Workshop, device_key: str, user=None) -> tuple
     joins once: joining again returns the first participant and ``created=False``."""
     if workshop.status != Workshop.Status.RUNNING:
         raise ValidationError(_("This workshop is not running at the moment."))
-    if not device_key or len(device_key) > 100:
+    if device_hash(device_key) is None:
         raise ValidationError(_("Your browser must accept cookies to take part."))
     existing = participant_for(workshop=workshop, device_key=device_key, user=user)
     if existing is not None:
@@ -71,7 +70,7 @@ def participant_join(*, workshop: Workshop, device_key: str, user=None) -> tuple
                 Participant.objects.filter(workshop=workshop).aggregate(m=Max("number"))["m"] or 0
             ) + 1
             participant = Participant.objects.create(
-                workshop=workshop, number=number, device_hash=hash_token(device_key), user=user
+                workshop=workshop, number=number, device_hash=device_hash(device_key), user=user
             )
             return participant, True
     except IntegrityError:

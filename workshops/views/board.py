@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.confirm import confirmation_page, is_confirmed
 from core.qr import qr_svg
 from core.views import add_validation_error, safe_next
 from participation.models import Statement
@@ -208,10 +209,13 @@ def card_move(request, pk: int, card_pk: int):
 
 @login_required
 def card_reject(request, pk: int, card_pk: int):
-    """Take a card off the board (asks first) or reject a queued card."""
+    """Take a card off the board or reject a queued card (asks first)."""
     workshop = get_workshop(request, pk, "workshops.change_workshop")
     card = _card(workshop, card_pk)
-    if request.method == "POST" and request.POST.get("confirm"):
+    back = safe_next(
+        request, request.POST.get("next") or request.GET.get("next"), _board_url(workshop)
+    )
+    if request.method == "POST" and is_confirmed(request):
         try:
             services.card_reject(
                 card=card, user=request.user, version=request.POST.get("version") or None
@@ -220,22 +224,16 @@ def card_reject(request, pk: int, card_pk: int):
             _error_message(request, error)
         else:
             messages.success(request, _("Card %(n)s was removed.") % {"n": card.number})
-        return redirect(safe_next(request, request.POST.get("next"), _board_url(workshop)))
-    return render(
+        return redirect(back)
+    return confirmation_page(
         request,
-        "workshops/confirm.html",
-        {
-            "workshop": workshop,
-            "title": _("Remove card %(n)s?") % {"n": card.number},
-            "question": card.text,
-            "action": reverse("workshops:card_reject", args=[workshop.pk, card.pk]),
-            "fields": {
-                "confirm": "1",
-                "version": card.version,
-                "next": request.GET.get("next", ""),
-            },
-            "button": _("Remove the card"),
-        },
+        title=_("Remove card %(n)s?") % {"n": card.number},
+        consequences=[
+            _("The card “%(text)s” leaves the board and is kept as rejected.")
+            % {"text": card.text[:200]},
+        ],
+        confirm_label=_("Remove the card"),
+        cancel_url=back,
     )
 
 
@@ -315,7 +313,7 @@ def cluster_edit(request, pk: int, cluster_pk: int | None = None):
 def cluster_delete(request, pk: int, cluster_pk: int):
     workshop = get_workshop(request, pk, "workshops.change_workshop")
     cluster = get_object_or_404(Cluster, pk=cluster_pk, workshop=workshop)
-    if request.method == "POST" and request.POST.get("confirm"):
+    if request.method == "POST" and is_confirmed(request):
         try:
             services.cluster_delete(cluster=cluster, user=request.user)
         except ValidationError as error:
@@ -323,17 +321,12 @@ def cluster_delete(request, pk: int, cluster_pk: int):
         else:
             messages.success(request, _("The cluster was dissolved; its cards stay."))
         return redirect(_board_url(workshop))
-    return render(
+    return confirmation_page(
         request,
-        "workshops/confirm.html",
-        {
-            "workshop": workshop,
-            "title": _("Dissolve the cluster “%(t)s”?") % {"t": cluster.title},
-            "question": _("Its cards stay on the board without a cluster."),
-            "action": reverse("workshops:cluster_delete", args=[workshop.pk, cluster.pk]),
-            "fields": {"confirm": "1"},
-            "button": _("Dissolve"),
-        },
+        title=_("Dissolve the cluster “%(t)s”?") % {"t": cluster.title},
+        consequences=[_("Its cards stay on the board without a cluster.")],
+        confirm_label=_("Dissolve"),
+        cancel_url=_board_url(workshop, f"cluster-{cluster.pk}"),
     )
 
 
@@ -369,7 +362,21 @@ def queue(request, pk: int):
 def join_code(request, pk: int):
     """The code and QR code to show on the projector."""
     workshop = get_workshop(request, pk, "workshops.change_workshop")
-    if request.method == "POST" and request.POST.get("confirm"):
+    if request.method == "POST":
+        if not is_confirmed(request):
+            return confirmation_page(
+                request,
+                title=_("Give the workshop a new code?"),
+                consequences=[
+                    _(
+                        "The code %(code)s and its QR code stop working at once; participants "
+                        "who have not joined yet need the new code."
+                    )
+                    % {"code": workshop.join_code},
+                ],
+                confirm_label=_("Give the workshop a new code"),
+                cancel_url=reverse("workshops:join_code", args=[workshop.pk]),
+            )
         services.workshop_new_join_code(workshop=workshop, user=request.user)
         messages.success(request, _("The workshop has a new code; the old one no longer works."))
         return redirect("workshops:join_code", pk=workshop.pk)
@@ -444,23 +451,19 @@ def vote_detail(request, pk: int, vote_pk: int):
 def vote_close(request, pk: int, vote_pk: int):
     workshop = get_workshop(request, pk, "workshops.change_workshop")
     vote = get_object_or_404(Vote, pk=vote_pk, workshop=workshop)
-    if request.method == "POST" and request.POST.get("confirm"):
+    detail = reverse("workshops:vote_detail", args=[workshop.pk, vote.pk])
+    if request.method == "POST" and is_confirmed(request):
         try:
             services.vote_close(vote=vote, user=request.user)
         except ValidationError as error:
             _error_message(request, error)
         else:
             messages.success(request, _("The vote is closed; the ranking is stored."))
-        return redirect("workshops:vote_detail", pk=workshop.pk, vote_pk=vote.pk)
-    return render(
+        return redirect(detail)
+    return confirmation_page(
         request,
-        "workshops/confirm.html",
-        {
-            "workshop": workshop,
-            "title": _("Close the vote “%(t)s”?") % {"t": vote.title},
-            "question": _("Nobody can vote afterwards; the ranking is stored as it stands."),
-            "action": reverse("workshops:vote_close", args=[workshop.pk, vote.pk]),
-            "fields": {"confirm": "1"},
-            "button": _("Close the vote"),
-        },
+        title=_("Close the vote “%(t)s”?") % {"t": vote.title},
+        consequences=[_("Nobody can vote afterwards; the ranking is stored as it stands.")],
+        confirm_label=_("Close the vote"),
+        cancel_url=detail,
     )

@@ -106,7 +106,7 @@ def workshop_transition(request, pk: int):
     if to not in Workshop.Status.values:
         messages.error(request, _("Unknown status."))
         return redirect(workshop.get_absolute_url())
-    if request.method == "POST" and (to != Workshop.Status.CLOSED or request.POST.get("confirm")):
+    if request.method == "POST" and (to != Workshop.Status.CLOSED or is_confirmed(request)):
         try:
             services.workshop_transition(workshop=workshop, user=request.user, to=to)
         except ValidationError as error:
@@ -117,19 +117,14 @@ def workshop_transition(request, pk: int):
                 _("The workshop is now %(status)s.") % {"status": Workshop.Status(to).label},
             )
         return redirect(workshop.get_absolute_url())
-    return render(
+    return confirmation_page(
         request,
-        "workshops/confirm.html",
-        {
-            "workshop": workshop,
-            "title": _("Close the workshop?"),
-            "question": _(
-                "A closed workshop cannot be changed any more: no cards, no votes, no photos."
-            ),
-            "action": reverse("workshops:transition", args=[workshop.pk]),
-            "fields": {"to": to, "confirm": "1"},
-            "button": _("Close the workshop"),
-        },
+        title=_("Close the workshop?"),
+        consequences=[
+            _("A closed workshop cannot be changed any more: no cards, no votes, no photos.")
+        ],
+        confirm_label=_("Close the workshop"),
+        cancel_url=workshop.get_absolute_url(),
     )
 
 
@@ -394,7 +389,8 @@ def protocol_export(request, pk: int, fmt: str):
 @login_required
 def protocol_send(request, pk: int):
     workshop = get_workshop(request, pk, "workshops.manage_workshop")
-    if request.method == "POST" and request.POST.get("confirm"):
+    protocol_url = reverse("workshops:protocol", args=[workshop.pk])
+    if request.method == "POST" and is_confirmed(request):
         try:
             count = services.protocol_send(workshop=workshop, user=request.user)
         except ValidationError as error:
@@ -403,21 +399,19 @@ def protocol_send(request, pk: int):
             messages.success(
                 request, _("The protocol is being sent to %(n)s participants.") % {"n": count}
             )
-        return redirect("workshops:protocol", pk=workshop.pk)
-    return render(
+        return redirect(protocol_url)
+    return confirmation_page(
         request,
-        "workshops/confirm.html",
-        {
-            "workshop": workshop,
-            "title": _("Send the protocol?"),
-            "question": _(
+        title=_("Send the protocol?"),
+        consequences=[
+            _(
                 "Everyone who accepted or attended gets the protocol (PDF) by email. Emails "
                 "cannot be called back."
-            ),
-            "action": reverse("workshops:protocol_send", args=[workshop.pk]),
-            "fields": {"confirm": "1"},
-            "button": _("Send the protocol"),
-        },
+            )
+        ],
+        confirm_label=_("Send the protocol"),
+        cancel_url=protocol_url,
+        danger=False,
     )
 
 
@@ -459,18 +453,13 @@ def photo_file(request, pk: int, photo_pk: int):
 def photo_delete(request, pk: int, photo_pk: int):
     workshop = get_workshop(request, pk, "workshops.change_workshop")
     photo = get_object_or_404(Photo, pk=photo_pk, workshop=workshop)
-    if not request.POST.get("confirm"):
-        return render(
+    if not is_confirmed(request):
+        return confirmation_page(
             request,
-            "workshops/confirm.html",
-            {
-                "workshop": workshop,
-                "title": _("Delete the photo?"),
-                "question": _("The file is removed for good."),
-                "action": reverse("workshops:photo_delete", args=[workshop.pk, photo.pk]),
-                "fields": {"confirm": "1"},
-                "button": _("Delete"),
-            },
+            title=_("Delete the photo?"),
+            consequences=[_("The file is removed for good.")],
+            confirm_label=_("Delete"),
+            cancel_url=reverse("workshops:photos", args=[workshop.pk]),
         )
     services.photo_delete(photo=photo, user=request.user)
     messages.success(request, _("The photo was deleted."))
