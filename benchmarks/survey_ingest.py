@@ -22,6 +22,12 @@ and the next two are emptied before and after).
 3. Retries of a sample of submissions (no second response may appear), and the counted
    figures against a full rebuild (they must be equal).
 
+Besides the rates (which fall with the machine's load) it reports what holds under load: the
+CPU time spent per request and per counted response, read from ``/proc/<pid>/stat`` of the
+processes it starts (gunicorn, the Celery workers and beat, its Redis when it is local) and of
+the PostgreSQL backends serving them (``pg_stat_activity``, told apart by application name),
+and the sustained rate as a ratio to the trivial rate of the same run.
+
 The last line is one JSON object.
 
     python benchmarks/survey_ingest.py            # 3000 requests per endpoint, 3000 sustained
@@ -42,6 +48,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
@@ -226,6 +233,116 @@ def summary(runs: list[dict]) -> dict:
     }
 
 
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+WEB_APP, WORKERS_APP = "bench-ingest-web", "bench-ingest-workers"
+
+
+def _stat_fields(pid: int) -> list[str] | None:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            data = f.read()
+    except OSError:
+        return None
+    # After "pid (comm) ": state, ppid, … utime and stime are the 12th and 13th from there.
+    return data[data.rindex(")") + 2 :].split()
+
+
+class CpuMeter(threading.Thread):
+    """CPU seconds (user + system) of the run's processes by group: ``web`` (the gunicorn
+    tree), ``workers`` (the Celery workers' and beat's trees), ``pg_web`` and ``pg_workers``
+    (the PostgreSQL backends of the scratch database, by application name), ``redis``.
+
+    Polls every ``interval`` seconds so that backends and pool processes that come and go are
+    seen; a process that ends between two polls keeps its last reading. A phase's cost is the
+    difference of two ``snapshot`` calls (a process first seen later counts from zero)."""
+
+    def __init__(self, roots: dict[str, list[int]], url: str, redis_pid: int | None):
+        super().__init__(daemon=True)
+        self.roots, self.url, self.redis_pid = roots, url, redis_pid
+        self.last: dict[int, tuple[str, float]] = {}
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+        self.conn = None
+
+    def _tree(self) -> dict[int, str]:
+        children: dict[int, list[int]] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                fields = _stat_fields(int(entry))
+                if fields:
+                    children.setdefault(int(fields[1]), []).append(int(entry))
+        groups = {}
+        for group, pids in self.roots.items():
+            stack = list(pids)
+            while stack:
+                pid = stack.pop()
+                groups[pid] = group
+                stack.extend(children.get(pid, ()))
+        if self.redis_pid:
+            groups[self.redis_pid] = "redis"
+        return groups
+
+    def _backends(self) -> dict[int, str]:
+        import psycopg
+
+        if self.conn is None:
+            self.conn = psycopg.connect(self.url, autocommit=True)
+        rows = self.conn.execute(
+            "SELECT pid, application_name FROM pg_stat_activity WHERE datname = "
+            "current_database() AND application_name IN (%s, %s)",
+            [WEB_APP, WORKERS_APP],
+        ).fetchall()
+        return {pid: "pg_web" if app == WEB_APP else "pg_workers" for pid, app in rows}
+
+    def poll(self) -> dict[int, tuple[str, float]]:
+        groups = {**self._tree(), **self._backends()}
+        with self.lock:
+            for pid, group in groups.items():
+                fields = _stat_fields(pid)
+                if fields:
+                    self.last[pid] = (group, (int(fields[11]) + int(fields[12])) / CLK_TCK)
+            return dict(self.last)
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.5):
+            try:
+                self.poll()
+            except Exception:  # noqa: BLE001 - a reading lost now is read at the next poll
+                pass
+
+    def snapshot(self) -> dict[int, tuple[str, float]]:
+        return self.poll()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join()
+        if self.conn is not None:
+            self.conn.close()
+
+    @staticmethod
+    def spent(before: dict, after: dict) -> dict[str, float]:
+        totals = dict.fromkeys(("web", "workers", "pg_web", "pg_workers", "redis"), 0.0)
+        for pid, (group, cpu) in after.items():
+            start = before.get(pid)
+            totals[group] += cpu - (start[1] if start and start[0] == group else 0.0)
+        return totals
+
+
+def redis_pid(url: str) -> int | None:
+    """The pid of the run's Redis when it runs on this machine (its CPU is counted too)."""
+    import redis
+
+    try:
+        pid = int(redis.Redis.from_url(url).info("server")["process_id"])
+    except Exception:  # noqa: BLE001 - no INFO: its CPU is left out
+        return None
+    return pid if os.path.exists(f"/proc/{pid}") else None
+
+
+def per_item_ms(spent: dict[str, float], n: int, groups) -> float | None:
+    return round(1000 * sum(spent[g] for g in groups) / n, 2) if n else None
+
+
 def wait_for(port: int, proc: subprocess.Popen, timeout: float = 300) -> None:
     import urllib.request
 
@@ -327,6 +444,7 @@ def start_celery(env: dict, results_concurrency: int, logdir: Path) -> list[subp
         ("default", ["worker", "-Q", DEFAULT_QUEUE, "-n", "default@%h", "--concurrency", "1"]),
         ("beat", ["beat", "--schedule", str(logdir / "celerybeat-schedule")]),
     ]
+    env = {**env, "PGAPPNAME": WORKERS_APP}
     procs = []
     for name, command in commands:
         log = open(logdir / f"{name}.log", "w")  # noqa: SIM115 - open for the process's life
@@ -354,7 +472,6 @@ def stop(procs: list[subprocess.Popen]) -> None:
 
 def cells_equal_rebuild(version_id: int) -> bool:
     """The counted figures (rows of a key added up) equal those of a full rebuild."""
-    from collections import Counter
 
     from surveys.results import aggregation
     from surveys.results.models import ResultCell
@@ -428,10 +545,15 @@ def main() -> None:
             "--timeout",
             "120",
         ],
-        env=env,
+        env={**env, "PGAPPNAME": WEB_APP},
         cwd=ROOT,
     )
     procs.append(proc)
+    meter = CpuMeter(
+        {"web": [proc.pid], "workers": [p.pid for p in procs[:-1]]},
+        bench_url,
+        redis_pid(args.redis_url),
+    )
     try:
         wait_for(args.port, proc)
         trivial_bodies = [json.dumps({"n": i}).encode() for i in range(count)]
@@ -451,21 +573,31 @@ def main() -> None:
         )
         # 1. Alternate the two endpoints in rounds so that load from elsewhere on the machine
         # affects both alike; each figure is total successes over total time.
+        # The CPU of the web processes and their backends is added up per endpoint.
         rounds = 4
         size = count // rounds
         trivial_runs, response_runs = [], []
+        meter.start()
+        request_cpu = {"trivial": Counter(), "responses": Counter()}
         for r in range(rounds):
             chunk = slice(r * size, (r + 1) * size)
+            before = meter.snapshot()
             trivial_runs.append(
                 asyncio.run(
                     load(args.port, "/bench/trivial/", trivial_bodies[chunk], args.concurrency)
                 )
             )
+            middle = meter.snapshot()
             response_runs.append(
                 asyncio.run(load(args.port, path, bodies[chunk], args.concurrency))
             )
+            request_cpu["trivial"].update(CpuMeter.spent(before, middle))
+            request_cpu["responses"].update(CpuMeter.spent(middle, meter.snapshot()))
         trivial = summary(trivial_runs)
         responses = summary(response_runs)
+        web_groups = ("web", "pg_web", "redis")
+        trivial_cpu_ms = per_item_ms(request_cpu["trivial"], trivial["ok"], web_groups)
+        response_cpu_ms = per_item_ms(request_cpu["responses"], responses["ok"], web_groups)
         print(
             f"trivial write (1 row):     {trivial['per_s']:8.1f} req/s  "
             f"p50 {trivial['p50_ms']:.1f} ms  p95 {trivial['p95_ms']:.1f} ms  "
@@ -478,6 +610,11 @@ def main() -> None:
             f"errors {responses['errors']}  (~{answers_per_response} answer rows each)",
             flush=True,
         )
+        print(
+            f"CPU per request (gunicorn, its PostgreSQL backends, Redis): trivial "
+            f"{trivial_cpu_ms} ms, complete response {response_cpu_ms} ms",
+            flush=True,
+        )
         drained, drain_s = wait_counted(bench_url, version_id, 300)
         print(f"the rounds' responses all counted {drain_s:.1f} s after their last submit")
         # 2. The sustained stream, sampled.
@@ -487,6 +624,7 @@ def main() -> None:
             _t, base_stored, base_counted = Sampler(bench_url, version_id).read(conn)
         sampler = Sampler(bench_url, version_id)
         sampler.start()
+        cpu_before = meter.snapshot()
         run = asyncio.run(load(args.port, path, stream, args.concurrency))
         last_submit = run["finished"][-1] if run["finished"] else time.perf_counter()
         deadline = last_submit + 3 * COUNT_WITHIN_S
@@ -496,6 +634,8 @@ def main() -> None:
                 if counted >= base_counted + len(run["finished"]) and stored == counted:
                     break
             time.sleep(0.05)
+        stream_cpu = CpuMeter.spent(cpu_before, meter.snapshot())
+        meter.stop()
         sampler.stop()
         stream_summary = summary([run])
         samples = [x for x in sampler.samples if x[0] >= run["started"]]
@@ -507,6 +647,10 @@ def main() -> None:
         sustained = len(run["finished"]) / (done_at - run["started"]) if counted_ok else 0.0
         lag = (done_at - last_submit) if counted_ok else None
         submit_rate = len(run["finished"]) / (last_submit - run["started"])
+        n_stream = len(run["finished"]) if counted_ok else 0
+        cpu_total_ms = per_item_ms(stream_cpu, n_stream, stream_cpu)
+        cpu_counting_ms = per_item_ms(stream_cpu, n_stream, ("workers", "pg_workers"))
+        cpu_accepting_ms = per_item_ms(stream_cpu, n_stream, ("web", "pg_web"))
         print(
             f"sustained stream of {len(stream)}: submitted {submit_rate:.1f} resp/s "
             f"(p95 {stream_summary['p95_ms']:.1f} ms, errors {stream_summary['errors']}); "
@@ -518,6 +662,12 @@ def main() -> None:
                 else f"NOT all counted within {3 * COUNT_WITHIN_S} s of the last submit "
                 f"(largest backlog {largest_backlog}); worker logs in {logdir}"
             ),
+            flush=True,
+        )
+        print(
+            f"CPU per counted response: {cpu_total_ms} ms in all (accepting: gunicorn and its "
+            f"backends {cpu_accepting_ms} ms; counting: Celery and its backends "
+            f"{cpu_counting_ms} ms; Redis {per_item_ms(stream_cpu, n_stream, ['redis'])} ms)",
             flush=True,
         )
         # 3. Retries, and the counted figures against a rebuild.
@@ -543,7 +693,8 @@ def main() -> None:
         drop_database(args.database_url)
         flush_redis(args.redis_url)
     ratio = responses["per_s"] / trivial["per_s"] if trivial["per_s"] else 0.0
-    print(f"ratio responses/trivial: {ratio:.2f}")
+    sustained_ratio = sustained / trivial["per_s"] if trivial["per_s"] else 0.0
+    print(f"ratio responses/trivial: {ratio:.2f}; sustained/trivial: {sustained_ratio:.2f}")
     print(
         json.dumps(
             {
@@ -559,6 +710,15 @@ def main() -> None:
                 "sustained_submit_per_s": round(submit_rate, 1),
                 "sustained_submit_p95_ms": round(stream_summary["p95_ms"], 1),
                 "sustained_per_s": round(sustained, 1),
+                "sustained_to_trivial": round(sustained_ratio, 3),
+                "trivial_cpu_ms_per_request": trivial_cpu_ms,
+                "response_cpu_ms_per_request": response_cpu_ms,
+                "request_cpu_ratio": round(trivial_cpu_ms / response_cpu_ms, 3)
+                if trivial_cpu_ms and response_cpu_ms
+                else None,
+                "cpu_ms_per_counted_response": cpu_total_ms,
+                "cpu_ms_per_counted_response_accepting": cpu_accepting_ms,
+                "cpu_ms_per_counted_response_counting": cpu_counting_ms,
                 "counted_after_last_submit_s": round(lag, 2) if lag is not None else None,
                 "largest_backlog": largest_backlog,
                 "longest_count_wait_s": round(worst_wait, 2) if worst_wait is not None else None,
@@ -573,6 +733,7 @@ def main() -> None:
                 "workers": workers,
                 "results_worker_processes": results_concurrency,
                 "cores": cores,
+                "loadavg_1m_at_end": round(os.getloadavg()[0], 2),
             }
         )
     )

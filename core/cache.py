@@ -67,30 +67,30 @@ class FailSafeRedisCache(RedisCache):
                     exc,
                 )
 
-    # INCR, and EXPIRE when the counter is new: one round trip, atomic on the server.
+    # INCRBY, and EXPIRE when the counter is new: one round trip, atomic on the server.
     _INCR_EXPIRING = (
-        "local n = redis.call('INCR', KEYS[1]) "
-        "if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return n"
+        "local n = redis.call('INCRBY', KEYS[1], ARGV[2]) "
+        "if n == tonumber(ARGV[2]) then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return n"
     )
 
-    def incr_expiring(self, key: str, timeout: int) -> int:
-        """Add 1 to the counter ``key`` and return it; a new counter expires after ``timeout``
-        seconds. One round trip to Redis (the rate limiter's hot path); while Redis is
-        unreachable, counted in the fallback like every other call."""
+    def incr_expiring(self, key: str, timeout: int, amount: int = 1) -> int:
+        """Add ``amount`` to the counter ``key`` and return it; a new counter expires after
+        ``timeout`` seconds. One round trip to Redis (the rate limiter's hot path); while Redis
+        is unreachable, counted in the fallback like every other call."""
         if not self.unreachable():
             try:
                 full_key = self.make_and_validate_key(key)
                 client = self._cache.get_client(full_key, write=True)
-                return int(client.eval(self._INCR_EXPIRING, 1, full_key, int(timeout)))
+                return int(client.eval(self._INCR_EXPIRING, 1, full_key, int(timeout), int(amount)))
             except Exception as exc:  # noqa: BLE001 - redis, socket and pool errors alike
                 self._failed(exc)
-        if self._fallback.add(key, 1, timeout=timeout):
-            return 1
+        if self._fallback.add(key, amount, timeout=timeout):
+            return amount
         try:
-            return self._fallback.incr(key)
+            return self._fallback.incr(key, amount)
         except ValueError:  # expired between add and incr
-            self._fallback.add(key, 1, timeout=timeout)
-            return 1
+            self._fallback.add(key, amount, timeout=timeout)
+            return amount
 
     def _call(self, name: str, *args, **kwargs):
         if not self.unreachable():

@@ -8,8 +8,18 @@ A hit costs one cache round trip: the counter is incremented and, when new, give
 one atomic step (``FailSafeRedisCache.incr_expiring``), where a get-and-set of a request log
 would cost two and grow with the traffic. ``ApiThrottle`` puts the same counter behind Django
 REST framework's throttling, so the API's limits count like the pages' limits.
+
+A generous limit (at least ``LEASE_SHARE`` × 2 hits per window, e.g. a public survey behind a
+town hall's proxy) is not counted hit by hit: a web process takes a lease of up to
+``LEASE_MAX`` hits (at most a ``LEASE_SHARE``-th of the limit) from the shared counter in one
+round trip and admits them from memory. No more than ``limit`` hits are ever admitted (a lease
+is only ever granted within the limit), and a client is refused at the earliest when the hits
+leased but not yet used by the other processes are missing from its budget: at most
+``processes × limit / LEASE_SHARE``. Small limits (sign-in, the default survey rate) keep the
+exact count, one round trip per hit.
 """
 
+import threading
 import time
 
 from django.conf import settings
@@ -29,32 +39,82 @@ def _cache_key(scope: str, key: str, window: int) -> str:
     return f"{PREFIX}:{scope}:{key}:{int(time.time() // window)}"
 
 
-def _count(cache_key: str, timeout: int) -> int:
-    """Add one hit to the counter and return its value, creating it with ``timeout``."""
+# A lease is at most this share of a limit, and at most this many hits.
+LEASE_SHARE = 100
+LEASE_MAX = 50
+
+
+def _count(cache_key: str, timeout: int, amount: int = 1) -> int:
+    """Add ``amount`` hits to the counter and return its value, creating it with ``timeout``."""
     incr_expiring = getattr(cache, "incr_expiring", None)
     if incr_expiring is not None:
-        return incr_expiring(cache_key, timeout)
-    if cache.add(cache_key, 1, timeout=timeout):
-        return 1
+        return incr_expiring(cache_key, timeout, amount)
+    if cache.add(cache_key, amount, timeout=timeout):
+        return amount
     try:
-        return cache.incr(cache_key)
+        return cache.incr(cache_key, amount)
     except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, timeout=timeout)
-        return 1
+        cache.add(cache_key, amount, timeout=timeout)
+        return amount
+
+
+class _Leases:
+    """The hits this process leased from the shared counters and has not admitted yet, per
+    counter key (a key names its window, so a lease ends with its window)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.left: dict[str, tuple[float, int]] = {}
+
+    def take(self, cache_key: str) -> bool:
+        with self.lock:
+            expires, left = self.left.get(cache_key, (0.0, 0))
+            if left <= 0:
+                return False
+            self.left[cache_key] = (expires, left - 1)
+            return True
+
+    def put(self, cache_key: str, hits: int, expires: float) -> None:
+        with self.lock:
+            if len(self.left) > 1000:
+                now = time.time()
+                self.left = {k: v for k, v in self.left.items() if v[0] > now}
+            self.left[cache_key] = (expires, hits)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.left.clear()
+
+
+_leases = _Leases()
 
 
 def exceeded(scope: str, key: str, limit: int, window: int) -> bool:
     """Count one hit; True when ``key`` made more than ``limit`` hits in the current window.
 
-    A ``limit`` of 0 or less switches the limit off.
+    A ``limit`` of 0 or less switches the limit off. Generous limits are counted in leases
+    (see the module's note): never more than ``limit`` hits pass.
     """
     if limit <= 0:
         return False
-    return _count(_cache_key(scope, key, window), window + 5) > limit
+    cache_key = _cache_key(scope, key, window)
+    lease = min(LEASE_MAX, limit // LEASE_SHARE)
+    if lease < 2:
+        return _count(cache_key, window + 5) > limit
+    if _leases.take(cache_key):
+        return False
+    total = _count(cache_key, window + 5, lease)
+    # Of the hits just leased, those within the limit may pass: this one and the rest later.
+    granted = min(lease, limit - (total - lease))
+    if granted <= 0:
+        return True
+    _leases.put(cache_key, granted - 1, (time.time() // window + 1) * window)
+    return False
 
 
 def hits(scope: str, key: str, window: int) -> int:
-    """How many hits ``key`` made in the current window (for tests and diagnostics)."""
+    """How many hits ``key`` made in the current window (for tests and diagnostics); with a
+    generous limit, the hits leased by the web processes."""
     return int(cache.get(_cache_key(scope, key, window)) or 0)
 
 

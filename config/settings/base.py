@@ -405,6 +405,9 @@ CELERY_BEAT_SCHEDULE["surveys-relay-results"] = {
     "task": "surveys.relay_results",
     "schedule": env.float("SURVEY_RESULTS_RELAY_SECONDS", default=5.0),
 }
+# A worker counts a survey's completed responses once the oldest waiting one is this old (or
+# enough are waiting): a few larger batches cost far less per response than many small ones.
+SURVEY_RESULTS_GATHER_SECONDS = env.float("SURVEY_RESULTS_GATHER_SECONDS", default=2.0)
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(
     {
         "ExportJobStatusEnum": "surveys.results.models.ExportJob.Status",

@@ -90,6 +90,18 @@ class SurveyStructureSerializer(SurveySerializer):
         return get_structure(survey.current_version).definition()
 
 
+class AnswersField(serializers.DictField):
+    """{question code: answer}. The values come from the JSON parser, so they are JSON
+    already; each is checked against its question by the service (``response_submit``), so
+    the field does not run a JSON field's check (a serialisation) per answer."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.JSONField(allow_null=True), **kwargs)
+
+    def run_child_validation(self, data):
+        return {str(key): value for key, value in data.items()}
+
+
 class ResponseSubmitSerializer(serializers.Serializer):
     survey = serializers.CharField(help_text=_("The survey's public key (public_id)."))
     client_id = serializers.UUIDField(
@@ -98,8 +110,7 @@ class ResponseSubmitSerializer(serializers.Serializer):
         )
     )
     language = serializers.CharField(required=False, allow_blank=True)
-    answers = serializers.DictField(
-        child=serializers.JSONField(allow_null=True),
+    answers = AnswersField(
         help_text=_('{question code: answer}, e.g. {"age": 34, "langs": ["de", "uk"]}.'),
     )
     section = serializers.CharField(

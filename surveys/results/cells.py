@@ -293,15 +293,26 @@ def frame_cells(spec: Spec, answers: pd.DataFrame, responses: pd.DataFrame) -> p
     positions = np.concatenate(acc.positions)
     ids = np.concatenate(acc.ids)
     n_cells = len(acc.vocab)
-    vocab = acc.vocab
-    out_rows: list[tuple] = []
+    # The cells' parts as arrays: the rows below are gathered by index, not built one by one.
+    cell_question, cell_metric, cell_row, cell_key = (
+        np.array([v[i] for v in acc.vocab], dtype=object) for i in range(4)
+    )
+    columns: dict[str, list[np.ndarray]] = {c: [] for c in CELL_COLUMNS}
+
+    def emit(cells: np.ndarray, breakdown: str, groups: np.ndarray, counts: np.ndarray) -> None:
+        columns["question"].append(cell_question[cells])
+        columns["breakdown"].append(np.full(len(cells), breakdown, dtype=object))
+        columns["group"].append(groups)
+        columns["metric"].append(cell_metric[cells])
+        columns["row"].append(cell_row[cells])
+        columns["key"].append(cell_key[cells])
+        columns["count"].append(counts.astype(np.int64))
+
     totals = np.bincount(ids, minlength=n_cells)
-    for cell in np.flatnonzero(totals).tolist():
-        q, metric, row, key = vocab[cell]
-        out_rows.append((q, "", "", metric, row, key, int(totals[cell])))
+    cells = np.flatnonzero(totals)
+    emit(cells, "", np.full(len(cells), "", dtype=object), totals[cells])
     if spec.breakdowns:
         groups = frame_groups(spec, answers, responses)
-        cell_question = np.array([v[0] for v in vocab], dtype=object)
         for name, code in spec.breakdowns.items():
             gcodes, gvocab = _codes(pd.Series(groups[name].to_numpy()))
             n_groups = len(gvocab)
@@ -310,11 +321,10 @@ def frame_cells(spec: Spec, answers: pd.DataFrame, responses: pd.DataFrame) -> p
                 keep = cell_question[ids] != code
                 combined = combined[keep]
             counts = np.bincount(combined, minlength=n_cells * n_groups)
-            for value in np.flatnonzero(counts).tolist():
-                cell, g = divmod(value, n_groups)
-                q, metric, row, key = vocab[cell]
-                out_rows.append((q, name, gvocab[g], metric, row, key, int(counts[value])))
-    return pd.DataFrame(out_rows, columns=CELL_COLUMNS)
+            values = np.flatnonzero(counts)
+            group_names = np.array(gvocab, dtype=object)
+            emit(values // n_groups, name, group_names[values % n_groups], counts[values])
+    return pd.DataFrame({c: np.concatenate(chunks) for c, chunks in columns.items()})
 
 
 def add_cells(frames: list[pd.DataFrame]) -> pd.DataFrame:

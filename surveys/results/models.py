@@ -20,9 +20,24 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ResultCell(models.Model):
-    survey = models.ForeignKey("surveys.Survey", on_delete=models.CASCADE, related_name="+")
+    # Figures derived from the answers, written in bulk (hundreds of rows per counted batch,
+    # all again at each compaction) by writers that hold the version's state row: a database
+    # foreign key would check every row at commit, which costs more than writing it. Deleting
+    # a survey or version deletes its figures (Django's cascade), and a rebuild recreates them.
+    # Readers go by version through ``result_cell_read_idx``.
+    survey = models.ForeignKey(
+        "surveys.Survey",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     version = models.ForeignKey(
-        "surveys.SurveyVersion", on_delete=models.CASCADE, related_name="result_cells"
+        "surveys.SurveyVersion",
+        on_delete=models.CASCADE,
+        related_name="result_cells",
+        db_constraint=False,
+        db_index=False,
     )
     # Question code; "" for survey-level figures (responses, days, funnel).
     question = models.CharField(max_length=64, blank=True, default="")
@@ -54,7 +69,10 @@ class ResultResponse(models.Model):
     response = models.OneToOneField(
         "surveys.Response", on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
-    version = models.ForeignKey("surveys.SurveyVersion", on_delete=models.CASCADE, related_name="+")
+    # Indexed once, by the named index below.
+    version = models.ForeignKey(
+        "surveys.SurveyVersion", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
 
     class Meta:
         indexes = [models.Index(fields=["version"], name="result_response_version_idx")]
@@ -74,7 +92,10 @@ class ResultPending(models.Model):
     response = models.OneToOneField(
         "surveys.Response", on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
-    version = models.ForeignKey("surveys.SurveyVersion", on_delete=models.CASCADE, related_name="+")
+    # Indexed once, by the named index below.
+    version = models.ForeignKey(
+        "surveys.SurveyVersion", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

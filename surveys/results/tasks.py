@@ -1,9 +1,16 @@
 """Celery tasks of the survey results (thin doors onto ``aggregation`` and ``exports``)."""
 
+import time
+
 from celery import shared_task
+from django.conf import settings
 from django.db import DatabaseError
 
 from . import aggregation
+
+# A drain hands over after this long (the next request or the relay goes on): a survey that
+# never stops receiving responses does not keep one worker past the task's time limit.
+DRAIN_TASK_SECONDS = 60
 
 RETRY = {
     "acks_late": True,
@@ -21,14 +28,21 @@ def aggregate_response(response_id: int) -> bool:
     return aggregation.results_add_response(response_id=response_id)
 
 
-@shared_task(name="surveys.drain_results", soft_time_limit=240, time_limit=300, **RETRY)
-def drain_results(version_id: int) -> int:
+@shared_task(bind=True, name="surveys.drain_results", soft_time_limit=240, time_limit=300, **RETRY)
+def drain_results(self, version_id: int) -> int:
     """Count the version's responses waiting in the results outbox, batch after batch, until
-    none is left: what completes during one batch is the next batch, so a busy survey is
-    counted by one worker in growing batches while other requests for it return at once."""
+    none is left: what completes during one batch (and the gathering before it, see
+    ``aggregation.results_drain``) is the next batch, so a busy survey is counted by one
+    worker in large batches while other requests for it return at once. Run in-process
+    (eager, or called directly) it counts at once, without gathering."""
+    in_process = self.request.is_eager or self.request.called_directly
+    gather = 0.0 if in_process else settings.SURVEY_RESULTS_GATHER_SECONDS
+    deadline = time.monotonic() + DRAIN_TASK_SECONDS
     total = 0
-    while claimed := aggregation.results_drain(version_id=version_id):
+    while claimed := aggregation.results_drain(version_id=version_id, gather=gather):
         total += claimed
+        if time.monotonic() > deadline:
+            break
     return total
 
 

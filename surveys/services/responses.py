@@ -142,7 +142,10 @@ def _build_response(
     consent: bool,
     now: datetime,
     client_id: uuid.UUID | None = None,
+    resumable: bool = True,
 ) -> tuple[Response, str | None]:
+    """A new response (not saved) and its resume code; ``resumable=False`` (a response that
+    is complete at once) gets none."""
     now = _stamp(survey.anonymised, now)
     response = Response(
         survey=survey,
@@ -165,7 +168,7 @@ def _build_response(
             **({"organisation": invitation.organisation} if invitation.organisation else {}),
             **invitation.attributes,
         }
-    else:
+    elif resumable:
         code = new_resume_code()
         response.resume_code_hash = hash_secret(code)
     return response, code
@@ -635,6 +638,7 @@ def response_submit(
                 consent=True,
                 now=now,
                 client_id=client_id,
+                resumable=not complete,
             )
             _finish_new(response, complete, next_section, now)
             rows = [
