@@ -31,10 +31,6 @@ from .clientaddr import client_address
 PREFIX = "teilhabe-rl"
 
 
-def client_ip(request) -> str:
-    return client_address(request)
-
-
 def _cache_key(scope: str, key: str, window: int) -> str:
     return f"{PREFIX}:{scope}:{key}:{int(time.time() // window)}"
 
@@ -120,7 +116,7 @@ def hits(scope: str, key: str, window: int) -> int:
 
 def request_exceeded(request, scope: str, limit: int, window: int, *, key: str = "") -> bool:
     """Count one hit of ``request``'s client (and ``key``, e.g. a survey) in ``scope``."""
-    ident = f"{key}:{client_ip(request)}" if key else client_ip(request)
+    ident = f"{key}:{client_address(request)}" if key else client_address(request)
     return exceeded(scope, ident, limit, window)
 
 
@@ -142,7 +138,7 @@ def login_blocked(request, username: str = "") -> bool:
     limit, window = _login_budget()
     if limit <= 0:
         return False
-    if hits("login", client_ip(request), window) >= limit:
+    if hits("login", client_address(request), window) >= limit:
         return True
     name = _login_name(username)
     return bool(name) and hits("login-user", name, window) >= limit * 3
@@ -151,7 +147,7 @@ def login_blocked(request, username: str = "") -> bool:
 def login_failed(request, username: str = "") -> None:
     """Count a failed sign-in against the address and the user name."""
     limit, window = _login_budget()
-    exceeded("login", client_ip(request), limit, window)
+    exceeded("login", client_address(request), limit, window)
     name = _login_name(username)
     if name:
         exceeded("login-user", name, limit * 3, window)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import ratelimit
+from core.clientaddr import client_address
 from core.confirm import confirmation_page, is_confirmed
 from core.spreadsheets import download
 from core.views import add_validation_error, form_page, require_perm
@@ -197,7 +198,7 @@ def _rate_limited(request) -> bool:
     """Count registration attempts per IP (in the shared cache, Redis in deployment)."""
     return ratelimit.exceeded(
         "registration",
-        ratelimit.client_ip(request),
+        client_address(request),
         getattr(settings, "TEILHABE_REGISTRATION_RATE_LIMIT", 10),
         getattr(settings, "TEILHABE_REGISTRATION_RATE_WINDOW", 3600),
     )

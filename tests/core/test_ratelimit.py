@@ -61,12 +61,14 @@ def test_limit_zero_switches_off():
     assert ratelimit.hits("s", "k", 60) == 0
 
 
-def test_client_ip():
+def test_client_address_without_remote_addr():
+    from core.clientaddr import client_address
+
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.9")
-    assert ratelimit.client_ip(request) == "10.0.0.9"
+    assert client_address(request) == "10.0.0.9"
     request = RequestFactory().get("/")
     request.META.pop("REMOTE_ADDR")
-    assert ratelimit.client_ip(request) == "unknown"
+    assert client_address(request) == "unknown"
 
 
 def test_parse_rate():
