@@ -42,7 +42,9 @@ WIDEST = """(w) => [...document.querySelectorAll('body *')]
 CUT_OFF = """() => [...document.querySelectorAll('table')]
   .map(t => [t, t.closest('.table-scroll, [role=region]') || t.parentElement])
   .filter(([t, box]) => t.getBoundingClientRect().width > box.clientWidth + 1)
-  .map(([t, box]) => (box.getAttribute('aria-label') || t.className || 'table')
+  .map(([t, box]) => (box.getAttribute('aria-label')
+    || document.getElementById(box.getAttribute('aria-labelledby'))?.textContent
+    || t.className || 'table')
     + ' ' + Math.round(t.getBoundingClientRect().width) + '>' + box.clientWidth)"""
 
 
