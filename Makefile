@@ -35,8 +35,14 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# The wall time of the whole target (install and lint included) and of the tests alone, printed
+# last also when a test fails, so that a slower suite shows up in every run.
+STARTED := $(shell date +%s)
 test: install lint
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	@tests_started=$$(date +%s); $(VENV)/bin/pytest $(PYTEST_ARGS); status=$$?; \
+	now=$$(date +%s); \
+	echo "make test: wall time $$((now - $(STARTED))) s (pytest $$((now - tests_started)) s)"; \
+	exit $$status
 
 # Refresh the message catalogues after changing user-facing strings (needs GNU gettext).
 # Each app keeps its own catalogue in <app>/locale; templates/ and config/ use locale/.

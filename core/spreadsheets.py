@@ -257,6 +257,11 @@ def _count_rows(archive, path: str, max_rows: int) -> int:
 _XML_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 # Characters XML 1.0 cannot hold; written as Excel's own escape _xHHHH_ (as XlsxWriter does).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# A text that itself reads like that escape has its underscore escaped (_x005F_), or Excel
+# would show the character it names instead of the text (ST_Xstring, ECMA-376).
+_XML_ESCAPE_LIKE = re.compile("(_x[0-9A-Fa-f]{4}_)")
+# Anything in a text that needs one of the above: most texts need none and are written as they are.
+_XML_NEEDS_ESCAPE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x")
 _XLSX_PARTS = {
     "[Content_Types].xml": (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -309,7 +314,11 @@ def _column_name(index: int) -> str:
 
 
 def _xml_text(value: str) -> str:
+    if not _XML_NEEDS_ESCAPE.search(value):
+        return value
     text = value.translate(_XML_ESCAPE)
+    if "_x" in text:
+        text = _XML_ESCAPE_LIKE.sub(r"_x005F\1", text)
     if _XML_ILLEGAL.search(text):
         text = _XML_ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     return text
@@ -326,6 +335,7 @@ def write_xlsx_rows(path, title: str, rows: Iterable[Sequence]) -> None:
     format, which keeps a 100,000-row export close to the CSV's time.
     """
     import zipfile
+    from math import isfinite
 
     letters: list[str] = []
     sheet_name = _xml_text(str(title)[:31]).replace('"', "&quot;")
@@ -350,10 +360,19 @@ def write_xlsx_rows(path, title: str, rows: Iterable[Sequence]) -> None:
                     letters.extend(_column_name(i) for i in range(len(letters), len(row)))
                 out.append(f'<row r="{number}">')
                 for letter, value in zip(letters, row, strict=False):
-                    value = safe_cell(value, empty=None)
+                    # The common cells (empty, plain numbers, texts) take the short ways;
+                    # every other value goes through ``safe_cell`` as before.
                     if value is None:
                         continue
                     kind = type(value)
+                    if kind is str:
+                        if value.startswith(FORMULA_START):
+                            value = safe_cell(value)
+                    elif kind is not int and kind is not float:
+                        value = safe_cell(value, empty=None)
+                        if value is None:
+                            continue
+                        kind = type(value)
                     if kind is str:
                         space = (
                             ' xml:space="preserve"'
@@ -366,11 +385,7 @@ def write_xlsx_rows(path, title: str, rows: Iterable[Sequence]) -> None:
                         )
                     elif kind is bool:
                         out.append(f'<c r="{letter}{number}" t="b"><v>{int(value)}</v></c>')
-                    elif (
-                        (kind is int or kind is float)
-                        and value == value
-                        and abs(value) != float("inf")
-                    ):
+                    elif kind is int or (kind is float and isfinite(value)):
                         out.append(f'<c r="{letter}{number}"><v>{value!r}</v></c>')
                     else:
                         out.append(

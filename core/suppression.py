@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,7 +94,8 @@ def primary(
     values: Mapping[Hashable, float | None], *, min_count: int = OFFICIAL_MIN_COUNT
 ) -> set[Hashable]:
     """The cells withheld for their own sake: counts from 1 to ``min_count - 1``."""
-    return {cell for cell, value in values.items() if is_small(value, min_count)}
+    # ``is_small`` inline (a missing value, None or NaN, compares false)
+    return {cell for cell, value in values.items() if value is not None and 0 < value < min_count}
 
 
 def recoverable(
@@ -134,29 +136,59 @@ def recoverable(
     return found
 
 
-def _exposed_in_block(cells: list[Hashable], rows: list[dict[Hashable, float]]) -> set[Hashable]:
-    """``recoverable`` for one block of hidden cells that no equation links to another block.
+def _exposed_columns(matrix: np.ndarray) -> np.ndarray:
+    """Per column of ``matrix`` (one hidden cell each), whether the equations determine it.
 
     One singular value decomposition instead of one rank per cell: a hidden cell is determined
     exactly when its unit vector lies in the row space, i.e. when every null-space vector is
     zero at its position.
     """
-    index = {cell: j for j, cell in enumerate(cells)}
-    matrix = np.zeros((len(rows), len(cells)))
-    for r, row in enumerate(rows):
-        for cell, sign in row.items():
-            matrix[r, index[cell]] += sign
-    matrix = matrix[np.any(matrix != 0, axis=1)]
-    if not len(matrix):
-        return set()
-    _u, singular, vt = np.linalg.svd(matrix)
+    exposed = np.zeros(matrix.shape[1], dtype=bool)
+    # An equation left with one unknown determines it; known, it leaves the others' equations
+    # (every solution of the rest is zero there), which may leave one unknown in another. Only
+    # what remains needs the decomposition.
+    nonzero = matrix != 0
+    while True:
+        alone = nonzero.sum(axis=1) == 1
+        if not alone.any():
+            break
+        found = np.flatnonzero(nonzero[alone].any(axis=0))
+        exposed[found] = True
+        nonzero[:, found] = False
+    rest = np.flatnonzero(~exposed)
+    matrix = matrix[:, rest]
+    matrix = matrix[nonzero.any(axis=1)]
+    if not len(matrix) or not len(rest):
+        return exposed
+    exposed[rest] = _exposed_by_decomposition(matrix)
+    return exposed
+
+
+def _exposed_by_decomposition(matrix: np.ndarray) -> np.ndarray:
+    with _single_threaded_blas():
+        _u, singular, vt = np.linalg.svd(matrix)
     tol = singular.max() * max(matrix.shape) * np.finfo(float).eps
     rank = int((singular > tol).sum())
     null = vt[rank:]
     if not len(null):
-        return set(cells)
-    free = np.sqrt((null**2).sum(axis=0)) > 1e-7
-    return {cell for cell, is_free in zip(cells, free, strict=True) if not is_free}
+        return np.ones(matrix.shape[1], dtype=bool)
+    return ~(np.sqrt((null**2).sum(axis=0)) > 1e-7)
+
+
+_BLAS: list = []
+
+
+@contextmanager
+def _single_threaded_blas():
+    """The decompositions here are many and small: BLAS threads only wait for each other (on
+    a busy machine a block took twenty times longer with them). The controller finds the
+    loaded BLAS libraries once; limiting them per decomposition is then cheap."""
+    if not _BLAS:
+        from threadpoolctl import ThreadpoolController
+
+        _BLAS.append(ThreadpoolController())
+    with _BLAS[0].limit(limits=1, user_api="blas"):
+        yield
 
 
 def secondary(
@@ -179,24 +211,31 @@ def secondary(
     known = set(cells)
     hidden = set(hidden)
     added: set[Hashable] = set()
+    # per cell, the equations with a cell that has no value (the others: ``coefficients``)
     involved: dict[Hashable, list[Equation]] = {}
     valid: list[Equation] = []
     for equation in equations:
         total, parts = equation
-        for cell in (total, *parts):
-            involved.setdefault(cell, []).append(equation)
         if total in known and all(p in known for p in parts):
             valid.append(equation)
-    # per cell, the valid equations it appears in (as indexes into ``valid``)
-    rows_of: dict[Hashable, list[int]] = {}
+        else:
+            for cell in (total, *parts):
+                involved.setdefault(cell, []).append(equation)
+    # per cell, its coefficient in each valid equation it appears in (``valid`` index, sign)
+    coefficients: dict[Hashable, dict[int, float]] = {}
     for number, (total, parts) in enumerate(valid):
-        for cell in {total, *parts}:
-            rows_of.setdefault(cell, []).append(number)
+        for cell, sign in ((total, 1.0), *((p, -1.0) for p in parts)):
+            row = coefficients.setdefault(cell, {})
+            row[number] = row.get(number, 0.0) + sign
+    name = {cell: str(cell) for cell in cells}
     # hidden cells joined into blocks (union-find); a block's exposed cells are cached until a
     # newly hidden cell joins it
     parent: dict[Hashable, Hashable] = {}
     members: dict[Hashable, set[Hashable]] = {}
     exposed_of: dict[Hashable, tuple[set[Hashable], str | None]] = {}
+    # per valid equation, one hidden cell in it: the hidden cells of an equation are in one
+    # block, so joining a newly hidden cell to that one joins it to all of them
+    hidden_in: dict[int, Hashable] = {}
 
     def find(cell):
         while parent[cell] != cell:
@@ -209,36 +248,53 @@ def secondary(
             return
         parent[cell] = cell
         members[cell] = {cell}
-        for number in rows_of.get(cell, ()):
-            total, parts = valid[number]
-            for other in (total, *parts):
-                if other == cell or other not in parent:
-                    continue
-                a, b = find(cell), find(other)
-                if a == b:
-                    continue
-                if len(members[a]) < len(members[b]):
-                    a, b = b, a
-                parent[b] = a
-                members[a] |= members.pop(b)
-                exposed_of.pop(b, None)
-        exposed_of.pop(find(cell), None)
+        # the exposed cells of the blocks it joins, while they are known
+        joined: list[set[Hashable]] | None = []
+        alone = False
+        for number, sign in coefficients.get(cell, {}).items():
+            other = hidden_in.setdefault(number, cell)
+            if other is cell:
+                alone = alone or sign != 0
+                continue
+            a, b = find(cell), find(other)
+            if a == b:
+                continue
+            if joined is not None:
+                known_before = exposed_of.get(b)
+                joined = None if known_before is None else [*joined, known_before[0]]
+            if len(members[a]) < len(members[b]):
+                a, b = b, a
+            parent[b] = a
+            members[a] |= members.pop(b)
+            exposed_of.pop(b, None)
+        root = find(cell)
+        if alone and joined is not None:
+            # An equation in which it is the only hidden cell determines it, so every solution
+            # is zero there and the blocks it joins stay as undetermined as they were: no new
+            # decomposition needed.
+            cells_found = set().union({cell}, *joined)
+            exposed_of[root] = (cells_found, min(name[c] for c in cells_found))
+        else:
+            exposed_of.pop(root, None)
 
     def exposed_in(root) -> tuple[set[Hashable], str | None]:
         found = exposed_of.get(root)
         if found is None:
-            block = members[root]
-            numbers = sorted({n for cell in block for n in rows_of.get(cell, ())})
-            rows = []
-            for number in numbers:
-                total, parts = valid[number]
-                row: dict[Hashable, float] = {}
-                for cell, sign in ((total, 1.0), *((p, -1.0) for p in parts)):
-                    if cell in block:
-                        row[cell] = row.get(cell, 0.0) + sign
-                rows.append(row)
-            cells_found = _exposed_in_block(sorted(block, key=str), rows)
-            first = min((str(c) for c in cells_found), default=None)
+            block = sorted(members[root], key=name.__getitem__)
+            if len(block) == 1:
+                # one unknown: determined by any equation it takes part in
+                signs = coefficients.get(block[0], {}).values()
+                cells_found = set(block) if any(sign != 0 for sign in signs) else set()
+            else:
+                numbers = sorted({n for cell in block for n in coefficients.get(cell, ())})
+                row_of = {number: r for r, number in enumerate(numbers)}
+                matrix = np.zeros((len(numbers), len(block)))
+                for j, cell in enumerate(block):
+                    for number, sign in coefficients.get(cell, {}).items():
+                        matrix[row_of[number], j] = sign
+                exposed = _exposed_columns(matrix)
+                cells_found = {c for c, e in zip(block, exposed, strict=True) if e}
+            first = min((name[c] for c in cells_found), default=None)
             found = exposed_of[root] = (cells_found, first)
         return found
 
@@ -251,19 +307,36 @@ def secondary(
 
     def rank_key(cell, total):
         value = value_of(cell)
-        return (value == 0, cell == total, value, str(cell))
+        return (value == 0, cell == total, value, name[cell])
 
+    # the blocks with an exposed cell, by their first exposed cell; entries of blocks that
+    # changed since are skipped when they come up
+    queue: list[tuple[str, int, Hashable]] = []
+    pushed = 0
+
+    def enqueue(root) -> None:
+        nonlocal pushed
+        _cells, first = exposed_in(root)
+        if first is not None:
+            heapq.heappush(queue, (first, pushed, root))
+            pushed += 1
+
+    for root in list(members):
+        enqueue(root)
     while True:
         best = None
-        for root in list(members):
-            cells_found, first = exposed_in(root)
-            if first is not None and (best is None or first < best[0]):
-                best = (first, cells_found)
+        while queue:
+            first, _n, root = heapq.heappop(queue)
+            current = exposed_of.get(root) if root in members else None
+            if current is not None and current[1] == first:
+                best = (first, current[0])
+                break
         if best is None:
             return added
-        cell = next(c for c in best[1] if str(c) == best[0])
+        cell = next(c for c in best[1] if name[c] == best[0])
         candidates = []
-        for total, parts in involved.get(cell, []):
+        around = [valid[number] for number in coefficients.get(cell, ())]
+        for total, parts in around + involved.get(cell, []):
             for other in (total, *parts):
                 if other not in hidden and other in values:
                     candidates.append((rank_key(other, total), other))
@@ -272,11 +345,14 @@ def secondary(
             rest = [c for c in cells if c not in hidden]
             if not rest:
                 return added
-            candidates = [((value_of(c) == 0, False, value_of(c), str(c)), c) for c in rest]
+            candidates = [((value_of(c) == 0, False, value_of(c), name[c]), c) for c in rest]
         choice = min(candidates, key=lambda item: item[0])[1]
         hidden.add(choice)
         added.add(choice)
         hide(choice)
+        enqueue(find(choice))
+        if find(cell) != find(choice):
+            enqueue(find(cell))
 
 
 def protect(

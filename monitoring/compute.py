@@ -43,47 +43,87 @@ KEY = ["indicator", "territory", "target_group", "rest"]
 
 
 def annualise(values: pd.DataFrame, aggregation: dict[int, str]) -> pd.DataFrame:
-    """One value per series × territory × year × cell: flows summed, stocks' last value."""
+    """One value per series × territory × year × cell: flows summed, stocks' last value.
+
+    Only the cells with several periods in a year are aggregated; the others are their
+    annual value already.
+    """
     key = ["series", "territory", "year", "cell"]
-    if not values.duplicated(subset=key).any():
+    ids = values.groupby(key, sort=False, observed=True).ngroup().to_numpy()
+    sizes = np.bincount(ids) if len(ids) else np.zeros(0, dtype=np.int64)
+    if len(sizes) == len(values):
         return values
-    values = values.sort_values([*key, "order"], kind="stable")
-    flows = values["series"].map(aggregation).eq("sum")
-    parts = []
+    several = sizes[ids] > 1
+    rows = values[several]
+    group = ids[several]
+    # the periods of each cell in order (stable: equal dates keep the delivered order)
+    periods = np.lexsort((rows["order"].to_numpy(), group))
+    rows, group = rows.iloc[periods], group[periods]
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    ends = np.r_[starts[1:], len(group)] - 1
+    number = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(group)]))
+    annual = rows.iloc[ends].reset_index(drop=True)
     flags = ["suppressed", "provisional", "series_break", "limited_validity"]
+    for flag in flags:
+        annual[flag] = np.logical_or.reduceat(rows[flag].to_numpy(dtype=bool), starts)
+    flows = annual["series"].map(aggregation).eq("sum").to_numpy()
     if flows.any():
-        grouped = values[flows].groupby(key, sort=False)
-        summed = grouped.agg(
-            {
-                "value": "sum",
-                **{f: "max" for f in flags},
-                "target_group": "first",
-                "sex": "first",
-                "order": "last",
-            }
-        )
+        by_cell = pd.Series(rows["value"].to_numpy(dtype=float)).groupby(number, sort=False)
         # a year with a missing period has no sum (rather than a sum that looks complete)
-        complete = grouped["value"].count() == grouped.size()
-        summed["value"] = summed["value"].where(complete)
-        parts.append(summed.reset_index())
-    if (~flows).any():
-        stocks = values[~flows]
-        last = stocks.groupby(key, sort=False).tail(1).set_index(key)
-        any_flags = stocks.groupby(key, sort=False)[flags].max()
-        last[flags] = any_flags
-        parts.append(last.reset_index())
-    return pd.concat(parts, ignore_index=True)
+        summed = by_cell.sum().where(by_cell.count() == by_cell.size()).to_numpy()
+        first = rows.iloc[starts]
+        annual["value"] = np.where(flows, summed, annual["value"].to_numpy(dtype=float))
+        for column in ("target_group", "sex"):
+            annual[column] = annual[column].where(
+                ~flows, pd.Series(first[column].to_numpy(), dtype=annual[column].dtype)
+            )
+    return pd.concat([values[~several], annual], ignore_index=True)
 
 
 def _rest_columns(frame: pd.DataFrame) -> pd.DataFrame:
     codes, uniques = pd.factorize(frame["cell"])
-    uniques = pd.Series(uniques)
+    uniques = pd.Series(np.asarray(uniques, dtype=object)).astype(str)
     rest = uniques.str.partition("|")[2]
     nosex = rest.str.partition("|")[2]
     # integer codes, not text: they are only compared, and merges on integers are much faster
     frame["rest"] = pd.factorize(rest)[0][codes]
     frame["rest_nosex"] = pd.factorize(nosex)[0][codes]
     return frame
+
+
+ANNUAL_COLUMNS = [
+    "series",
+    "territory",
+    "year",
+    "target_group",
+    "rest",
+    "rest_nosex",
+    "cell",
+    "sex",
+    "value",
+    "suppressed",
+    "provisional",
+    "series_break",
+    "limited_validity",
+]
+
+
+def prepare(values: pd.DataFrame, aggregation: dict[int, str]) -> pd.DataFrame:
+    """The annual values with the integer keys of their breakdown, for ``compute_annual``.
+
+    The text keys become categoricals: they are carried through every merge and sort, where
+    codes cost a fraction of strings.
+    """
+    values = values.assign(
+        **{
+            column: values[column].astype("category")
+            for column in ("cell", "sex")
+            if not isinstance(values[column].dtype, pd.CategoricalDtype)
+        }
+    )
+    annual = annualise(values, aggregation)
+    annual = _rest_columns(annual[[c for c in ANNUAL_COLUMNS if c in annual.columns]].copy())
+    return annual[ANNUAL_COLUMNS]
 
 
 def _trend(frame: pd.DataFrame, targets: pd.DataFrame, settings: Settings) -> pd.Series:
@@ -94,7 +134,9 @@ def _trend(frame: pd.DataFrame, targets: pd.DataFrame, settings: Settings) -> pd
     enough &= frame["direction"].fillna(0).astype(float) != 0
     if not enough.any():
         return trend
-    sub = frame[enough]
+    used = ["direction", "year", "base_year_of_group", "base_value", "value", "cagr"]
+    used += [c for c in ("indicator", "target_group", "territory") if c not in used]
+    sub = frame[used][enough]
     direction = sub["direction"].astype(float)
     years = (sub["year"] - sub["base_year_of_group"]).astype(float)
     base = sub["base_value"].astype(float)
@@ -178,26 +220,19 @@ def compute(
     targets: pd.DataFrame | None = None,
     settings: Settings | None = None,
 ) -> pd.DataFrame:
+    return compute_annual(prepare(values, aggregation), indicators, territories, targets, settings)
+
+
+def compute_annual(
+    annual: pd.DataFrame,
+    indicators: pd.DataFrame,
+    territories: pd.DataFrame,
+    targets: pd.DataFrame | None = None,
+    settings: Settings | None = None,
+) -> pd.DataFrame:
+    """``compute`` on the output of ``prepare`` (which callers share between indicators)."""
     settings = settings or Settings()
-    annual = annualise(values, aggregation)
-    annual = _rest_columns(annual.copy())
-    cols = [
-        "series",
-        "territory",
-        "year",
-        "target_group",
-        "rest",
-        "rest_nosex",
-        "cell",
-        "sex",
-        "value",
-        "suppressed",
-        "provisional",
-        "series_break",
-        "limited_validity",
-    ]
-    annual = annual[cols]
-    ind = indicators.copy()
+    ind = indicators
     num = annual.merge(
         ind[["id", "numerator", "factor", "direction", "denominator_scope", "additive"]].rename(
             columns={"id": "indicator", "numerator": "series"}
@@ -256,23 +291,26 @@ def compute(
 
     # time comparisons within each indicator × territory × target group × breakdown
     frame = frame.sort_values([*KEY, "year"], kind="stable", ignore_index=True)
-    group = frame.groupby(KEY, sort=False).ngroup()
-    new_group = group.ne(group.shift())
-    prev = frame["value"].shift().where(~new_group)
-    frame["change_previous"] = frame["value"] - prev
+    # sorted, each group's rows are consecutive: groups from where the key changes
+    keys = frame[KEY].to_numpy()
+    new_group = np.r_[True, (keys[1:] != keys[:-1]).any(axis=1)] if len(keys) else np.ones(0, bool)
+    group = np.cumsum(new_group) - 1
+    starts = np.flatnonzero(new_group)
+    value = frame["value"].to_numpy(dtype=float)
+    year = frame["year"].to_numpy()
+    prev = np.r_[np.nan, value[:-1]] if len(value) else value.copy()
+    prev[new_group] = np.nan
+    frame["change_previous"] = value - prev
     if settings.base_year is not None:
-        at_base = frame["year"].eq(settings.base_year) & frame["value"].notna()
-        base_rows = frame[at_base]
-        base_map = pd.Series(base_rows["value"].to_numpy(), index=group[at_base].to_numpy())
-        frame["base_value"] = group.map(base_map)
+        at_base = (year == settings.base_year) & ~np.isnan(value)
+        base = np.full(len(starts), np.nan)
+        base[group[at_base]] = value[at_base]
+        frame["base_value"] = base[group]
         frame["base_year_of_group"] = np.where(frame["base_value"].notna(), settings.base_year, 0)
         after_base = frame["year"] >= settings.base_year
     else:
-        first = ~group.duplicated()
-        base_map = pd.Series(frame.loc[first, "value"].to_numpy(), index=group[first].to_numpy())
-        year_map = pd.Series(frame.loc[first, "year"].to_numpy(), index=group[first].to_numpy())
-        frame["base_value"] = group.map(base_map)
-        frame["base_year_of_group"] = group.map(year_map)
+        frame["base_value"] = value[starts][group]
+        frame["base_year_of_group"] = year[starts][group]
         after_base = pd.Series(True, index=frame.index)
     frame["change_base"] = frame["value"] - frame["base_value"]
     span = (frame["year"] - frame["base_year_of_group"]).astype(float)
@@ -280,30 +318,40 @@ def compute(
         cagr = np.power(frame["value"] / frame["base_value"], 1.0 / span) - 1.0
     valid = (span > 0) & (frame["value"] > 0) & (frame["base_value"] > 0)
     frame["cagr"] = cagr.where(valid)
-    counted = after_base & frame["value"].notna()
-    frame["n_periods"] = counted.astype(int).groupby(group).cumsum()
+
+    def running_count(flags: pd.Series) -> np.ndarray:
+        """Per row, how many rows of its group up to it have the flag."""
+        flags = flags.to_numpy(dtype=np.int64)
+        total = np.cumsum(flags)
+        return total - (total - flags)[starts][group]
+
+    frame["n_periods"] = running_count(after_base & frame["value"].notna())
     breaks = frame["series_break"] & after_base & frame["year"].gt(frame["base_year_of_group"])
-    frame["breaks_since_base"] = breaks.astype(int).groupby(group).cumsum()
+    frame["breaks_since_base"] = running_count(breaks)
 
     # gaps in percentage points (or units) to all target groups and the reference territories
+    # (the lookups merge the keys only: merging the whole frame copied every column, thrice)
     ref_key = ["indicator", "territory", "year", "rest"]
     totals = frame.loc[frame["target_group"].eq(0), ref_key + ["value"]].rename(
         columns={"value": "total_value"}
     )
-    frame = frame.merge(totals, on=ref_key, how="left")
-    frame["gap_total"] = (frame["value"] - frame["total_value"]).where(frame["target_group"].ne(0))
+    total_value = frame[ref_key].merge(totals, on=ref_key, how="left")["total_value"].to_numpy()
+    frame["gap_total"] = (frame["value"] - total_value).where(frame["target_group"].ne(0))
     refs = territories.set_index("id")
+    own = ["indicator", "territory", "year", "target_group", "rest", "value"]
     for level in ("land", "bund"):
-        frame[f"{level}_id"] = frame["territory"].map(refs[level]) if len(refs) else np.nan
-        lookup = frame[["indicator", "territory", "year", "target_group", "rest", "value"]].rename(
-            columns={"territory": f"{level}_id", "value": f"{level}_value"}
+        on = ["indicator", f"{level}_id", "year", "target_group", "rest"]
+        keys = frame[["indicator", "year", "target_group", "rest"]].assign(
+            **{
+                f"{level}_id": (
+                    frame["territory"].map(refs[level]) if len(refs) else np.nan
+                ).astype(float)
+            }
         )
+        lookup = frame[own].rename(columns={"territory": f"{level}_id", "value": "found"})
         lookup[f"{level}_id"] = lookup[f"{level}_id"].astype(float)
-        frame[f"{level}_id"] = frame[f"{level}_id"].astype(float)
-        frame = frame.merge(
-            lookup, on=["indicator", f"{level}_id", "year", "target_group", "rest"], how="left"
-        )
-        frame[f"gap_{level}"] = frame["value"] - frame[f"{level}_value"]
+        found = keys.merge(lookup, on=on, how="left")["found"].to_numpy()
+        frame[f"gap_{level}"] = frame["value"] - found
 
     targets_frame = targets if targets is not None else pd.DataFrame()
     frame["trend"] = _trend(frame, targets_frame, settings)
@@ -339,18 +387,32 @@ def _suppress(frame: pd.DataFrame, territories: pd.DataFrame, settings: Settings
         children_of.setdefault(int(pid), []).append(int(tid))
     table_key = ["indicator", "year", "target_group", "rest_nosex"]
     hit = frame.loc[small, table_key].drop_duplicates()
-    tables = frame[counts].merge(hit, on=table_key, how="inner")
-    index_of = frame[counts].reset_index().merge(hit, on=table_key, how="inner")["index"]
-    tables.index = index_of.to_numpy()
-    for _key, table in tables.groupby(table_key, sort=False):
-        cells = {
-            (int(row.territory), row.sex): (row.Index, row.numerator)
-            for row in table[["territory", "sex", "numerator"]].itertuples()
-        }
+    tables = (
+        frame.loc[counts, [*table_key, "territory", "sex", "numerator"]]
+        .assign(position=np.flatnonzero(counts.to_numpy()))
+        .merge(hit, on=table_key, how="inner")
+    )
+    # the rows of each table as plain lists (the protection itself is per cell, in Python)
+    number = tables.groupby(table_key, sort=False).ngroup().to_numpy()
+    order = np.argsort(number, kind="stable")
+    bounds = np.flatnonzero(np.diff(number[order])) + 1
+    territory = tables["territory"].to_numpy()[order].astype(np.int64).tolist()
+    sex = np.asarray(tables["sex"], dtype=object)[order].tolist()
+    position = tables["position"].to_numpy()[order].tolist()
+    numerator = tables["numerator"].to_numpy(dtype=float)[order].tolist()
+    kinds = result.to_numpy(copy=True)
+    for start, stop in zip([0, *bounds.tolist()], [*bounds.tolist(), len(order)], strict=True):
+        cells = dict(
+            zip(
+                zip(territory[start:stop], sex[start:stop], strict=True),
+                zip(position[start:stop], numerator[start:stop], strict=True),
+                strict=True,
+            )
+        )
         hidden = _protect_table(cells, children_of, settings.min_count)
         for cell, kind in hidden.items():
-            result[cells[cell][0]] = kind
-    return result
+            kinds[cells[cell][0]] = kind
+    return pd.Series(kinds, index=frame.index, dtype=object)
 
 
 def _protect_table(

@@ -80,9 +80,19 @@ class Table:
     rows_read: int = 0
 
 
+def first_lines(text: str, count: int) -> list[str]:
+    """``text.splitlines()[:count]`` without splitting the whole of a large file."""
+    end = -1
+    for _ in range(count):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text.splitlines()[:count]
+    return text[: end + 1].splitlines()[:count]
+
+
 def looks_like(text: str) -> bool:
     """True when the first non-empty line is a GENESIS table header ("Tabelle: 12411-15i")."""
-    for line in text.splitlines()[:5]:
+    for line in first_lines(text, 5):
         if line.strip(" ;\t"):
             return bool(TABLE_CODE.match(line.split(";")[0]))
     return False

@@ -327,22 +327,26 @@ class Value(models.Model):
     """A raw figure of a series for one territory, period and combination of dimensions."""
 
     # The raw figures are the source of truth, so their references are checked by the database
-    # (PostgreSQL checks them deferred, at commit of the COPY import).
+    # (the bulk import checks them once per distinct key, see ``services.imports``).
     # The unique constraint (series first) and the (territory, period) index serve the lookups
-    # by series and by territory; one index fewer each makes the bulk import faster.
+    # by series and by territory; one index fewer each makes the bulk import faster. Nothing
+    # looks values up by period or target group alone: those have no index of their own (a
+    # period or target group is only deleted when no value refers to it, and that check may
+    # scan).
     series = models.ForeignKey(
         Series, on_delete=models.CASCADE, related_name="values", db_index=False
     )
     territory = models.ForeignKey(
         Territory, on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+", db_index=False)
     target_group = models.ForeignKey(
         TargetGroup,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     sex = models.CharField(max_length=1, choices=Sex.choices, blank=True, default="")
     age_group = models.CharField(max_length=50, blank=True, default="")

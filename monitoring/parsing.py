@@ -94,13 +94,34 @@ SYMBOLS = {
 }
 
 
+# pandas' own text column type (Arrow-backed where pyarrow is installed)
+TEXT = pd.Series(["x"]).dtype
+
+
+def spread(values: list, codes: np.ndarray, index) -> pd.Series:
+    """One text (or ``None``) per distinct value → one per row, where ``codes`` says which.
+
+    Built by Arrow's ``take``: no Python object per row, and no per-row conversion when the
+    column joins a frame."""
+    if TEXT.storage != "pyarrow":
+        array = np.empty(len(values), dtype=object)
+        array[:] = values
+        return pd.Series(array[codes], index=index)
+    import pyarrow as pa
+
+    taken = pa.array(values, type=pa.large_string()).take(pa.array(codes, type=pa.int64()))
+    return pd.Series(pd.array(taken, dtype=TEXT), index=index)
+
+
 def umap(series: pd.Series, func) -> pd.Series:
     """``series.map(func)`` computed once per distinct value (deliveries repeat a lot)."""
     codes, uniques = pd.factorize(series, use_na_sentinel=False)
-    mapped = np.empty(len(uniques), dtype=object)
-    for index, value in enumerate(uniques):
-        mapped[index] = func(value)
-    return pd.Series(mapped[codes], index=series.index)
+    mapped = [func(value) for value in uniques]
+    if all(m is None or isinstance(m, str) for m in mapped):
+        return spread(mapped, codes, series.index)
+    array = np.empty(len(mapped), dtype=object)
+    array[:] = mapped
+    return pd.Series(array[codes], index=series.index)
 
 
 class ParseError(ValueError):
@@ -287,9 +308,58 @@ def opensdg_id(path_or_name: str) -> str:
 # --- the common part -----------------------------------------------------------------------
 
 
+# A cell that is a plain number: digits (official tables: thousands dots, decimal comma).
+PLAIN_NUMBER = {
+    True: r"-?[0-9.]*[0-9][0-9.]*(,[0-9]+)?",
+    False: r"-?[0-9]+([.,][0-9]+)?",
+}
+
+
 def _numbers(raw: pd.Series, *, official: bool) -> tuple[pd.DataFrame, pd.Series]:
-    """Vectorised cell parsing. Returns the value/flag frame and a mask of unreadable cells."""
+    """Vectorised cell parsing. Returns the value/flag frame and a mask of unreadable cells.
+
+    Most cells are plain numbers: Arrow reads those in one pass; the others (symbols, marks,
+    spaces, text) go through the rules of ``_marked_numbers``."""
     text = raw.astype(str).str.strip()
+    plain = text.str.fullmatch(PLAIN_NUMBER[official]).to_numpy(dtype=bool, na_value=False)
+    if not plain.any():
+        return _marked_numbers(text, official=official)
+    n = len(text)
+    value = np.empty(n)
+    value[plain] = _plain_floats(text[plain], official=official)
+    flags = {c: np.zeros(n, dtype=bool) for c in FLAGS}
+    symbols = ["", *SYMBOLS]
+    symbol_codes = np.zeros(n, dtype=np.int64)
+    bad = np.zeros(n, dtype=bool)
+    if not plain.all():
+        marked, marked_bad = _marked_numbers(text[~plain], official=official)
+        value[~plain] = marked["value"].to_numpy()
+        for column in FLAGS:
+            flags[column][~plain] = marked[column].to_numpy()
+        symbol_codes[~plain] = pd.Index(symbols).get_indexer(marked["symbol"])
+        bad[~plain] = marked_bad.to_numpy()
+    out = pd.DataFrame({"value": value}, index=text.index)
+    out["symbol"] = spread(symbols, symbol_codes, text.index)
+    for column in FLAGS:
+        out[column] = flags[column]
+    return out, pd.Series(bad, index=text.index)
+
+
+FLAGS = ["suppressed", "provisional", "series_break", "limited_validity"]
+
+
+def _plain_floats(text: pd.Series, *, official: bool) -> np.ndarray:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(text, type=pa.large_string())
+    if official:
+        array = pc.replace_substring(array, ".", "")
+    array = pc.replace_substring(array, ",", ".")
+    return pc.cast(array, pa.float64()).to_numpy(zero_copy_only=False)
+
+
+def _marked_numbers(text: pd.Series, *, official: bool) -> tuple[pd.DataFrame, pd.Series]:
     series_break = text.str.startswith("|")
     if series_break.any():
         text = text.str.lstrip("|").str.strip()
@@ -350,10 +420,12 @@ def _tidy(
         rows = pd.Series(np.asarray(rows), index=frame.index)
     reasons = pd.Series("", index=frame.index, dtype=object)
     reason_params = pd.Series(None, index=frame.index, dtype=object)
+    has_reason = np.zeros(n, dtype=bool)
 
     def reject(mask: pd.Series, template: str, params=None) -> None:
-        mask = mask & (reasons == "")
+        mask = mask & ~has_reason
         if mask.any():
+            has_reason[mask.to_numpy()] = True
             reasons.loc[mask] = template
             if callable(params):
                 reason_params.loc[mask] = pd.Series(
@@ -390,10 +462,10 @@ def _tidy(
     out = pd.DataFrame(index=frame.index)
     out["row"] = rows
     out["series"] = series_of
-    out["period"] = np.array([p[0] for p in ok], dtype=object)[codes]
+    out["period"] = spread([p[0] for p in ok], codes, frame.index)
     out["year"] = np.array([p[1] for p in ok], dtype=int)[codes]
     out["reference_date"] = np.array([p[2] for p in ok], dtype=object)[codes]
-    out["period_label"] = np.array([p[3] for p in ok], dtype=object)[codes]
+    out["period_label"] = spread([p[3] for p in ok], codes, frame.index)
     out["territory"] = (
         umap(frame[territory_col].astype(str).str.strip(), normalise_key) if territory_col else ""
     )
@@ -432,25 +504,19 @@ def _tidy(
         else:
             named_cols.append(column)
             named_parts.append(values)
-    dim_key = pd.Series("", index=frame.index, dtype=object)
-    if named_cols:
-        for column, values in zip(named_cols, named_parts, strict=True):
-            dim_key = dim_key + np.where(values != "", "|" + column + "=" + values, "")
-
-        # column names and values may hold "|" or "=": build from the columns, per combination
-        combos = pd.concat(named_parts, axis=1, keys=named_cols)
-        combo_codes, _uniq = pd.factorize(dim_key, use_na_sentinel=False)
-        firsts = pd.Series(np.arange(len(combo_codes))).groupby(combo_codes).first()
-        dicts = np.empty(len(firsts), dtype=object)
-        for code, position in firsts.items():
-            values_row = combos.iloc[position]
-            dicts[code] = {k: v for k, v in values_row.items() if v != ""}
-        out["dimensions"] = dicts[combo_codes]
-    else:
-        out["dimensions"] = [{} for _ in range(n)]
-    out["cell"] = (
-        "tg=" + out["target_group"] + "|sex=" + out["sex"] + "|age=" + out["age_group"] + dim_key
-    )
+    # the cell key and the named dimensions, built once per combination of dimension values
+    # (column names and values may hold "|" or "=": the dictionary comes from the columns)
+    parts = [out["target_group"], out["sex"], out["age_group"], *named_parts]
+    combo_codes, firsts = _combinations(parts, n)
+    first_values = [part.iloc[firsts].tolist() for part in parts]
+    cells, dicts = [], np.empty(len(firsts), dtype=object)
+    for at in range(len(firsts)):
+        tg, sex, age, *named = (values[at] for values in first_values)
+        named_items = [(c, v) for c, v in zip(named_cols, named, strict=True) if v != ""]
+        cells.append(f"tg={tg}|sex={sex}|age={age}" + "".join(f"|{c}={v}" for c, v in named_items))
+        dicts[at] = dict(named_items)
+    out["dimensions"] = dicts[combo_codes]
+    out["cell"] = spread(cells, combo_codes, frame.index)
     numbers, bad = _numbers(value_raw, official=official)
     reject(
         bad,
@@ -482,26 +548,50 @@ def _tidy(
         out["series_break"] = out["series_break"] | low.str.contains("zeitreihenbruch|reihenbruch")
     out["comment"] = comments.str.slice(0, 500)
     out["unit"] = frame[unit_col].astype(str).str.strip() if unit_col else ""
-    # duplicates: the same cell twice in one delivery
-    key = ["series", "period", "territory", "cell"]
-    valid = (reasons == "") & ~derived
-    dup = out[valid].duplicated(subset=key, keep=False)
+    # duplicates: the same cell twice in one delivery (compared as codes of the key's values)
+    cell_codes = pd.factorize(np.asarray(cells, dtype=object))[0][combo_codes] if n else []
+    keys = pd.DataFrame(
+        {
+            "series": pd.factorize(out["series"], use_na_sentinel=False)[0],
+            "period": codes,
+            "territory": pd.factorize(out["territory"], use_na_sentinel=False)[0],
+            "cell": cell_codes,
+        }
+    )
+    valid = ~has_reason & ~derived.to_numpy()
+    dup = keys[valid].duplicated(keep=False).to_numpy()
     if dup.any():
-        dups = out[valid][dup]
-        first = dups.groupby(key, sort=False)["row"].transform("min")
-        later = dups["row"] != first
-        for index in dups.index[later]:
-            reasons[index] = gettext_noop("duplicate of row %(row)s")
-            reason_params[index] = {"row": int(first[index])}
-    bad_mask = reasons != ""
-    if bad_mask.any():
+        at = np.flatnonzero(valid)[dup]
+        dup_rows = rows.to_numpy()[at]
+        first = pd.Series(dup_rows).groupby([keys[c].to_numpy()[at] for c in keys]).transform("min")
+        for position, row, earliest in zip(at, dup_rows, first.to_numpy(), strict=True):
+            if row != earliest:
+                index = frame.index[position]
+                reasons[index] = gettext_noop("duplicate of row %(row)s")
+                reason_params[index] = {"row": int(earliest)}
+                has_reason[position] = True
+    if has_reason.any():
         rejected = [
             problem(int(r), template, **(params or {}))
             for r, template, params in zip(
-                out.loc[bad_mask, "row"], reasons[bad_mask], reason_params[bad_mask], strict=True
+                out.loc[has_reason, "row"],
+                reasons[has_reason],
+                reason_params[has_reason],
+                strict=True,
             )
         ]
-    return out[~bad_mask & ~derived][COLUMNS].reset_index(drop=True), rejected, skipped
+    keep = ~has_reason & ~derived.to_numpy()
+    tidy = out[COLUMNS] if keep.all() else out.loc[keep, COLUMNS]
+    return tidy.reset_index(drop=True), rejected, skipped
+
+
+def _combinations(parts: list, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The combination of the parts' values per row, as a code, and each code's first row."""
+    combined = np.zeros(n, dtype=np.int64)
+    for part in parts:
+        codes, uniques = pd.factorize(part, use_na_sentinel=False)
+        combined, _ = pd.factorize(combined * len(uniques) + codes)
+    return combined, np.unique(combined, return_index=True)[1]
 
 
 def parse_opensdg(
@@ -759,7 +849,9 @@ def parse_official(
         body = body[: footer.start() + 1]
     try:
         frame = pd.read_csv(
-            io.StringIO(body),
+            # bytes: pandas reads them faster than a text stream
+            io.BytesIO(body.encode("utf-8")),
+            encoding="utf-8",
             sep=";",
             dtype=str,
             keep_default_na=False,

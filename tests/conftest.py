@@ -9,6 +9,9 @@ import pytest
 
 from tests.factories import ProcessFactory, UserFactory
 
+# ``demo_db``: the whole demo, seeded once per session for the tests that only need it there.
+pytest_plugins = ["tests.demo_db"]
+
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 HAS_SERVICES = bool(
     os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")

@@ -15,7 +15,6 @@ from collections import deque
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from core.admin_site import PlatformAdminSite
@@ -315,8 +314,7 @@ def _seed_missing(victim) -> None:
 
 
 @pytest.fixture
-def demo_and_stranger(django_user_model):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo_and_stranger(demo_db, django_user_model):
     victim = Process.objects.get(memberships__user__username="staff")
     _seed_missing(victim)
     other = Process.objects.create(

@@ -292,36 +292,13 @@ def indicators_compute(
             wanted = sorted(wanted)
         values = load_values(sorted(series), wanted)
         timings["load_s"] += time.perf_counter() - started
-        settings_ = compute_settings()
-        results = []
-        for indicator in chosen.itertuples(index=False):
-            used = [int(indicator.numerator)]
-            if not pd.isna(indicator.denominator):
-                used.append(int(indicator.denominator))
-            started = time.perf_counter()
-            subset = values[values["series"].isin(used)]
-            if subset.empty:
-                timings["compute_s"] += time.perf_counter() - started
-                continue
-            subset = subset.assign(cell=subset["cell"].astype(str), sex=subset["sex"].astype(str))
-            timings["values"] += len(subset)
-            result = compute.compute(
-                subset,
-                indicators[indicators["id"] == indicator.id],
-                aggregation,
-                territories,
-                targets[targets["indicator"] == indicator.id],
-                settings_,
-            )
-            only = scope[int(indicator.id)]
-            if only is not None and not result.empty:
-                result = result[result["territory"].isin(list(only))]
-            if not result.empty:
-                results.append(results_frame(result))
-            timings["compute_s"] += time.perf_counter() - started
+        started = time.perf_counter()
+        out = compute_results(
+            values, chosen, aggregation, territories, targets, compute_settings(), scope, timings
+        )
+        timings["compute_s"] += time.perf_counter() - started
         del values
         started = time.perf_counter()
-        out = pd.concat(results, ignore_index=True) if results else None
         written = store_results(out, scope)
         timings["store_s"] += time.perf_counter() - started
     else:
@@ -329,6 +306,46 @@ def indicators_compute(
     if run_ids:
         ImportRun.objects.filter(pk__in=run_ids).update(computed_at=timezone.now())
     return written
+
+
+def compute_results(
+    values: pd.DataFrame,
+    indicators: pd.DataFrame,
+    aggregation: dict[int, str],
+    territories: pd.DataFrame,
+    targets: pd.DataFrame,
+    settings_: compute.Settings,
+    scope: dict[int, set[int] | None],
+    timings: dict,
+) -> pd.DataFrame | None:
+    """The values of ``indicators`` within ``scope`` as rows to store (``None``: nothing).
+
+    The annual values are prepared once for all indicators (a series often feeds several);
+    the rest runs per indicator, which keeps the largest intermediate frame to one indicator.
+    """
+    annual = compute.prepare(values, aggregation)
+    results = []
+    for indicator in indicators.itertuples(index=False):
+        used = [int(indicator.numerator)]
+        if not pd.isna(indicator.denominator):
+            used.append(int(indicator.denominator))
+        subset = annual[annual["series"].isin(used)]
+        if subset.empty:
+            continue
+        timings["values"] = timings.get("values", 0) + int(values["series"].isin(used).sum())
+        result = compute.compute_annual(
+            subset,
+            indicators[indicators["id"] == indicator.id],
+            territories,
+            targets[targets["indicator"] == indicator.id],
+            settings_,
+        )
+        only = scope[int(indicator.id)]
+        if only is not None and not result.empty:
+            result = result[result["territory"].isin(list(only))]
+        if not result.empty:
+            results.append(results_frame(result))
+    return pd.concat(results, ignore_index=True) if results else None
 
 
 # The stored columns compared to decide whether a computed value changed.
@@ -365,32 +382,30 @@ def _store_pg(out: pd.DataFrame, scope: dict[int, set[int] | None]) -> int:
     table = IndicatorValue._meta.db_table
     qn = connection.ops.quote_name
     columns = ", ".join(qn(c) for c in OUT_COLUMNS)
-    written = 0
+    data = None
+    if not out.empty:
+        block = out.copy()
+        for column in ("sex", "age_group", "dimensions", "cell", "trend", "suppression"):
+            block[column] = block[column].astype(str)
+        data = arrow_csv(block)
+        del block
+    text = ("sex", "age_group", "cell", "trend", "suppression")
+    condition, params = _scope_filter(scope)
     with connection.cursor() as cursor:
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} iv WHERE {condition})", params)
+        if not cursor.fetchone()[0]:
+            # nothing stored yet (a first computation): straight into the table, no comparison
+            if data is None:
+                return 0
+            copy_in(table, OUT_COLUMNS, data, force_not_null=text)
+            return len(out)
         cursor.execute(
             f"CREATE TEMP TABLE monitoring_computed ON COMMIT DROP AS "
             f"SELECT {columns} FROM {table} WITH NO DATA"
         )
-        if not out.empty:
-            block = out.copy()
-            for column in ("sex", "age_group", "dimensions", "cell", "trend", "suppression"):
-                block[column] = block[column].astype(str)
-            copy_in(
-                "monitoring_computed",
-                OUT_COLUMNS,
-                arrow_csv(block),
-                force_not_null=("sex", "age_group", "cell", "trend", "suppression"),
-            )
-        condition, params = _scope_filter(scope)
-        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} iv WHERE {condition})", params)
-        if not cursor.fetchone()[0]:
-            # nothing stored yet (a first computation): a plain insert, no comparison
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM monitoring_computed"
-            )
-            written = cursor.rowcount
-            cursor.execute("DROP TABLE monitoring_computed")
-            return written
+        if data is not None:
+            copy_in("monitoring_computed", OUT_COLUMNS, data, force_not_null=text)
+        written = 0
         cursor.execute(
             f"DELETE FROM {table} iv WHERE ({condition}) AND NOT EXISTS (SELECT 1 FROM "
             f"monitoring_computed c WHERE c.indicator_id = iv.indicator_id AND "

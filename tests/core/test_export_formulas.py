@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
-from django.core.management import call_command
 from django.urls import reverse
 
 from core.spreadsheets import FORMULA_START
@@ -95,7 +94,9 @@ def _check(name: str, data: bytes) -> None:
         _check_csv(name, data)
 
 
-def test_every_spreadsheet_export_neutralises_formulas(client, django_capture_on_commit_callbacks):
+def test_every_spreadsheet_export_neutralises_formulas(
+    demo_db, client, django_capture_on_commit_callbacks
+):
     from measures.models import Measure
     from monitoring.models import IndicatorValue
     from participation.models import Conference, Process
@@ -103,7 +104,6 @@ def test_every_spreadsheet_export_neutralises_formulas(client, django_capture_on
     from surveys.results import services as result_services
     from workshops.models import Workshop
 
-    call_command("seed_demo", verbosity=0)
     _poison()
     from django.contrib.auth import get_user_model
 

@@ -95,3 +95,18 @@ def test_streamed_xlsx_keeps_cell_types_and_neutralises_formulas(tmp_path):
     ]
     assert sheet["B5"].data_type == "s" and sheet["B5"].hyperlink is None
     assert sheet["C2"].data_type == "n"
+
+
+def test_streamed_xlsx_texts_read_back_exactly_as_excel_decodes_them(tmp_path):
+    """Excel decodes ``_xHHHH_`` in a text cell: control characters are written that way, and
+    a text that merely looks like such an escape keeps its own underscore escaped."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.escape import unescape
+
+    from core.spreadsheets import write_xlsx_rows
+
+    path = tmp_path / "out.xlsx"
+    texts = ["_x0041_", "a_x00e4_b_X", "bell\x07", "_x005F_", "plain_x_"]
+    write_xlsx_rows(path, "Export", [["text"], *([t] for t in texts)])
+    values = [row[0] for row in load_workbook(path).active.iter_rows(min_row=2, values_only=True)]
+    assert [unescape(v) for v in values] == texts

@@ -18,8 +18,7 @@ from measures.models import (
 )
 
 
-def test_demo_catalogue(db, client):
-    call_command("seed_demo")
+def test_demo_catalogue(demo_db, client):
     from participation.demo import PROCESS_TITLE
     from participation.models import Process
 

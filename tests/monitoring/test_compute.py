@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core import suppression
 from monitoring import compute
 
 BUND, LAND, KREIS, GEM_A, GEM_B = 1, 2, 3, 4, 5
@@ -206,3 +207,153 @@ def test_secret_at_source_stays_secret(inputs):
     values.loc[mask, "suppressed"] = True
     result = compute.compute(values, *rest)
     assert pick(result, RATE, KREIS, 2023)["suppression"] == "source"
+
+
+def generated(seed: int):
+    """A county of two districts with three municipalities each: quarterly counts of people
+    (small ones included) by sex, a stock with its total, in random row order."""
+    rng = np.random.default_rng(seed)
+    bund, land, districts = 100, 101, [102, 103]
+    municipalities = {102: [110, 111, 112], 103: [113, 114, 115]}
+    territories = [
+        {"id": bund, "parent": np.nan, "land": np.nan, "bund": np.nan},
+        {"id": land, "parent": bund, "land": np.nan, "bund": bund},
+    ]
+    for district in districts:
+        territories.append({"id": district, "parent": land, "land": land, "bund": bund})
+        for m in municipalities[district]:
+            territories.append({"id": m, "parent": district, "land": land, "bund": bund})
+    rows = []
+
+    def add(series, territory, year, order, sex, value):
+        rows.append(
+            {
+                "series": series,
+                "territory": territory,
+                "year": year,
+                "order": order,
+                "target_group": 0,
+                "cell": f"tg=|sex={sex}|age=",
+                "sex": sex,
+                "value": float(value),
+                "suppressed": False,
+                "provisional": False,
+                "series_break": False,
+                "limited_validity": False,
+            }
+        )
+
+    for year in range(2019, 2024):
+        for quarter in range(4):
+            order = year * 10000 + (quarter + 1) * 300 + 31
+            # municipalities by sex, then every total as the sum of its parts
+            counts = {
+                (m, sex): int(rng.poisson(1.5))
+                for ms in municipalities.values()
+                for m in ms
+                for sex in ("f", "m")
+            }
+            for district, ms in municipalities.items():
+                for sex in ("f", "m"):
+                    counts[(district, sex)] = sum(counts[(m, sex)] for m in ms)
+            for top in (land, bund):
+                for sex in ("f", "m"):
+                    counts[(top, sex)] = sum(counts[(d, sex)] for d in districts)
+            for (territory, sex), value in list(counts.items()):
+                add(COURSES, territory, year, order, sex, value)
+            for territory in {t for t, _s in counts}:
+                add(
+                    COURSES,
+                    territory,
+                    year,
+                    order,
+                    "",
+                    counts[(territory, "f")] + counts[(territory, "m")],
+                )
+        for territory in [t["id"] for t in territories]:
+            add(LABOUR, territory, year, 99999999, "", int(rng.integers(50, 5000)))
+    values = pd.DataFrame(rows).sample(frac=1.0, random_state=seed).reset_index(drop=True)
+    indicators = pd.DataFrame(
+        [
+            {
+                "id": COUNT,
+                "numerator": COURSES,
+                "denominator": np.nan,
+                "factor": 1.0,
+                "direction": 1,
+                "denominator_scope": "same",
+                "additive": True,
+            },
+            {
+                "id": RATE,
+                "numerator": COURSES,
+                "denominator": float(LABOUR),
+                "factor": 1000.0,
+                "direction": 1,
+                "denominator_scope": "same",
+                "additive": True,
+            },
+        ]
+    )
+    aggregation = {COURSES: "sum", LABOUR: "last"}
+    return values, indicators, aggregation, pd.DataFrame(territories), municipalities
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_generated_data_against_plain_loops(seed):
+    """The vectorised computation against the arithmetic written out row by row: annual sums,
+    rates, changes; no withheld count recoverable from the published ones; and the row order
+    of the input does not matter."""
+    values, indicators, aggregation, territories, municipalities = generated(seed)
+    result = compute.compute(values, indicators, aggregation, territories)
+    again = compute.compute(values.iloc[::-1], indicators, aggregation, territories)
+    key = ["indicator", "territory", "year", "cell"]
+    pd.testing.assert_frame_equal(
+        result.sort_values(key, ignore_index=True).astype({"cell": str, "sex": str}),
+        again.sort_values(key, ignore_index=True).astype({"cell": str, "sex": str}),
+    )
+
+    annual = values.groupby(["series", "territory", "year", "sex"])["value"].sum()
+    labour = values[values["series"] == LABOUR].set_index(["territory", "year"])["value"]
+    rows = {(r.indicator, r.territory, r.year, r.sex): r for r in result.itertuples(index=False)}
+    for (indicator, territory, year, sex), r in rows.items():
+        count = annual[(COURSES, territory, year, sex)]
+        assert r.numerator == count
+        if indicator == RATE and sex:
+            assert math.isnan(r.value)  # the labour force is not broken down by sex
+        elif indicator == RATE:
+            assert r.value == pytest.approx(count / labour[(territory, year)] * 1000.0)
+        else:
+            assert r.value == count
+        before = rows.get((indicator, territory, year - 1, sex))
+        if before is None or math.isnan(r.value):
+            assert math.isnan(r.change_previous)
+        else:
+            assert r.change_previous == pytest.approx(r.value - before.value)
+        first = rows[(indicator, territory, 2019, sex)]
+        if not math.isnan(r.value):
+            assert r.change_base == pytest.approx(r.value - first.value)
+        if year > 2019 and r.value > 0 and first.value > 0:
+            growth = (r.value / first.value) ** (1 / (year - 2019)) - 1
+            assert r.cagr == pytest.approx(growth)
+        else:
+            assert math.isnan(r.cagr)
+
+    # small-count protection, checked by linear algebra on every table of the count
+    parents = territories.dropna(subset=["parent"]).groupby("parent")["id"].apply(list)
+    for year in range(2019, 2024):
+        cells = {
+            (territory, sex): r
+            for (indicator, territory, y, sex), r in rows.items()
+            if indicator == COUNT and y == year
+        }
+        equations = [((t, ""), [(t, "f"), (t, "m")]) for t, _s in cells if _s == ""]
+        for parent, kids in parents.items():
+            for sex in ("", "f", "m"):
+                equations.append(((int(parent), sex), [(int(k), sex) for k in kids]))
+        hidden = {cell for cell, r in cells.items() if r.suppression}
+        small = {cell for cell, r in cells.items() if 0 < r.numerator < 3}
+        assert small <= hidden
+        assert suppression.recoverable(list(cells), equations, hidden) == set()
+        for r in cells.values():
+            assert (r.suppression == "") == (r.published_value == r.value)

@@ -7,8 +7,7 @@ from django.utils.translation import gettext
 from monitoring.models import ImportRun, Indicator, IndicatorValue, Value
 
 
-def test_seed_demo_shows_five_years_and_runs_twice(db, client):
-    call_command("seed_demo")
+def test_seed_demo_shows_five_years_and_runs_twice(demo_db, client):
     values = Value.objects.count()
     computed = IndicatorValue.objects.count()
     assert values > 10000 and computed > 5000

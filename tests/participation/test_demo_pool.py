@@ -25,8 +25,7 @@ def _counts():
     )
 
 
-def test_demo_has_coded_interview_and_conference_and_is_idempotent():
-    call_command("seed_demo")
+def test_demo_has_coded_interview_and_conference_and_is_idempotent(demo_db):
     first = _counts()
     interviews, passages, registrations, cards, statements = first
     assert interviews >= 1 and passages >= 3 and registrations >= 5 and cards >= 3
@@ -40,11 +39,10 @@ def test_demo_has_coded_interview_and_conference_and_is_idempotent():
     assert _counts() == first
 
 
-def test_demo_pages_render_for_staff_and_facilitator(client):
+def test_demo_pages_render_for_staff_and_facilitator(demo_db, client):
     from participation import demo
     from participation.models import Conference
 
-    call_command("seed_demo")
     process = demo.seed().process
     conference = Conference.objects.get(process=process)
     interview = Interview.objects.get(interviewee_pseudonym="I-01")
@@ -68,7 +66,7 @@ def test_demo_pages_render_for_staff_and_facilitator(client):
     assert "Codierte Textstellen" in body and "Teilnahme" in body
 
 
-def test_demo_pages_render_for_the_facilitator(client):
+def test_demo_pages_render_for_the_facilitator(demo_db, client):
     from participation import demo
     from participation.models import Conference, TopicTable
 

@@ -164,12 +164,11 @@ def test_last_staff_member_cannot_be_removed(process, staff_user):
     assert process.memberships.filter(pk=membership.pk).exists()
 
 
-def test_seed_demo_is_idempotent():
+def test_seed_demo_is_idempotent(demo_db):
     from django.core.management import call_command
 
     from participation.models import Organisation
 
-    call_command("seed_demo")
     counts = (
         Process.objects.count(),
         Phase.objects.count(),

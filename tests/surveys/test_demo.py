@@ -5,12 +5,10 @@ from surveys.models import Answer, Choice, Invitation, Question, Response, Surve
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_surveys_are_seeded_once():
+def test_demo_surveys_are_seeded_once(demo_db):
     from participation import demo as participation_demo
     from surveys import demo
 
-    ctx = participation_demo.seed()
-    demo.seed(ctx)
     counts = (
         Survey.objects.count(),
         Response.objects.count(),

@@ -1,6 +1,5 @@
 """The demo's surveys show results: seed_demo counts the generated responses."""
 
-import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -9,9 +8,7 @@ from surveys.results import aggregation
 from surveys.results.models import ResultCell, ResultsPublication
 
 
-@pytest.mark.django_db
-def test_seed_demo_builds_result_rows(client):
-    call_command("seed_demo", verbosity=0)
+def test_seed_demo_builds_result_rows(demo_db, client):
     assert aggregation.versions_out_of_step() == []
     surveys = Survey.objects.filter(responses__status="complete").distinct()
     assert surveys.count() >= 2

@@ -6,8 +6,7 @@ from participation.models import Statement
 from workshops.models import Card, Cluster, Vote, Workshop
 
 
-def test_seed_demo_holds_a_workshop_per_field_and_two_documented(db, client):
-    call_command("seed_demo")
+def test_seed_demo_holds_a_workshop_per_field_and_two_documented(demo_db, client):
     workshops = Workshop.objects.all()
     assert workshops.count() == 7
     assert {w.fields_of_action.get().code for w in workshops} == {

@@ -1,16 +1,19 @@
 """`make run` shows a generated full concept, management summary and 2024 integration report."""
 
-import pytest
 from django.core.management import call_command
 
 from measures.models import ConceptVersion
 
 
-@pytest.mark.django_db(transaction=True)
-def test_seed_demo_generates_and_publishes_the_three_documents(settings, tmp_path, client):
+def test_seed_demo_generates_and_publishes_the_three_documents(
+    demo_db, settings, tmp_path, client, django_capture_on_commit_callbacks
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CONCEPT_DEMO_DOCUMENTS = True
-    call_command("seed_demo", verbosity=0)
+    # The session's demo was seeded without the documents; seeding again with them generates
+    # them, in tasks that start when the transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", verbosity=0)
     versions = {(v.variant, v.year): v for v in ConceptVersion.objects.all()}
     assert set(versions) == {("full", None), ("summary", None), ("report", 2024)}
     full, summary, report = (
@@ -23,7 +26,8 @@ def test_seed_demo_generates_and_publishes_the_three_documents(settings, tmp_pat
     assert full.measures >= 10 and full.endnotes >= 7
     assert report.pages > 2
     _headings_without_codes(versions.values())
-    call_command("seed_demo", verbosity=0)  # idempotent: nothing generated twice
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", verbosity=0)  # idempotent: nothing generated twice
     assert ConceptVersion.objects.count() == 3
     process = full.concept.process
     client.login(username="expert", password="teilhabe-demo")
