@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -47,7 +48,9 @@ class MeasureFilter(django_filters.FilterSet):
     target_group = django_filters.ModelChoiceFilter(
         label=_("Target group"), queryset=TargetGroup.objects.none(), field_name="target_groups"
     )
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Measure.Status.choices)
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Measure.Status.choices, widget=forms.CheckboxSelectMultiple
+    )
     lead_organisation = django_filters.ModelChoiceFilter(
         label=_("Lead organisation"), queryset=Organisation.objects.none()
     )
