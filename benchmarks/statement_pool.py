@@ -175,6 +175,12 @@ def run(n: int) -> dict:
         status="open",
         definition={
             "title": {"de": "Befragung"},
+            # a survey opens only with a complete privacy notice
+            "privacy_notice": {
+                "de": "Verantwortlicher: Kreis Bench\nDatenschutzkontakt: dsb@example.org\n"
+                "Zweck: Benchmark\nRechtsgrundlage: Art. 6 Abs. 1 lit. a DSGVO\n"
+                "Empfänger: niemand\nSpeicherdauer: ein Tag"
+            },
             "languages": ["de"],
             "default_language": "de",
             "access_mode": "public",
