@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import FilterSet, IdChoiceFilter
 from participation.models import FieldOfAction, Organisation, TargetGroup
 
 from .models import Measure
@@ -40,18 +41,18 @@ def full_text(queryset: QuerySet[Measure], text: str) -> QuerySet[Measure]:
     return queryset
 
 
-class MeasureFilter(django_filters.FilterSet):
+class MeasureFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    field_of_action = django_filters.ModelChoiceFilter(
+    field_of_action = IdChoiceFilter(
         label=_("Field of action"), queryset=FieldOfAction.objects.none()
     )
-    target_group = django_filters.ModelChoiceFilter(
+    target_group = IdChoiceFilter(
         label=_("Target group"), queryset=TargetGroup.objects.none(), field_name="target_groups"
     )
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=Measure.Status.choices, widget=forms.CheckboxSelectMultiple
     )
-    lead_organisation = django_filters.ModelChoiceFilter(
+    lead_organisation = IdChoiceFilter(
         label=_("Lead organisation"), queryset=Organisation.objects.none()
     )
     priority = django_filters.ChoiceFilter(label=_("Priority"), choices=Measure.Priority.choices)

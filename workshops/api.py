@@ -5,7 +5,6 @@ account join with the workshop's code and get a device key; they send it as the 
 ``X-Workshop-Device`` to add cards to the queue and to vote.
 """
 
-import django_filters
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -18,6 +17,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.filters import FilterSet
 from participation.api.permissions import RulesMixin
 from participation.models import FieldOfAction, Process, TargetGroup
 
@@ -223,7 +223,7 @@ class WorkshopParticipantCardSerializer(serializers.Serializer):
 # --- staff and facilitators ---------------------------------------------------------------
 
 
-class WorkshopFilter(django_filters.FilterSet):
+class WorkshopFilter(FilterSet):
     class Meta:
         model = Workshop
         fields = ["process", "status"]
@@ -294,7 +294,7 @@ def _workshop_for(request, workshop_id: int, perm: str) -> Workshop:
     return workshop
 
 
-class CardFilter(django_filters.FilterSet):
+class CardFilter(FilterSet):
     class Meta:
         model = Card
         fields = ["workshop", "column", "status", "kind", "cluster"]

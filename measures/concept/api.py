@@ -14,6 +14,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core.files import file_response
+from core.filters import FilterSet
 from participation.models import Process
 
 from ..models import Chapter, ConceptVersion, GenerationJob, Variant
@@ -63,7 +64,7 @@ class MoveSerializer(serializers.Serializer):
     direction = serializers.ChoiceField(choices=["up", "down"])
 
 
-class ChapterFilter(django_filters.FilterSet):
+class ChapterFilter(FilterSet):
     process = django_filters.NumberFilter(field_name="concept__process")
 
     class Meta:
@@ -150,7 +151,7 @@ class JobCreateSerializer(serializers.Serializer):
     language = serializers.ChoiceField(choices=LANGUAGES, default="de")
 
 
-class JobFilter(django_filters.FilterSet):
+class JobFilter(FilterSet):
     process = django_filters.NumberFilter(field_name="concept__process")
 
     class Meta:
@@ -233,7 +234,7 @@ class PublishSerializer(serializers.Serializer):
     published = serializers.BooleanField()
 
 
-class VersionFilter(django_filters.FilterSet):
+class VersionFilter(FilterSet):
     process = django_filters.NumberFilter(field_name="concept__process")
 
     class Meta:

@@ -11,6 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from core.filters import FilterSet
 from core.permissions import require_perm
 from participation.api.permissions import RulesMixin
 from participation.models import Process
@@ -66,7 +67,7 @@ class SeriesViewSet(viewsets.ReadOnlyModelViewSet):
     search_fields = ["code", "name"]
 
 
-class IndicatorFilter(django_filters.FilterSet):
+class IndicatorFilter(FilterSet):
     area = django_filters.CharFilter(field_name="area__code")
 
     class Meta:
@@ -132,7 +133,7 @@ class IndicatorValueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return selectors.published_values(process=process, raw=self._is_raw(), filters=filters)
 
 
-class RawValueFilter(django_filters.FilterSet):
+class RawValueFilter(FilterSet):
     series = django_filters.CharFilter(field_name="series__code")
     territory = django_filters.CharFilter(field_name="territory__key")
     year = django_filters.NumberFilter(field_name="period__year")

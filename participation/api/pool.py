@@ -8,6 +8,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.filters import FilterSet
 from core.permissions import require_perm
 
 from ..conference import selectors as conference_selectors
@@ -58,7 +59,7 @@ class StatementSerializer(serializers.ModelSerializer):
         return f"{obj.source_type.app_label}.{obj.source_type.model}" if obj.source_type else None
 
 
-class StatementFilter(django_filters.FilterSet):
+class StatementFilter(FilterSet):
     process = django_filters.NumberFilter(method="noop")
     source_type = django_filters.CharFilter(
         method="noop", help_text="app_label.model, e.g. participation.codedpassage, or none"

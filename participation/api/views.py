@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import ratelimit
+from core.filters import FilterSet
 from core.permissions import require_perm
 
 from .. import selectors, services
@@ -92,7 +93,7 @@ class ProcessViewSet(RulesMixin, viewsets.ModelViewSet):
         services.process_delete(process=instance, user=self.request.user)
 
 
-class PhaseFilter(django_filters.FilterSet):
+class PhaseFilter(FilterSet):
     class Meta:
         model = Phase
         fields = ["process", "kind"]
@@ -213,7 +214,7 @@ class OrganisationViewSet(DirectoryMixin, viewsets.ModelViewSet):
         )
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(FilterSet):
     erased = django_filters.BooleanFilter(
         field_name="erased_at", lookup_expr="isnull", exclude=True
     )

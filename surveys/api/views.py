@@ -1,6 +1,5 @@
 """REST API of the surveys app. Thin doors onto the services and selectors."""
 
-import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -16,6 +15,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
+from core.filters import FilterSet
 from core.parsers import JSONParser
 from core.permissions import require_perm
 from core.ratelimit import ApiThrottle
@@ -131,7 +131,7 @@ class SubmitThrottle(ApiThrottle):
     methods = ("POST",)
 
 
-class ResponseFilter(django_filters.FilterSet):
+class ResponseFilter(FilterSet):
     class Meta:
         model = Response
         fields = ["survey", "status", "is_test", "language"]
