@@ -37,6 +37,18 @@ _FALLBACK_METHODS = (
 )
 
 
+def add_or_incr(backend, key: str, timeout: int, amount: int = 1) -> int:
+    """Add ``amount`` to the counter ``key`` of any Django cache and return it; a new counter
+    expires after ``timeout`` seconds (two steps where the backend has no atomic one)."""
+    if backend.add(key, amount, timeout=timeout):
+        return amount
+    try:
+        return backend.incr(key, amount)
+    except ValueError:  # expired between add and incr
+        backend.add(key, amount, timeout=timeout)
+        return amount
+
+
 class FailSafeRedisCache(RedisCache):
     def __init__(self, server, params):
         params = dict(params)
@@ -84,13 +96,7 @@ class FailSafeRedisCache(RedisCache):
                 return int(client.eval(self._INCR_EXPIRING, 1, full_key, int(timeout), int(amount)))
             except Exception as exc:  # noqa: BLE001 - redis, socket and pool errors alike
                 self._failed(exc)
-        if self._fallback.add(key, amount, timeout=timeout):
-            return amount
-        try:
-            return self._fallback.incr(key, amount)
-        except ValueError:  # expired between add and incr
-            self._fallback.add(key, amount, timeout=timeout)
-            return amount
+        return add_or_incr(self._fallback, key, timeout, amount)
 
     def _call(self, name: str, *args, **kwargs):
         if not self.unreachable():

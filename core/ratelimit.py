@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle
 
+from .cache import add_or_incr
 from .clientaddr import client_address
 
 PREFIX = "teilhabe-rl"
@@ -45,13 +46,7 @@ def _count(cache_key: str, timeout: int, amount: int = 1) -> int:
     incr_expiring = getattr(cache, "incr_expiring", None)
     if incr_expiring is not None:
         return incr_expiring(cache_key, timeout, amount)
-    if cache.add(cache_key, amount, timeout=timeout):
-        return amount
-    try:
-        return cache.incr(cache_key, amount)
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, amount, timeout=timeout)
-        return amount
+    return add_or_incr(cache, cache_key, timeout, amount)
 
 
 class _Leases:
