@@ -1,6 +1,6 @@
 """Small-count protection: one module for everything the platform publishes (survey results,
 monitoring indicators, and the catalogue and concept document that show them). Pure: numpy
-only, no Django (``thresholds()`` reads the settings when Django is configured).
+and scipy, no Django (``thresholds()`` reads the settings when Django is configured).
 
 Thresholds, one settings family with documented defaults:
 
@@ -22,7 +22,12 @@ guarantee:
   the sum of its municipalities and "all" the sum of women, men and diverse. A withheld cell
   ``i`` is recoverable exactly when the unit vector ``e_i`` lies in the row space of the
   equations restricted to the withheld cells; checked with matrix ranks, so combinations of
-  equations are covered too. Greedy: the smallest published cell of an equation goes next.
+  equations are covered too. Greedy: first every equation left with one withheld cell gets
+  its cheapest published cell as a partner (needed by any safe result; done by counting), then
+  each block of withheld cells that equations link is checked with one decomposition (blocks
+  of a size stacked into one call), and only where a combination of equations still gives a
+  cell away does the step-by-step search run. ``protect_arrays`` takes numbered cells, for
+  many tables at once (the monitoring's tables of territories × sex).
 - ``suppress_table_with_margins(table, min_count)``: a two-way table of counts with its row
   totals, column totals and grand total (survey cross tables). Written as a graph (one node per
   row, per column, a "total" row and a "total" column node; every figure an edge), the withheld
@@ -45,6 +50,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 OFFICIAL_MIN_COUNT = 3
 SURVEY_MIN_COUNT = 5
@@ -191,6 +198,49 @@ def _single_threaded_blas():
         yield
 
 
+def _lonely_partners(
+    valid: Sequence[Equation],
+    coefficients: Mapping[Hashable, Mapping[int, float]],
+    hidden: set[Hashable],
+    rank_key,
+) -> set[Hashable]:
+    """Partners for hidden cells that are alone in an equation, which would give them away.
+
+    Every safe result has no equation with exactly one hidden cell, so this much secondary
+    suppression is needed in any case; the commonest case by far, it is settled here by
+    counting, in rounds (sorted, so the result does not depend on set order), and only what
+    combinations of equations still give away needs the decompositions. The partner is the
+    equation's cheapest published cell (``rank_key``).
+    """
+    count = [0] * len(valid)
+    for cell in hidden:
+        for number, sign in coefficients.get(cell, {}).items():
+            if sign:
+                count[number] += 1
+    hidden = set(hidden)
+    added: set[Hashable] = set()
+    todo = [number for number, n in enumerate(count) if n == 1]
+    while todo:
+        later = set()
+        for number in todo:
+            if count[number] != 1:
+                continue
+            total, parts = valid[number]
+            candidates = [c for c in (total, *parts) if c not in hidden]
+            if not candidates:
+                continue
+            choice = min(candidates, key=lambda c: rank_key(c, total))
+            hidden.add(choice)
+            added.add(choice)
+            for other, sign in coefficients.get(choice, {}).items():
+                if sign:
+                    count[other] += 1
+                    if count[other] == 1:
+                        later.add(other)
+        todo = sorted(later)
+    return added
+
+
 def secondary(
     values: Mapping[Hashable, float | None],
     equations: Sequence[Equation],
@@ -198,9 +248,11 @@ def secondary(
 ) -> set[Hashable]:
     """Add cells to ``hidden`` until no hidden cell can be recovered. Returns the added cells.
 
-    Greedy and deterministic: for a recoverable cell, hide the smallest positive published cell
-    of an equation it takes part in (small cells cost the least information), preferring parts
-    over totals; zeros are used only when nothing else is left.
+    Greedy and deterministic. First every equation left with a single hidden cell gets the
+    cheapest published cell of that equation as a partner (``_lonely_partners``); then, for a
+    cell still recoverable through combinations of equations, the smallest positive published
+    cell of an equation it takes part in (small cells cost the least information), preferring
+    parts over totals; zeros are used only when nothing else is left.
 
     The hidden cells fall apart into blocks that no equation links (a municipality's women and
     men, the municipalities of one county …); recoverability is decided per block, and after
@@ -228,6 +280,18 @@ def secondary(
             row = coefficients.setdefault(cell, {})
             row[number] = row.get(number, 0.0) + sign
     name = {cell: str(cell) for cell in cells}
+
+    def value_of(cell):
+        value = values.get(cell)
+        return float("inf") if value is None or np.isnan(value) else float(value)
+
+    def rank_key(cell, total):
+        value = value_of(cell)
+        return (value == 0, cell == total, value, name[cell])
+
+    lonely = _lonely_partners(valid, coefficients, hidden, rank_key)
+    hidden |= lonely
+    added |= lonely
     # hidden cells joined into blocks (union-find); a block's exposed cells are cached until a
     # newly hidden cell joins it
     parent: dict[Hashable, Hashable] = {}
@@ -301,14 +365,6 @@ def secondary(
     for cell in sorted(hidden, key=str):
         hide(cell)
 
-    def value_of(cell):
-        value = values.get(cell)
-        return float("inf") if value is None or np.isnan(value) else float(value)
-
-    def rank_key(cell, total):
-        value = value_of(cell)
-        return (value == 0, cell == total, value, name[cell])
-
     # the blocks with an exposed cell, by their first exposed cell; entries of blocks that
     # changed since are skipped when they come up
     queue: list[tuple[str, int, Hashable]] = []
@@ -361,11 +417,195 @@ def protect(
     *,
     min_count: int = OFFICIAL_MIN_COUNT,
 ) -> tuple[set[Hashable], set[Hashable]]:
-    """Primary and secondary suppression for one table. Returns ``(primary, secondary)``."""
-    first = primary(values, min_count=min_count)
-    if not first:
-        return set(), set()
-    return first, secondary(values, equations, first)
+    """Primary and secondary suppression for one table. Returns ``(primary, secondary)``.
+
+    The cells are numbered in the order of their names (ties between equally cheap cells go
+    to the first) and handed to ``protect_arrays``.
+    """
+    cells = sorted(values, key=str)
+    index = {cell: i for i, cell in enumerate(cells)}
+    figures = np.array(
+        [np.nan if values[c] is None else float(values[c]) for c in cells], dtype=float
+    )
+    pointers, members, totals = [0], [], []
+    for total, parts in equations:
+        if total not in index or any(p not in index for p in parts):
+            continue  # an equation with a cell that is not in the table constrains nothing
+        members += [index[total], *(index[p] for p in parts)]
+        totals += [True] + [False] * len(parts)
+        pointers.append(len(members))
+    kinds = protect_arrays(
+        figures,
+        np.array(pointers, dtype=np.int64),
+        np.array(members, dtype=np.int64),
+        np.array(totals, dtype=bool),
+        min_count=min_count,
+    )
+    first = {cells[i] for i in np.flatnonzero(kinds == PRIMARY)}
+    second = {cells[i] for i in np.flatnonzero(kinds == SECONDARY)}
+    return first, second
+
+
+PUBLISHED, PRIMARY, SECONDARY = 0, 1, 2
+
+
+def protect_arrays(
+    values: np.ndarray,
+    pointers: np.ndarray,
+    members: np.ndarray,
+    totals: np.ndarray,
+    *,
+    min_count: int = OFFICIAL_MIN_COUNT,
+) -> np.ndarray:
+    """``protect`` on numbered cells: per cell ``PUBLISHED``, ``PRIMARY`` or ``SECONDARY``.
+
+    ``values[i]`` is cell ``i``'s count (NaN: none). Equation ``e`` is
+    ``members[pointers[e]:pointers[e + 1]]``, ``totals`` marking its total (one per equation)
+    among its parts. Many independent tables may come as one system: no step mixes cells that
+    no equation links, and numbering tables one after the other keeps each table's result what
+    it is alone.
+
+    The common case runs on whole arrays: the partners of cells alone in an equation
+    (``_lonely_partners``), then one decomposition per block of hidden cells, all blocks of a
+    size in one stacked call. Only where that still finds a cell that combinations of
+    equations give away does the step-by-step ``secondary`` run, on the tables concerned.
+    """
+    n = len(values)
+    kinds = np.zeros(n, dtype=np.int8)
+    with np.errstate(invalid="ignore"):
+        first = (values > 0) & (values < min_count)
+    if not first.any():
+        return kinds
+    kinds[first] = PRIMARY
+    n_eq = len(pointers) - 1
+    lengths = np.diff(pointers)
+    eq_of = np.repeat(np.arange(n_eq), lengths)
+    signs = np.where(totals, 1.0, -1.0)
+    # per cell, its equations (the transpose of ``members``)
+    by_cell = np.argsort(members, kind="stable")
+    cell_pointers = np.searchsorted(members[by_cell], np.arange(n + 1))
+    cell_eqs = eq_of[by_cell]
+
+    hidden = first.copy()
+    count = np.bincount(eq_of, weights=hidden[members], minlength=n_eq).astype(np.int64)
+    figures = np.where(np.isnan(values), np.inf, values)
+    todo = np.flatnonzero(count == 1)
+    while len(todo):
+        later = []
+        for eq in todo.tolist():
+            if count[eq] != 1:
+                continue
+            cells = members[pointers[eq] : pointers[eq + 1]]
+            free = ~hidden[cells]
+            if not free.any():
+                continue
+            cells, is_total = cells[free], totals[pointers[eq] : pointers[eq + 1]][free]
+            figure = figures[cells]
+            # cheapest: not zero, a part rather than the total, the smallest, the first
+            choice = cells[np.lexsort((cells, figure, is_total, figure == 0))[0]]
+            hidden[choice] = True
+            touched = cell_eqs[cell_pointers[choice] : cell_pointers[choice + 1]]
+            count[touched] += 1
+            later.extend(touched[count[touched] == 1].tolist())
+        todo = np.unique(np.array(later, dtype=np.int64))
+    kinds[hidden & ~first] = SECONDARY
+
+    exposed = _exposed_blocks(hidden, members, eq_of, signs, n_eq)
+    if len(exposed):
+        _settle_step_by_step(values, pointers, members, totals, hidden, exposed)
+        kinds[hidden & ~first] = SECONDARY
+    return kinds
+
+
+def _exposed_blocks(hidden, members, eq_of, signs, n_eq) -> np.ndarray:
+    """The hidden cells that the equations determine, block by block (a block: hidden cells
+    linked by equations), each block by one singular value decomposition."""
+    on = hidden[members]
+    eqs, cells, sign = eq_of[on], members[on], signs[on]
+    if not len(cells):
+        return np.zeros(0, dtype=np.int64)
+    used_cells, col = np.unique(cells, return_inverse=True)
+    used_eqs, row = np.unique(eqs, return_inverse=True)
+    n_cols, n_rows = len(used_cells), len(used_eqs)
+    # blocks: components of the graph of hidden cells and the equations they are in
+    graph = coo_matrix(
+        (np.ones(len(col)), (col, n_cols + row)), shape=(n_cols + n_rows, n_cols + n_rows)
+    )
+    _n, label = connected_components(graph, directed=False)
+    col_block, row_block = label[:n_cols], label[n_cols:]
+    # a block whose cells are each in one equation only: every equation has two hidden cells
+    # or more (lonely ones have partners), so each can move against another: nothing exposed
+    per_col = np.bincount(col, minlength=n_cols)
+    busy = np.zeros(label.max() + 1, dtype=bool)
+    np.logical_or.at(busy, col_block, per_col > 1)
+    single = np.bincount(row, minlength=n_rows)
+    np.logical_or.at(busy, row_block, single == 1)
+    blocks = np.flatnonzero(busy)
+    if not len(blocks):
+        return np.zeros(0, dtype=np.int64)
+
+    # local positions of rows and columns within their block
+    def local(block_of):
+        order = np.argsort(block_of, kind="stable")
+        starts = np.searchsorted(block_of[order], np.arange(label.max() + 2))
+        position = np.empty(len(block_of), dtype=np.int64)
+        position[order] = np.arange(len(block_of)) - starts[block_of[order]]
+        return position, np.diff(starts)
+
+    col_pos, col_size = local(col_block)
+    row_pos, row_size = local(row_block)
+    found = []
+    # blocks of similar size in one stacked call, padded with zeros (a zero row changes
+    # nothing; a zero column adds a null vector that is zero on every real column)
+    size = np.maximum(col_size, row_size)[blocks]
+    classes = np.maximum(4, 2 ** np.ceil(np.log2(np.maximum(size, 1)))).astype(np.int64)
+    entry_block = col_block[col]
+    with _single_threaded_blas():
+        for width in np.unique(classes).tolist():
+            chosen = blocks[classes == width]
+            slot = np.full(label.max() + 1, -1, dtype=np.int64)
+            slot[chosen] = np.arange(len(chosen))
+            take = slot[entry_block] >= 0
+            stack = np.zeros((len(chosen), width, width))
+            np.add.at(
+                stack, (slot[entry_block[take]], row_pos[row[take]], col_pos[col[take]]), sign[take]
+            )
+            singular, vt = np.linalg.svd(stack)[1:]
+            shape = np.maximum(row_size[chosen], col_size[chosen])
+            tol = singular.max(axis=1) * shape * np.finfo(float).eps
+            rank = (singular > tol[:, None]).sum(axis=1)
+            null = np.arange(width)[None, :] >= rank[:, None]  # rows of vt spanning the null space
+            weight = np.sqrt(((vt**2) * null[:, :, None]).sum(axis=1))
+            determined = weight <= 1e-7
+            real = np.arange(width)[None, :] < col_size[chosen][:, None]
+            b, c = np.nonzero(determined & real)
+            if len(b):
+                # back from (block, local column) to cells
+                key = chosen[b] * (n_cols + 1) + c
+                cell_key = col_block * (n_cols + 1) + col_pos
+                found.append(used_cells[np.isin(cell_key, key)])
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
+def _settle_step_by_step(values, pointers, members, totals, hidden, exposed) -> None:
+    """``secondary`` on the tables (cells linked by any equation) that hold an exposed cell;
+    marks what it adds in ``hidden``."""
+    n = len(values)
+    eq_of = np.repeat(np.arange(len(pointers) - 1), np.diff(pointers))
+    first = members[pointers[:-1]][eq_of]  # every cell linked to the first cell of its equation
+    graph = coo_matrix((np.ones(len(members)), (members, first)), shape=(n, n))
+    _n, table = connected_components(graph, directed=False)
+    wanted = np.isin(table, table[exposed])
+    cells = np.flatnonzero(wanted)
+    figures = {int(i): (None if np.isnan(values[i]) else float(values[i])) for i in cells}
+    equations = []
+    for eq in np.flatnonzero(wanted[members[pointers[:-1]]]).tolist():
+        part = members[pointers[eq] : pointers[eq + 1]]
+        marks = totals[pointers[eq] : pointers[eq + 1]]
+        equations.append((int(part[marks][0]), [int(c) for c in part[~marks]]))
+    already = {int(i) for i in np.flatnonzero(hidden & wanted)}
+    for cell in secondary(figures, equations, already):
+        hidden[cell] = True
 
 
 def rate_publishable(

@@ -380,11 +380,6 @@ def _suppress(frame: pd.DataFrame, territories: pd.DataFrame, settings: Settings
     small = counts & (frame["numerator"] > 0) & (frame["numerator"] < settings.min_count)
     if not small.any():
         return result
-    parent = territories.set_index("id")["parent"] if len(territories) else pd.Series(dtype=float)
-    frame = frame.assign(parent=frame["territory"].map(parent))
-    children_of: dict[int, list[int]] = {}
-    for tid, pid in parent.dropna().items():
-        children_of.setdefault(int(pid), []).append(int(tid))
     table_key = ["indicator", "year", "target_group", "rest_nosex"]
     hit = frame.loc[small, table_key].drop_duplicates()
     tables = (
@@ -392,50 +387,89 @@ def _suppress(frame: pd.DataFrame, territories: pd.DataFrame, settings: Settings
         .assign(position=np.flatnonzero(counts.to_numpy()))
         .merge(hit, on=table_key, how="inner")
     )
-    # the rows of each table as plain lists (the protection itself is per cell, in Python)
-    number = tables.groupby(table_key, sort=False).ngroup().to_numpy()
-    order = np.argsort(number, kind="stable")
-    bounds = np.flatnonzero(np.diff(number[order])) + 1
-    territory = tables["territory"].to_numpy()[order].astype(np.int64).tolist()
-    sex = np.asarray(tables["sex"], dtype=object)[order].tolist()
-    position = tables["position"].to_numpy()[order].tolist()
-    numerator = tables["numerator"].to_numpy(dtype=float)[order].tolist()
     kinds = result.to_numpy(copy=True)
-    for start, stop in zip([0, *bounds.tolist()], [*bounds.tolist(), len(order)], strict=True):
-        cells = dict(
-            zip(
-                zip(territory[start:stop], sex[start:stop], strict=True),
-                zip(position[start:stop], numerator[start:stop], strict=True),
-                strict=True,
-            )
-        )
-        hidden = _protect_table(cells, children_of, settings.min_count)
-        for cell, kind in hidden.items():
-            kinds[cells[cell][0]] = kind
+    table = tables.groupby(table_key, sort=False).ngroup().to_numpy()
+    position, cell_kinds = _protect_tables(
+        table,
+        tables["territory"].to_numpy(dtype=np.int64),
+        np.asarray(tables["sex"], dtype=object),
+        tables["numerator"].to_numpy(dtype=float),
+        tables["position"].to_numpy(),
+        territories,
+        settings.min_count,
+    )
+    kinds[position[cell_kinds == suppression.PRIMARY]] = "primary"
+    kinds[position[cell_kinds == suppression.SECONDARY]] = "secondary"
     return pd.Series(kinds, index=frame.index, dtype=object)
 
 
-def _protect_table(
-    cells: dict[tuple[int, str], tuple[int, float]],
-    children_of: dict[int, list[int]],
-    min_count: int,
-) -> dict[tuple[int, str], str]:
-    """Suppression on one table of territories × sex; families handled until nothing changes."""
-    values = {cell: (None if np.isnan(v) else float(v)) for cell, (_i, v) in cells.items()}
-    equations = []
-    territories = {t for t, _s in cells}
-    sexes = {s for _t, s in cells}
-    for t in territories:
-        parts = [s for s in ("f", "m", "d") if (t, s) in cells]
-        if (t, "") in cells and len(parts) >= 2:
-            equations.append(((t, ""), [(t, s) for s in parts]))
-    for parent_id, kids in children_of.items():
-        if parent_id not in territories:
-            continue
-        for sex in sexes:
-            if (parent_id, sex) in cells and all((k, sex) in cells for k in kids):
-                equations.append(((parent_id, sex), [(k, sex) for k in kids]))
-    first, second = suppression.protect(values, equations, min_count=min_count)
-    hidden = {cell: "primary" for cell in first}
-    hidden.update({cell: "secondary" for cell in second})
-    return hidden
+def _protect_tables(table, territory, sex, numerator, position, territories, min_count):
+    """Suppression on tables of territories × sex (``table`` numbers them), all in one system
+    of sums for ``suppression.protect_arrays``: per territory, the total of the sexes (where
+    the total and two sexes or more are there), and per territory and sex, the sum of its
+    children (where it and all its children are there). Returns the cells' ``position`` and
+    their kinds, in the order the cells were numbered (table, territory, sex)."""
+    sex_codes, sex_names = pd.factorize(pd.Series(sex, dtype=object).astype(str), sort=True)
+    places, territory_ids = pd.factorize(territory, sort=True)
+    n_sex, n_places = len(sex_names), len(territory_ids)
+    key = (table.astype(np.int64) * n_places + places) * n_sex + sex_codes
+    order = np.argsort(key, kind="stable")
+    key, table, places, sex_codes = key[order], table[order], places[order], sex_codes[order]
+    values, position = numerator[order], position[order]
+    n = len(key)
+
+    def cell_at(wanted):
+        """The cell with each key, -1 where there is none."""
+        found = np.searchsorted(key, wanted)
+        found = np.minimum(found, max(n - 1, 0))
+        return np.where((n > 0) & (key[found] == wanted), found, -1)
+
+    equations, members, totals = [], [], []
+    # the sexes of a territory add up to its total
+    names = list(sex_names)
+    if "" in names:
+        parts = np.isin(sex_codes, [names.index(s) for s in ("f", "m", "d") if s in names])
+        group = table.astype(np.int64) * n_places + places
+        total_cell = cell_at(group * n_sex + names.index(""))
+        same = np.unique(group, return_inverse=True)[1]
+        n_parts = np.bincount(same, weights=parts)[same]
+        eligible = (total_cell >= 0) & (n_parts >= 2)
+        rows = np.flatnonzero(eligible & parts)
+        totals_of = np.unique(total_cell[rows])
+        equations += [total_cell[rows], totals_of]
+        members += [rows, totals_of]
+        totals += [np.zeros(len(rows), bool), np.ones(len(totals_of), bool)]
+    # a territory's children add up to it, sex by sex
+    ids = territories["id"].to_numpy(dtype=np.int64) if len(territories) else np.zeros(0, int)
+    parents = territories["parent"].to_numpy(dtype=float) if len(territories) else np.zeros(0)
+    has_parent = ~np.isnan(parents)
+    child_ids, parent_ids = ids[has_parent], parents[has_parent].astype(np.int64)
+    n_children = pd.Series(parent_ids).value_counts()
+    parent_of = pd.Series(parent_ids, index=child_ids)
+    mine = parent_of.reindex(territory_ids[places]).to_numpy(dtype=float)
+    known = ~np.isnan(mine)
+    parent_place = np.full(n, -1, dtype=np.int64)
+    parent_place[known] = pd.Index(territory_ids).get_indexer(mine[known].astype(np.int64))
+    rows = np.flatnonzero(parent_place >= 0)
+    total_cell = cell_at(
+        (table[rows].astype(np.int64) * n_places + parent_place[rows]) * n_sex + sex_codes[rows]
+    )
+    rows, total_cell = rows[total_cell >= 0], total_cell[total_cell >= 0]
+    present = np.bincount(total_cell, minlength=n)
+    wanted = n_children.reindex(territory_ids[places]).fillna(0).to_numpy(dtype=np.int64)
+    complete = (present == wanted) & (present > 0)
+    rows, total_cell = rows[complete[total_cell]], total_cell[complete[total_cell]]
+    totals_of = np.unique(total_cell)
+    # equation keys: the sex equations by their total cell, the family ones by n + total cell
+    equations += [n + total_cell, n + totals_of]
+    members += [rows, totals_of]
+    totals += [np.zeros(len(rows), bool), np.ones(len(totals_of), bool)]
+    equation = np.concatenate(equations) if equations else np.zeros(0, np.int64)
+    member = np.concatenate(members) if members else np.zeros(0, np.int64)
+    total = np.concatenate(totals) if totals else np.zeros(0, bool)
+    by_equation = np.lexsort((~total, equation))
+    equation, member, total = equation[by_equation], member[by_equation], total[by_equation]
+    starts = np.flatnonzero(np.r_[True, equation[1:] != equation[:-1]]) if len(equation) else []
+    pointers = np.r_[starts, len(equation)].astype(np.int64)
+    kinds = suppression.protect_arrays(values, pointers, member, total, min_count=min_count)
+    return position, kinds
