@@ -459,6 +459,8 @@ class IndicatorValue(models.Model):
     sex = models.CharField(max_length=1, choices=Sex.choices, blank=True, default="")
     age_group = models.CharField(max_length=50, blank=True, default="")
     dimensions = models.JSONField(default=dict, blank=True)
+    # On PostgreSQL compared byte-wise (collation "C", migration 0009): a key, never sorted
+    # for display, and the unique index over it is far cheaper that way.
     cell = models.CharField(max_length=500)
     numerator = models.FloatField(null=True, blank=True)
     denominator = models.FloatField(null=True, blank=True)

@@ -152,3 +152,67 @@ def test_saving_or_deleting_a_target_revalues_its_indicator(
         services.target_delete(user=staff, target=target)
     assert IndicatorValue.objects.get(**kreis_total).trend == without_target
     assert services.indicators_compute() == 0
+
+
+def index_definitions() -> set:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = %s",
+            [IndicatorValue._meta.db_table],
+        )
+        indexes = {row[0] for row in cursor.fetchall()}
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass",
+            [IndicatorValue._meta.db_table],
+        )
+        return indexes | set(cursor.fetchall())
+
+
+def test_a_first_computation_into_an_empty_table_gives_the_same_values_and_indexes(
+    municipalities, monkeypatch
+):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the index rebuild is PostgreSQL's way to populate a table")
+    from monitoring.services import computation
+
+    expected, indexes = without_ids(snapshot()), index_definitions()
+    IndicatorValue.objects.all().delete()
+    monkeypatch.setattr(computation, "BULK_ROWS", 1)
+    filled = []
+    original = computation._fill_empty
+    monkeypatch.setattr(
+        computation, "_fill_empty", lambda *args: (filled.append(True), original(*args))[1]
+    )
+    assert services.indicators_compute() == len(expected)
+    assert filled
+    assert without_ids(snapshot()) == expected
+    # the unique constraint, the secondary indexes and the collation are back as they were
+    assert index_definitions() == indexes
+    # and they hold: a second run finds everything in place and writes nothing
+    assert services.indicators_compute() == 0
+    with pytest.raises(Exception, match="indicator_value_unique"):
+        from django.db import transaction
+
+        with transaction.atomic():
+            row = IndicatorValue.objects.first()
+            row.pk = None
+            row.save()
+
+
+def test_the_unique_key_is_compared_bytewise_on_postgresql(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("collations are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT collation_name FROM information_schema.columns "
+            "WHERE table_name = %s AND column_name = 'cell'",
+            [IndicatorValue._meta.db_table],
+        )
+        assert cursor.fetchone()[0] == "C"
