@@ -126,31 +126,42 @@ def prepare(values: pd.DataFrame, aggregation: dict[int, str]) -> pd.DataFrame:
     return annual[ANNUAL_COLUMNS]
 
 
+TRENDS = [TREND_NONE, ON_TRACK, ACCELERATE, LIMITED, DETERIORATION]
+_NONE, _ON_TRACK, _ACCELERATE, _LIMITED, _DETERIORATION = range(len(TRENDS))
+
+
 def _trend(frame: pd.DataFrame, targets: pd.DataFrame, settings: Settings) -> pd.Series:
-    """Open SDG style progress category, per row as of that row's year."""
-    trend = pd.Series(TREND_NONE, index=frame.index, dtype=object)
+    """Open SDG style progress category, per row as of that row's year (a categorical over
+    ``TRENDS``: millions of rows share five labels)."""
+    codes = np.zeros(len(frame), dtype=np.int8)
     enough = (frame["n_periods"] >= 3) & (frame["breaks_since_base"] == 0)
     enough &= frame["year"] > frame["base_year_of_group"]
     enough &= frame["direction"].fillna(0).astype(float) != 0
-    if not enough.any():
-        return trend
-    used = ["direction", "year", "base_year_of_group", "base_value", "value", "cagr"]
-    used += [c for c in ("indicator", "target_group", "territory") if c not in used]
-    sub = frame[used][enough]
-    direction = sub["direction"].astype(float)
-    years = (sub["year"] - sub["base_year_of_group"]).astype(float)
-    base = sub["base_value"].astype(float)
-    current = sub["value"].astype(float)
-    linear = (current - base) / base.abs().replace(0, np.nan) / years
-    growth = sub["cagr"].where(sub["cagr"].notna(), linear)
+    enough = enough.to_numpy()
+    if enough.any():
+        used = ["direction", "year", "base_year_of_group", "base_value", "value", "cagr"]
+        used += [c for c in ("indicator", "target_group", "territory") if c not in used]
+        codes[enough] = _trend_codes(frame[used][enough], targets, settings)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=TRENDS), index=frame.index)
+
+
+def _trend_codes(sub: pd.DataFrame, targets: pd.DataFrame, settings: Settings) -> np.ndarray:
+    direction = sub["direction"].to_numpy(dtype=float)
+    base_year = sub["base_year_of_group"].to_numpy(dtype=float)
+    years = sub["year"].to_numpy(dtype=float) - base_year
+    base = sub["base_value"].to_numpy(dtype=float)
+    current = sub["value"].to_numpy(dtype=float)
+    cagr = sub["cagr"].to_numpy(dtype=float)
+    with np.errstate(all="ignore"):
+        linear = (current - base) / np.where(base == 0, np.nan, np.abs(base)) / years
+    growth = np.where(np.isnan(cagr), linear, cagr)
     # Without a target: fixed thresholds on the growth in the desired direction.
     x = growth * direction
     category = np.select(
         [x >= settings.on_track_growth, x > 0, x > settings.deterioration_growth],
-        [ON_TRACK, ACCELERATE, LIMITED],
-        default=DETERIORATION,
+        [_ON_TRACK, _ACCELERATE, _LIMITED],
+        default=_DETERIORATION,
     )
-    category = pd.Series(category, index=sub.index, dtype=object)
     if targets is not None and not targets.empty:
         on = ["indicator", "target_group"]
         if "territory" in targets.columns:
@@ -162,28 +173,26 @@ def _trend(frame: pd.DataFrame, targets: pd.DataFrame, settings: Settings) -> pd
             on=on,
             how="left",
         )
-        merged.index = sub.index
-        has = merged["target_value"].notna() & (merged["target_year"] > sub["base_year_of_group"])
+        t_value = merged["target_value"].to_numpy(dtype=float)
+        t_year = merged["target_year"].to_numpy(dtype=float)
+        has = ~np.isnan(t_value) & (t_year > base_year)
         if has.any():
-            t_value = merged["target_value"].astype(float)
-            t_years = (merged["target_year"] - sub["base_year_of_group"]).astype(float)
+            t_years = t_year - base_year
             with np.errstate(all="ignore"):
                 required = np.where(
                     (base > 0) & (t_value > 0),
                     np.power(t_value / base, 1.0 / t_years) - 1.0,
-                    (t_value - base) / base.abs().replace(0, np.nan) / t_years,
+                    (t_value - base) / np.where(base == 0, np.nan, np.abs(base)) / t_years,
                 )
                 ratio = growth / required
             reached = (current - t_value) * direction >= 0
             with_target = np.select(
                 [reached, ratio >= 0.95, ratio >= 0.5, ratio >= 0],
-                [ON_TRACK, ON_TRACK, ACCELERATE, LIMITED],
-                default=DETERIORATION,
+                [_ON_TRACK, _ON_TRACK, _ACCELERATE, _LIMITED],
+                default=_DETERIORATION,
             )
-            category = category.where(~has, pd.Series(with_target, index=sub.index))
-    category = category.where(growth.notna(), TREND_NONE)
-    trend.loc[sub.index] = category
-    return trend
+            category = np.where(has, with_target, category)
+    return np.where(np.isnan(growth), _NONE, category)
 
 
 # The columns of the computed indicator values, in this order.
@@ -233,51 +242,46 @@ def compute_annual(
     """``compute`` on the output of ``prepare`` (which callers share between indicators)."""
     settings = settings or Settings()
     ind = indicators
-    num = annual.merge(
-        ind[["id", "numerator", "factor", "direction", "denominator_scope", "additive"]].rename(
-            columns={"id": "indicator", "numerator": "series"}
-        ),
-        on="series",
-        how="inner",
-    ).rename(columns={"value": "numerator"})
+    series = annual["series"].to_numpy()
+
+    def of_series(columns: list[str] | None, which: str, constants: list[str]) -> pd.DataFrame:
+        """Per indicator, the annual values of its ``which`` series with the indicator's
+        ``constants`` (a selection per indicator: there are few, and a merge of every value
+        with the indicator table cost more than the rest of the join)."""
+        frames = [
+            (annual if columns is None else annual[columns])[series == int(row[which])].assign(
+                indicator=row["id"], **{c: row[c] for c in constants}
+            )
+            for row in ind.to_dict("records")
+            if not pd.isna(row[which])
+        ]
+        if not frames:
+            empty = (annual if columns is None else annual[columns]).iloc[:0]
+            return empty.assign(
+                indicator=np.zeros(0, dtype=np.int64), **{c: np.zeros(0) for c in constants}
+            )
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+    constants = ["factor", "direction", "denominator_scope", "additive"]
+    num = of_series(None, "numerator", constants).rename(columns={"value": "numerator"})
     if num.empty:
         return pd.DataFrame()
+    num = num.drop(columns="series")
     rated = ind[ind["denominator"].notna()]
-    den = (
-        annual[
-            [
-                "series",
-                "territory",
-                "year",
-                "target_group",
-                "rest",
-                "value",
-                "series_break",
-                "provisional",
-            ]
-        ]
-        .merge(
-            rated[["id", "denominator"]].rename(
-                columns={"id": "indicator", "denominator": "series"}
-            ),
-            on="series",
-            how="inner",
-        )
-        .rename(
-            columns={
-                "value": "denominator",
-                "target_group": "den_tg",
-                "series_break": "den_break",
-                "provisional": "den_provisional",
-            }
-        )
+    den = of_series(
+        ["territory", "year", "target_group", "rest", "value", "series_break", "provisional"],
+        "denominator",
+        [],
+    ).rename(
+        columns={
+            "value": "denominator",
+            "target_group": "den_tg",
+            "series_break": "den_break",
+            "provisional": "den_provisional",
+        }
     )
     num["den_tg"] = np.where(num["denominator_scope"].eq("total"), 0, num["target_group"])
-    frame = num.merge(
-        den.drop(columns="series"),
-        on=["indicator", "territory", "year", "den_tg", "rest"],
-        how="left",
-    )
+    frame = num.merge(den, on=["indicator", "territory", "year", "den_tg", "rest"], how="left")
     has_den = frame["indicator"].isin(rated["id"])
     with np.errstate(all="ignore"):
         ratio = frame["numerator"] / frame["denominator"].where(frame["denominator"] > 0)
@@ -287,7 +291,7 @@ def compute_annual(
         bool
     )
     frame["has_den"] = has_den
-    frame = frame.drop(columns=["den_tg", "den_break", "den_provisional", "series"])
+    frame = frame.drop(columns=["den_tg", "den_break", "den_provisional"])
 
     # time comparisons within each indicator × territory × target group × breakdown
     frame = frame.sort_values([*KEY, "year"], kind="stable", ignore_index=True)
@@ -356,51 +360,48 @@ def compute_annual(
     targets_frame = targets if targets is not None else pd.DataFrame()
     frame["trend"] = _trend(frame, targets_frame, settings)
     frame["suppression"] = _suppress(frame, territories, settings)
-    frame["published_value"] = frame["value"].where(frame["suppression"].eq(""))
+    frame["published_value"] = frame["value"].where(frame["suppression"].cat.codes.eq(0))
     return frame[RESULT_COLUMNS]
 
 
+SUPPRESSIONS = ["", "primary", "secondary", "rate", "source"]
+
+
 def _suppress(frame: pd.DataFrame, territories: pd.DataFrame, settings: Settings) -> pd.Series:
-    result = pd.Series("", index=frame.index, dtype=object)
-    source = frame["suppressed"].astype(bool) & frame["numerator"].isna()
-    result[source] = "source"
+    """Why each value is withheld ("" if published), a categorical over ``SUPPRESSIONS``."""
+    codes = np.zeros(len(frame), dtype=np.int8)
+    numerator = frame["numerator"].to_numpy(dtype=float)
+    denominator = frame["denominator"].to_numpy(dtype=float)
+    source = frame["suppressed"].to_numpy(dtype=bool) & np.isnan(numerator)
+    codes[source] = SUPPRESSIONS.index("source")
     # rates: too few cases
-    rates = frame["has_den"]
-    weak = (
-        rates
-        & ~(
-            (frame["numerator"] >= settings.min_numerator)
-            & (frame["denominator"] >= settings.min_denominator)
-        )
-        & ~source
-    )
-    result[weak] = "rate"
+    rates = frame["has_den"].to_numpy(dtype=bool)
+    enough = (numerator >= settings.min_numerator) & (denominator >= settings.min_denominator)
+    codes[rates & ~enough & ~source] = SUPPRESSIONS.index("rate")
     # counts: primary and secondary suppression on the tables where a small count occurs
-    counts = ~rates & frame["additive"].astype(bool)
-    small = counts & (frame["numerator"] > 0) & (frame["numerator"] < settings.min_count)
-    if not small.any():
-        return result
-    table_key = ["indicator", "year", "target_group", "rest_nosex"]
-    hit = frame.loc[small, table_key].drop_duplicates()
-    tables = (
-        frame.loc[counts, [*table_key, "territory", "sex", "numerator"]]
-        .assign(position=np.flatnonzero(counts.to_numpy()))
-        .merge(hit, on=table_key, how="inner")
-    )
-    kinds = result.to_numpy(copy=True)
-    table = tables.groupby(table_key, sort=False).ngroup().to_numpy()
-    position, cell_kinds = _protect_tables(
-        table,
-        tables["territory"].to_numpy(dtype=np.int64),
-        np.asarray(tables["sex"], dtype=object),
-        tables["numerator"].to_numpy(dtype=float),
-        tables["position"].to_numpy(),
-        territories,
-        settings.min_count,
-    )
-    kinds[position[cell_kinds == suppression.PRIMARY]] = "primary"
-    kinds[position[cell_kinds == suppression.SECONDARY]] = "secondary"
-    return pd.Series(kinds, index=frame.index, dtype=object)
+    counts = ~rates & frame["additive"].to_numpy(dtype=bool)
+    small = counts & (numerator > 0) & (numerator < settings.min_count)
+    if small.any():
+        table_key = ["indicator", "year", "target_group", "rest_nosex"]
+        hit = frame.loc[small, table_key].drop_duplicates()
+        tables = (
+            frame.loc[counts, [*table_key, "territory", "sex", "numerator"]]
+            .assign(position=np.flatnonzero(counts))
+            .merge(hit, on=table_key, how="inner")
+        )
+        table = tables.groupby(table_key, sort=False).ngroup().to_numpy()
+        position, cell_kinds = _protect_tables(
+            table,
+            tables["territory"].to_numpy(dtype=np.int64),
+            np.asarray(tables["sex"], dtype=object),
+            tables["numerator"].to_numpy(dtype=float),
+            tables["position"].to_numpy(),
+            territories,
+            settings.min_count,
+        )
+        codes[position[cell_kinds == suppression.PRIMARY]] = SUPPRESSIONS.index("primary")
+        codes[position[cell_kinds == suppression.SECONDARY]] = SUPPRESSIONS.index("secondary")
+    return pd.Series(pd.Categorical.from_codes(codes, categories=SUPPRESSIONS), index=frame.index)
 
 
 def _protect_tables(table, territory, sex, numerator, position, territories, min_count):

@@ -176,10 +176,16 @@ def _cell_parts(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
             named[key] = value
         ages.append(age)
         dims.append(json.dumps(named, ensure_ascii=False))
-    return (
-        pd.Series(np.array(ages, dtype=object)[codes], index=cells.index),
-        pd.Series(np.array(dims, dtype=object)[codes], index=cells.index),
-    )
+
+    # categoricals over the few distinct cells: millions of separate strings cost more than
+    # the rest of the step
+    def categorical(parts: list[str]) -> pd.Series:
+        names, inverse = np.unique(np.array(parts, dtype=object), return_inverse=True)
+        return pd.Series(
+            pd.Categorical.from_codes(inverse[codes], categories=names), index=cells.index
+        )
+
+    return categorical(ages), categorical(dims)
 
 
 # The result columns under the names of IndicatorValue's fields, plus the parts of ``cell``.
@@ -324,6 +330,7 @@ def compute_results(
     the rest runs per indicator, which keeps the largest intermediate frame to one indicator.
     """
     annual = compute.prepare(values, aggregation)
+    per_series = values["series"].value_counts()
     results = []
     for indicator in indicators.itertuples(index=False):
         used = [int(indicator.numerator)]
@@ -332,7 +339,7 @@ def compute_results(
         subset = annual[annual["series"].isin(used)]
         if subset.empty:
             continue
-        timings["values"] = timings.get("values", 0) + int(values["series"].isin(used).sum())
+        timings["values"] = timings.get("values", 0) + int(per_series.reindex(used).sum())
         result = compute.compute_annual(
             subset,
             indicators[indicators["id"] == indicator.id],
@@ -425,7 +432,9 @@ def _store_pg(out: pd.DataFrame, scope: dict[int, set[int] | None]) -> int:
     if not out.empty:
         block = out.copy()
         for column in ("sex", "age_group", "dimensions", "cell", "trend", "suppression"):
-            block[column] = block[column].astype(str)
+            # categoricals go to the CSV as they are (Arrow writes their labels)
+            if not isinstance(block[column].dtype, pd.CategoricalDtype):
+                block[column] = block[column].astype(str)
         data = arrow_csv(block)
         del block
     text = ("sex", "age_group", "cell", "trend", "suppression")
