@@ -216,3 +216,15 @@ def test_the_unique_key_is_compared_bytewise_on_postgresql(db):
             [IndicatorValue._meta.db_table],
         )
         assert cursor.fetchone()[0] == "C"
+
+
+def test_indicator_values_leave_room_for_updates_in_place_on_postgresql(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("storage parameters are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE relname = %s", [IndicatorValue._meta.db_table]
+        )
+        assert "fillfactor=75" in cursor.fetchone()[0]
