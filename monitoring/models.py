@@ -455,6 +455,7 @@ class IndicatorValue(models.Model):
         blank=True,
         related_name="+",
         db_constraint=False,
+        db_index=False,
     )
     sex = models.CharField(max_length=1, choices=Sex.choices, blank=True, default="")
     age_group = models.CharField(max_length=50, blank=True, default="")

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core import suppression
-from core.frames import arrow_csv, copy_in, is_postgres, read_frame
+from core.frames import binary_rows, column_types, copy_in, is_postgres, read_frame
 
 from .. import compute
 from ..models import (
@@ -391,7 +391,7 @@ def _scope_filter(scope: dict[int, set[int] | None]) -> tuple[str, list]:
 BULK_ROWS = 200_000
 
 
-def _fill_empty(cursor, table: str, data: bytes, text) -> None:
+def _fill_empty(cursor, table: str, data) -> None:
     """COPY into the empty ``table`` with its unique constraints and secondary indexes dropped
     and built again afterwards from their own definitions (the primary key stays). In this
     transaction; until it commits, other sessions wait to read the table, which has nothing
@@ -415,7 +415,7 @@ def _fill_empty(cursor, table: str, data: bytes, text) -> None:
         cursor.execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}")
     for name, _definition in indexes:
         cursor.execute(f"DROP INDEX {qn(name)}")
-    copy_in(table, OUT_COLUMNS, data, force_not_null=text)
+    copy_in(table, OUT_COLUMNS, data, binary=True)
     # index builds sort in memory up to this (the default, 64 MB, spills to disk)
     cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
     for _name, definition in indexes:
@@ -428,16 +428,8 @@ def _store_pg(out: pd.DataFrame, scope: dict[int, set[int] | None]) -> int:
     table = IndicatorValue._meta.db_table
     qn = connection.ops.quote_name
     columns = ", ".join(qn(c) for c in OUT_COLUMNS)
-    data = None
-    if not out.empty:
-        block = out.copy()
-        for column in ("sex", "age_group", "dimensions", "cell", "trend", "suppression"):
-            # categoricals go to the CSV as they are (Arrow writes their labels)
-            if not isinstance(block[column].dtype, pd.CategoricalDtype):
-                block[column] = block[column].astype(str)
-        data = arrow_csv(block)
-        del block
-    text = ("sex", "age_group", "cell", "trend", "suppression")
+    # binary COPY: millions of floats neither formatted nor parsed as text
+    data = None if out.empty else binary_rows(out, column_types(IndicatorValue, OUT_COLUMNS))
     condition, params = _scope_filter(scope)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} iv WHERE {condition})", params)
@@ -448,16 +440,16 @@ def _store_pg(out: pd.DataFrame, scope: dict[int, set[int] | None]) -> int:
             if len(out) >= BULK_ROWS:
                 cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
                 if not cursor.fetchone()[0]:
-                    _fill_empty(cursor, table, data, text)
+                    _fill_empty(cursor, table, data)
                     return len(out)
-            copy_in(table, OUT_COLUMNS, data, force_not_null=text)
+            copy_in(table, OUT_COLUMNS, data, binary=True)
             return len(out)
         cursor.execute(
             f"CREATE TEMP TABLE monitoring_computed ON COMMIT DROP AS "
             f"SELECT {columns} FROM {table} WITH NO DATA"
         )
         if data is not None:
-            copy_in("monitoring_computed", OUT_COLUMNS, data, force_not_null=text)
+            copy_in("monitoring_computed", OUT_COLUMNS, data, binary=True)
         written = 0
         same_key = " AND ".join(f"c.{qn(k)} = iv.{qn(k)}" for k in _KEY)
         cursor.execute(
