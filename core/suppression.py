@@ -198,49 +198,6 @@ def _single_threaded_blas():
         yield
 
 
-def _lonely_partners(
-    valid: Sequence[Equation],
-    coefficients: Mapping[Hashable, Mapping[int, float]],
-    hidden: set[Hashable],
-    rank_key,
-) -> set[Hashable]:
-    """Partners for hidden cells that are alone in an equation, which would give them away.
-
-    Every safe result has no equation with exactly one hidden cell, so this much secondary
-    suppression is needed in any case; the commonest case by far, it is settled here by
-    counting, in rounds (sorted, so the result does not depend on set order), and only what
-    combinations of equations still give away needs the decompositions. The partner is the
-    equation's cheapest published cell (``rank_key``).
-    """
-    count = [0] * len(valid)
-    for cell in hidden:
-        for number, sign in coefficients.get(cell, {}).items():
-            if sign:
-                count[number] += 1
-    hidden = set(hidden)
-    added: set[Hashable] = set()
-    todo = [number for number, n in enumerate(count) if n == 1]
-    while todo:
-        later = set()
-        for number in todo:
-            if count[number] != 1:
-                continue
-            total, parts = valid[number]
-            candidates = [c for c in (total, *parts) if c not in hidden]
-            if not candidates:
-                continue
-            choice = min(candidates, key=lambda c: rank_key(c, total))
-            hidden.add(choice)
-            added.add(choice)
-            for other, sign in coefficients.get(choice, {}).items():
-                if sign:
-                    count[other] += 1
-                    if count[other] == 1:
-                        later.add(other)
-        todo = sorted(later)
-    return added
-
-
 def secondary(
     values: Mapping[Hashable, float | None],
     equations: Sequence[Equation],
@@ -248,11 +205,10 @@ def secondary(
 ) -> set[Hashable]:
     """Add cells to ``hidden`` until no hidden cell can be recovered. Returns the added cells.
 
-    Greedy and deterministic. First every equation left with a single hidden cell gets the
-    cheapest published cell of that equation as a partner (``_lonely_partners``); then, for a
-    cell still recoverable through combinations of equations, the smallest positive published
-    cell of an equation it takes part in (small cells cost the least information), preferring
-    parts over totals; zeros are used only when nothing else is left.
+    The step-by-step search that ``protect_arrays`` leaves to what its partners for lonely
+    cells did not settle. Greedy and deterministic: for a recoverable cell, hide the smallest
+    positive published cell of an equation it takes part in (small cells cost the least
+    information), preferring parts over totals; zeros are used only when nothing else is left.
 
     The hidden cells fall apart into blocks that no equation links (a municipality's women and
     men, the municipalities of one county …); recoverability is decided per block, and after
@@ -289,9 +245,6 @@ def secondary(
         value = value_of(cell)
         return (value == 0, cell == total, value, name[cell])
 
-    lonely = _lonely_partners(valid, coefficients, hidden, rank_key)
-    hidden |= lonely
-    added |= lonely
     # hidden cells joined into blocks (union-find); a block's exposed cells are cached until a
     # newly hidden cell joins it
     parent: dict[Hashable, Hashable] = {}
@@ -465,9 +418,11 @@ def protect_arrays(
     no equation links, and numbering tables one after the other keeps each table's result what
     it is alone.
 
-    The common case runs on whole arrays: the partners of cells alone in an equation
-    (``_lonely_partners``), then one decomposition per block of hidden cells, all blocks of a
-    size in one stacked call. Only where that still finds a cell that combinations of
+    The common case runs on whole arrays: first every equation with exactly one hidden cell
+    gets the cheapest published cell of that equation as a partner (no safe result has such an
+    equation, so this much is needed anyway; by counting, in rounds in equation order), then
+    one decomposition per block of hidden cells, all small blocks of a size in one stacked
+    call. Only where that still finds a cell that combinations of
     equations give away does the step-by-step ``secondary`` run, on the tables concerned.
     """
     n = len(values)
@@ -558,7 +513,9 @@ def _exposed_blocks(hidden, members, eq_of, signs, n_eq) -> np.ndarray:
     # blocks of similar size in one stacked call, padded with zeros (a zero row changes
     # nothing; a zero column adds a null vector that is zero on every real column)
     size = np.maximum(col_size, row_size)[blocks]
-    classes = np.maximum(4, 2 ** np.ceil(np.log2(np.maximum(size, 1)))).astype(np.int64)
+    padded = np.maximum(4, 2 ** np.ceil(np.log2(np.maximum(size, 1)))).astype(np.int64)
+    # (a large block pays for its padding cubed: it goes at its own size)
+    classes = np.where(size <= 64, padded, size)
     entry_block = col_block[col]
     with _single_threaded_blas():
         for width in np.unique(classes).tolist():

@@ -157,6 +157,14 @@ def test_independent_tables_in_one_system_keep_their_own_results():
     assert {c[0] for c in second if isinstance(c, tuple)} == alone[1]
 
 
+def test_a_large_block_of_hidden_cells_is_checked_at_its_own_size():
+    # 12 × 12 small counts: one block of 144 hidden cells linked by rows and columns
+    values, equations = table_2d([[1] * 12 for _ in range(12)])
+    first, second = suppression.protect(values, equations)
+    assert len(first) == 144 and not second
+    assert suppression.recoverable(list(values), equations, first) == set()
+
+
 def test_a_lone_small_cell_gets_a_partner():
     values = {"T": 10, "a": 1, "b": 4, "c": 5}
     first, second = suppression.protect(values, [("T", ["a", "b", "c"])])
