@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from core import suppression
@@ -395,7 +395,8 @@ def _fill_empty(cursor, table: str, data) -> None:
     """COPY into the empty ``table`` with its unique constraints and secondary indexes dropped
     and built again afterwards from their own definitions (the primary key stays). In this
     transaction; until it commits, other sessions wait to read the table, which has nothing
-    to show yet. Duplicates fail the rebuilt unique constraint as they would fail the COPY."""
+    to show yet. Duplicates fail the rebuilt unique constraint as they would fail the COPY.
+    Where the role does not own the table, a plain COPY."""
     qn = connection.ops.quote_name
     cursor.execute(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
@@ -411,10 +412,18 @@ def _fill_empty(cursor, table: str, data) -> None:
         [table],
     )
     indexes = cursor.fetchall()
-    for name, _definition in constraints:
-        cursor.execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}")
-    for name, _definition in indexes:
-        cursor.execute(f"DROP INDEX {qn(name)}")
+    # only the table's owner may drop its indexes: another role copies with them in place
+    savepoint = transaction.savepoint()
+    try:
+        for name, _definition in constraints:
+            cursor.execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}")
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {qn(name)}")
+    except DatabaseError:
+        transaction.savepoint_rollback(savepoint)
+        copy_in(table, OUT_COLUMNS, data, binary=True)
+        return
+    transaction.savepoint_commit(savepoint)
     copy_in(table, OUT_COLUMNS, data, binary=True)
     # index builds sort in memory up to this (the default, 64 MB, spills to disk)
     cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")

@@ -228,3 +228,48 @@ def test_indicator_values_leave_room_for_updates_in_place_on_postgresql(db):
             "SELECT reloptions FROM pg_class WHERE relname = %s", [IndicatorValue._meta.db_table]
         )
         assert "fillfactor=75" in cursor.fetchone()[0]
+
+
+def test_a_role_that_does_not_own_the_table_fills_it_with_its_indexes_in_place(
+    municipalities, monkeypatch
+):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("roles and ownership are PostgreSQL's")
+    from django.db import transaction
+
+    from monitoring.services import computation
+
+    expected, indexes = without_ids(snapshot()), index_definitions()
+    IndicatorValue.objects.all().delete()
+    monkeypatch.setattr(computation, "BULK_ROWS", 1)
+    table = IndicatorValue._meta.db_table
+    with connection.cursor() as cursor:
+        # a role that may write the table but does not own it (rolled back with the test)
+        cursor.execute("CREATE ROLE teilhabe_test_writer")
+        cursor.execute(
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
+            "TO teilhabe_test_writer"
+        )
+        cursor.execute(
+            "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO teilhabe_test_writer"
+        )
+        cursor.execute("SET LOCAL ROLE teilhabe_test_writer")
+        cursor.execute(
+            "SELECT pg_has_role(current_user, (SELECT relowner FROM pg_class "
+            "WHERE relname = %s), 'USAGE')",
+            [table],
+        )
+        assert not cursor.fetchone()[0]
+    refused = []
+    original = transaction.savepoint_rollback
+    monkeypatch.setattr(
+        transaction, "savepoint_rollback", lambda *a: (refused.append(True), original(*a))[1]
+    )
+    assert services.indicators_compute() == len(expected)
+    assert refused  # the role could not drop the indexes and copied with them in place
+    with connection.cursor() as cursor:
+        cursor.execute("RESET ROLE")
+    assert without_ids(snapshot()) == expected
+    assert index_definitions() == indexes
