@@ -172,14 +172,19 @@ def _exposed_columns(matrix: np.ndarray) -> np.ndarray:
 
 
 def _exposed_by_decomposition(matrix: np.ndarray) -> np.ndarray:
+    return _determined_columns(matrix[None], np.array([max(matrix.shape)]))[0]
+
+
+def _determined_columns(stack: np.ndarray, sides: np.ndarray) -> np.ndarray:
+    """Per matrix of ``stack`` and per column, whether the rows determine it: every vector of
+    the null space (from one singular value decomposition per matrix, all in one call) is zero
+    there. ``sides``: per matrix the longer side of its unpadded size (the rank's tolerance)."""
     with _single_threaded_blas():
-        _u, singular, vt = np.linalg.svd(matrix)
-    tol = singular.max() * max(matrix.shape) * np.finfo(float).eps
-    rank = int((singular > tol).sum())
-    null = vt[rank:]
-    if not len(null):
-        return np.ones(matrix.shape[1], dtype=bool)
-    return ~(np.sqrt((null**2).sum(axis=0)) > 1e-7)
+        singular, vt = np.linalg.svd(stack)[1:]
+    tol = singular.max(axis=1) * sides * np.finfo(float).eps
+    rank = (singular > tol[:, None]).sum(axis=1)
+    null = np.arange(stack.shape[2])[None, :] >= rank[:, None]  # rows of vt spanning it
+    return np.sqrt(((vt**2) * null[:, :, None]).sum(axis=1)) <= 1e-7
 
 
 _BLAS: list = []
@@ -465,14 +470,14 @@ def protect_arrays(
         todo = np.unique(np.array(later, dtype=np.int64))
     kinds[hidden & ~first] = SECONDARY
 
-    exposed = _exposed_blocks(hidden, members, eq_of, signs, n_eq)
+    exposed = _exposed_blocks(hidden, members, eq_of, signs)
     if len(exposed):
-        _settle_step_by_step(values, pointers, members, totals, hidden, exposed)
+        _settle_step_by_step(values, pointers, members, totals, eq_of, hidden, exposed)
         kinds[hidden & ~first] = SECONDARY
     return kinds
 
 
-def _exposed_blocks(hidden, members, eq_of, signs, n_eq) -> np.ndarray:
+def _exposed_blocks(hidden, members, eq_of, signs) -> np.ndarray:
     """The hidden cells that the equations determine, block by block (a block: hidden cells
     linked by equations), each block by one singular value decomposition."""
     on = hidden[members]
@@ -517,38 +522,28 @@ def _exposed_blocks(hidden, members, eq_of, signs, n_eq) -> np.ndarray:
     # (a large block pays for its padding cubed: it goes at its own size)
     classes = np.where(size <= 64, padded, size)
     entry_block = col_block[col]
-    with _single_threaded_blas():
-        for width in np.unique(classes).tolist():
-            chosen = blocks[classes == width]
-            slot = np.full(label.max() + 1, -1, dtype=np.int64)
-            slot[chosen] = np.arange(len(chosen))
-            take = slot[entry_block] >= 0
-            stack = np.zeros((len(chosen), width, width))
-            np.add.at(
-                stack, (slot[entry_block[take]], row_pos[row[take]], col_pos[col[take]]), sign[take]
-            )
-            singular, vt = np.linalg.svd(stack)[1:]
-            shape = np.maximum(row_size[chosen], col_size[chosen])
-            tol = singular.max(axis=1) * shape * np.finfo(float).eps
-            rank = (singular > tol[:, None]).sum(axis=1)
-            null = np.arange(width)[None, :] >= rank[:, None]  # rows of vt spanning the null space
-            weight = np.sqrt(((vt**2) * null[:, :, None]).sum(axis=1))
-            determined = weight <= 1e-7
-            real = np.arange(width)[None, :] < col_size[chosen][:, None]
-            b, c = np.nonzero(determined & real)
-            if len(b):
-                # back from (block, local column) to cells
-                key = chosen[b] * (n_cols + 1) + c
-                cell_key = col_block * (n_cols + 1) + col_pos
-                found.append(used_cells[np.isin(cell_key, key)])
+    cell_key = col_block * (n_cols + 1) + col_pos  # (block, local column) of each cell
+    for width in np.unique(classes).tolist():
+        chosen = blocks[classes == width]
+        slot = np.full(label.max() + 1, -1, dtype=np.int64)
+        slot[chosen] = np.arange(len(chosen))
+        take = slot[entry_block] >= 0
+        stack = np.zeros((len(chosen), width, width))
+        np.add.at(
+            stack, (slot[entry_block[take]], row_pos[row[take]], col_pos[col[take]]), sign[take]
+        )
+        determined = _determined_columns(stack, np.maximum(row_size, col_size)[chosen])
+        real = np.arange(width)[None, :] < col_size[chosen][:, None]
+        b, c = np.nonzero(determined & real)
+        if len(b):
+            found.append(used_cells[np.isin(cell_key, chosen[b] * (n_cols + 1) + c)])
     return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
-def _settle_step_by_step(values, pointers, members, totals, hidden, exposed) -> None:
+def _settle_step_by_step(values, pointers, members, totals, eq_of, hidden, exposed) -> None:
     """``secondary`` on the tables (cells linked by any equation) that hold an exposed cell;
     marks what it adds in ``hidden``."""
     n = len(values)
-    eq_of = np.repeat(np.arange(len(pointers) - 1), np.diff(pointers))
     first = members[pointers[:-1]][eq_of]  # every cell linked to the first cell of its equation
     graph = coo_matrix((np.ones(len(members)), (members, first)), shape=(n, n))
     _n, table = connected_components(graph, directed=False)
