@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -170,8 +171,6 @@ def binary_rows(frame: pd.DataFrame, types: Sequence[str], rows_per_chunk: int =
     columns of few distinct values (keys, categories): each group looks its values up among
     a column's distinct values.
     """
-    import numpy as np
-
     n, width = len(frame), len(types)
     fields: list[tuple] = []  # per column: (kind, null mask, data)
     key = np.zeros(n, dtype=np.int64)
@@ -213,8 +212,6 @@ def binary_rows(frame: pd.DataFrame, types: Sequence[str], rows_per_chunk: int =
 
 def _layout_block(fields, width: int, rows) -> bytes:
     """Rows of one layout as one packed record array's bytes."""
-    import numpy as np
-
     first = rows[0]
     dtype = [("fields", ">i2")]
     filled = []

@@ -171,9 +171,10 @@ def index_definitions() -> set:
         return indexes | set(cursor.fetchall())
 
 
-def test_a_first_computation_into_an_empty_table_gives_the_same_values_and_indexes(
-    municipalities, monkeypatch
-):
+@pytest.fixture
+def first_fill(municipalities, monkeypatch):
+    """The stored values and index definitions of a full computation; then the table emptied,
+    for a next computation that fills it the bulk way (PostgreSQL only)."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -183,6 +184,15 @@ def test_a_first_computation_into_an_empty_table_gives_the_same_values_and_index
     expected, indexes = without_ids(snapshot()), index_definitions()
     IndicatorValue.objects.all().delete()
     monkeypatch.setattr(computation, "BULK_ROWS", 1)
+    return expected, indexes
+
+
+def test_a_first_computation_into_an_empty_table_gives_the_same_values_and_indexes(
+    first_fill, monkeypatch
+):
+    from monitoring.services import computation
+
+    expected, indexes = first_fill
     filled = []
     original = computation._fill_empty
     monkeypatch.setattr(
@@ -231,19 +241,11 @@ def test_indicator_values_leave_room_for_updates_in_place_on_postgresql(db):
 
 
 def test_a_role_that_does_not_own_the_table_fills_it_with_its_indexes_in_place(
-    municipalities, monkeypatch
+    first_fill, monkeypatch
 ):
-    from django.db import connection
+    from django.db import connection, transaction
 
-    if connection.vendor != "postgresql":
-        pytest.skip("roles and ownership are PostgreSQL's")
-    from django.db import transaction
-
-    from monitoring.services import computation
-
-    expected, indexes = without_ids(snapshot()), index_definitions()
-    IndicatorValue.objects.all().delete()
-    monkeypatch.setattr(computation, "BULK_ROWS", 1)
+    expected, indexes = first_fill
     table = IndicatorValue._meta.db_table
     with connection.cursor() as cursor:
         # a role that may write the table but does not own it (rolled back with the test)
