@@ -19,6 +19,7 @@ import pandas as pd
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
+from psycopg.copy import QueuedLibpqWriter
 
 COPY_STEP = 8 << 20  # bytes per write: large enough to be fast, small enough for memory
 
@@ -140,10 +141,16 @@ def copy_in(
         f"COPY {qn(table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN WITH ({options})"
     )
     chunks = [data] if isinstance(data, bytes | str) else data
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for chunk in chunks:
-            for start in range(0, len(chunk), COPY_STEP):
-                copy.write(chunk[start : start + COPY_STEP])
+    # chunks made on the fly (``binary_rows``) are sent by a thread of psycopg's while the
+    # next is made, so that making the rows and the server's storing them overlap
+    queued = not isinstance(data, bytes | str)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        writer = QueuedLibpqWriter(raw) if queued else None
+        with raw.copy(statement, writer=writer) as copy:
+            for chunk in chunks:
+                for start in range(0, len(chunk), COPY_STEP):
+                    copy.write(chunk[start : start + COPY_STEP])
 
 
 # PostgreSQL's binary COPY format: a signature, flags and header extension length, then per row

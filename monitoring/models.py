@@ -311,6 +311,9 @@ class ImportRun(models.Model):
         blank=True,
         help_text=_("Rows that are no raw values (derived comparisons), with the reason."),
     )
+    # What the import created or changed, for the computation to recompute only that:
+    # {series id: [territory ids]}. None for runs stored before it was recorded.
+    touched = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     computed_at = models.DateTimeField(_("indicators computed at"), null=True, blank=True)
 
@@ -435,8 +438,9 @@ class IndicatorValue(models.Model):
 
     # Derived data, rewritten as a whole by the computation from validated raw values: no
     # per-row constraint checks in the database (Django still cascades deletes).
-    # Indexes: the unique constraint (indicator, territory, year, cell) and (territory, year)
-    # serve every read; single-column ones would only slow down storing.
+    # One index: the unique constraint, territory first, serves every read (each filters by a
+    # territory or a process's territories, then by indicator and year); any further index
+    # would only slow down storing.
     indicator = models.ForeignKey(
         Indicator,
         on_delete=models.CASCADE,
@@ -486,10 +490,9 @@ class IndicatorValue(models.Model):
         verbose_name_plural = _("indicator values")
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "territory", "year", "cell"], name="indicator_value_unique"
+                fields=["territory", "indicator", "year", "cell"], name="indicator_value_unique"
             )
         ]
-        indexes = [models.Index(fields=["territory", "year"])]
 
     def __str__(self) -> str:
         return f"{self.indicator_id}/{self.territory_id}/{self.year}/{self.cell}: {self.value}"

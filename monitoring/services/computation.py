@@ -226,14 +226,7 @@ def _scope(
             scope[int(pk)] = None
     if not import_run_ids:
         return scope
-    touched = pd.DataFrame(
-        list(
-            Value.objects.filter(import_run_id__in=import_run_ids)
-            .values_list("series_id", "territory_id")
-            .distinct()
-        ),
-        columns=["series", "territory"],
-    )
+    touched = _touched(import_run_ids)
     if touched.empty:
         return scope
     levels = dict(
@@ -256,6 +249,25 @@ def _scope(
         else:
             scope[int(row.id)] = (scope.get(int(row.id)) or set()) | territories
     return scope
+
+
+def _touched(import_run_ids: list[int]) -> pd.DataFrame:
+    """The (series, territory) pairs whose raw values the runs created or changed: as each
+    run recorded them, or, for runs from before that was recorded, found among the values."""
+    pairs = []
+    unknown = []
+    for pk, touched in ImportRun.objects.filter(pk__in=import_run_ids).values_list("pk", "touched"):
+        if touched is None:
+            unknown.append(pk)
+            continue
+        pairs += [(int(s), int(t)) for s, ts in touched.items() for t in ts]
+    if unknown:
+        pairs += list(
+            Value.objects.filter(import_run_id__in=unknown)
+            .values_list("series_id", "territory_id")
+            .distinct()
+        )
+    return pd.DataFrame(pairs, columns=["series", "territory"]).drop_duplicates()
 
 
 @transaction.atomic
@@ -392,15 +404,18 @@ BULK_ROWS = 200_000
 
 
 def _fill_empty(cursor, table: str, data) -> None:
-    """COPY into the empty ``table`` with its unique constraints and secondary indexes dropped
-    and built again afterwards from their own definitions (the primary key stays). In this
-    transaction; until it commits, other sessions wait to read the table, which has nothing
-    to show yet. Duplicates fail the rebuilt unique constraint as they would fail the COPY.
-    Where the role does not own the table, a plain COPY."""
+    """COPY into the empty ``table`` with its primary key, unique constraints and secondary
+    indexes dropped and built again afterwards from their own definitions (keeping the
+    primary key's index up to date row by row cost a third of the COPY). In this transaction;
+    until it commits, other sessions wait to read the table, which has nothing to show yet.
+    Duplicates fail the rebuilt unique constraint as they would fail the COPY. Where the role
+    does not own the table, or another table's foreign key needs the primary key, a plain COPY.
+    """
     qn = connection.ops.quote_name
+    # the primary key first: 'p' sorts before 'u'
     cursor.execute(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND contype = 'u' ORDER BY conname",
+        "WHERE conrelid = %s::regclass AND contype IN ('p', 'u') ORDER BY contype, conname",
         [table],
     )
     constraints = cursor.fetchall()
@@ -412,7 +427,8 @@ def _fill_empty(cursor, table: str, data) -> None:
         [table],
     )
     indexes = cursor.fetchall()
-    # only the table's owner may drop its indexes: another role copies with them in place
+    # only the table's owner may drop its indexes, and a primary key that another table's
+    # foreign key points to stays: either way, copy with everything in place
     savepoint = transaction.savepoint()
     try:
         for name, _definition in constraints:
@@ -427,10 +443,10 @@ def _fill_empty(cursor, table: str, data) -> None:
     copy_in(table, OUT_COLUMNS, data, binary=True)
     # index builds sort in memory up to this (the default, 64 MB, spills to disk)
     cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-    for _name, definition in indexes:
-        cursor.execute(definition)
     for name, definition in constraints:
         cursor.execute(f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} {definition}")
+    for _name, definition in indexes:
+        cursor.execute(definition)
 
 
 def _store_pg(out: pd.DataFrame, scope: dict[int, set[int] | None]) -> int:

@@ -974,7 +974,20 @@ def _write(frame: pd.DataFrame, run: ImportRun | None, *, source, data_date, now
         _write_pg(merged[is_new], merged[changed], run, now)
     else:
         _write_orm(merged[is_new], merged[changed], run, now)
+    if run is not None:
+        _record_touched(run, merged.loc[is_new | changed, ["series_id", "territory_id"]])
     return counts
+
+
+def _record_touched(run: ImportRun, written: pd.DataFrame) -> None:
+    """Add the series and territories of the ``written`` rows to ``run.touched`` (a run
+    written in parts collects them part by part)."""
+    touched = {int(s): set(ts) for s, ts in (run.touched or {}).items()}
+    pairs = written.drop_duplicates()
+    for series, territories in pairs.groupby("series_id")["territory_id"]:
+        touched.setdefault(int(series), set()).update(int(t) for t in territories)
+    run.touched = {str(s): sorted(ts) for s, ts in sorted(touched.items())}
+    ImportRun.objects.filter(pk=run.pk).update(touched=run.touched)
 
 
 WRITE_COLUMNS = [

@@ -3,7 +3,7 @@
 import pytest
 
 from monitoring import services
-from monitoring.models import Indicator, IndicatorValue, Territory
+from monitoring.models import ImportRun, Indicator, IndicatorValue, Territory, Value
 from tests.monitoring.conftest import official, run_import
 
 KREIS = "05754"
@@ -99,6 +99,29 @@ def test_one_series_into_one_municipality_recomputes_only_what_depends_on_it(
     IndicatorValue.objects.all().delete()
     services.indicators_compute()
     assert without_ids(snapshot()) == without_ids(after)
+
+
+def test_an_import_records_what_it_changed_and_runs_without_that_record_still_scope(
+    municipalities,
+):
+    municipality = Territory.objects.get(key=municipalities[0])
+    report = run_import(
+        official([f"2022;{municipality.key};;arbeitslose;9999", "2022;05;;arbeitslose;123456"]),
+        compute=False,
+    )
+    run = ImportRun.objects.get(pk=report.runs[0])
+    series = Value.objects.filter(import_run=run).values_list("series_id", flat=True).first()
+    land = Territory.objects.get(key="05")
+    assert run.touched == {str(series): sorted([municipality.pk, land.pk])}
+
+    recorded: dict = {}
+    services.indicators_compute(import_run_ids=report.runs, timings=recorded)
+    # a run stored before imports recorded this: its values show what it wrote
+    ImportRun.objects.filter(pk=run.pk).update(touched=None, computed_at=None)
+    found: dict = {}
+    services.indicators_compute(import_run_ids=report.runs, timings=found)
+    assert found["scope"] == recorded["scope"]
+    assert recorded["scope"]
 
 
 def test_a_land_value_recomputes_every_territory_of_the_indicator(municipalities):
