@@ -213,6 +213,9 @@ def first_fill(municipalities, monkeypatch):
 def test_a_first_computation_into_an_empty_table_gives_the_same_values_and_indexes(
     first_fill, monkeypatch
 ):
+    from django.db import transaction
+    from django.db.models import Max
+
     from monitoring.services import computation
 
     expected, indexes = first_fill
@@ -226,11 +229,17 @@ def test_a_first_computation_into_an_empty_table_gives_the_same_values_and_index
     assert without_ids(snapshot()) == expected
     # the unique constraint, the secondary indexes and the collation are back as they were
     assert index_definitions() == indexes
+    # the ids were taken from the sequence as one block, and the sequence moved past them:
+    # the next new row gets a free id
+    highest = IndicatorValue.objects.aggregate(highest=Max("id"))["highest"]
+    row = IndicatorValue.objects.first()
+    row.pk, row.cell = None, row.cell + "|extra=1"
+    row.save()
+    assert row.pk > highest
+    row.delete()
     # and they hold: a second run finds everything in place and writes nothing
     assert services.indicators_compute() == 0
     with pytest.raises(Exception, match="indicator_value_unique"):
-        from django.db import transaction
-
         with transaction.atomic():
             row = IndicatorValue.objects.first()
             row.pk = None
