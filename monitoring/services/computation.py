@@ -229,10 +229,9 @@ def _scope(
     touched = _touched(import_run_ids)
     if touched.empty:
         return scope
-    levels = dict(
-        Territory.objects.filter(id__in=touched["territory"].unique().tolist()).values_list(
-            "id", "level"
-        )
+    # the few Länder and the Bund, rather than the levels of every touched territory
+    references_of_all = set(
+        Territory.objects.filter(level__in=("land", "bund")).values_list("id", flat=True)
     )
     for row in indicators.itertuples(index=False):
         series = {int(row.numerator)}
@@ -243,7 +242,7 @@ def _scope(
             continue
         territories = {int(t) for t in hit["territory"].unique()}
         counts = pd.isna(row.denominator) and bool(row.additive)
-        references = any(levels.get(t) in ("land", "bund") for t in territories)
+        references = not references_of_all.isdisjoint(territories)
         if counts or references:
             scope[int(row.id)] = None
         else:
@@ -254,20 +253,27 @@ def _scope(
 def _touched(import_run_ids: list[int]) -> pd.DataFrame:
     """The (series, territory) pairs whose raw values the runs created or changed: as each
     run recorded them, or, for runs from before that was recorded, found among the values."""
-    pairs = []
-    unknown = []
+    series, territories, unknown = [], [], []
     for pk, touched in ImportRun.objects.filter(pk__in=import_run_ids).values_list("pk", "touched"):
         if touched is None:
             unknown.append(pk)
             continue
-        pairs += [(int(s), int(t)) for s, ts in touched.items() for t in ts]
+        for key, ids in touched.items():
+            series.append(np.full(len(ids), int(key), dtype=np.int64))
+            territories.append(np.asarray(ids, dtype=np.int64))
     if unknown:
-        pairs += list(
+        found = np.array(
             Value.objects.filter(import_run_id__in=unknown)
             .values_list("series_id", "territory_id")
-            .distinct()
-        )
-    return pd.DataFrame(pairs, columns=["series", "territory"]).drop_duplicates()
+            .distinct(),
+            dtype=np.int64,
+        ).reshape(-1, 2)
+        series.append(found[:, 0])
+        territories.append(found[:, 1])
+    empty = [np.array([], dtype=np.int64)]
+    pairs = {"series": np.concatenate(series or empty)}
+    pairs["territory"] = np.concatenate(territories or empty)
+    return pd.DataFrame(pairs).drop_duplicates()
 
 
 @transaction.atomic
