@@ -32,12 +32,11 @@ def _text(dtype) -> bool:
     return dtype in (str, "str", "category")
 
 
-def _finish(frame: pd.DataFrame, dtypes: dict, booleans: Iterable[str], *, copied: bool):
+def _finish(frame: pd.DataFrame, booleans: Iterable[str]) -> pd.DataFrame:
     for column in booleans:
-        if copied:
-            frame[column] = frame[column].astype(str).eq("t")
-        else:
-            frame[column] = frame[column].fillna(False).astype(bool)
+        # a COPY's t/f are already read as booleans; NULL (missing) counts as false
+        if frame[column].dtype != bool:
+            frame[column] = frame[column].eq(True)
     return frame
 
 
@@ -91,8 +90,11 @@ def read_frame(
             dtype=dtypes or None,
             keep_default_na=False,
             na_values={c: [""] for c in columns if c not in text},
+            # booleans straight from t/f (declared text columns stay text)
+            true_values=["t"] if booleans else None,
+            false_values=["f"] if booleans else None,
         )
-        return _finish(frame, dtypes, booleans, copied=True)
+        return _finish(frame, booleans)
     if isinstance(query, QuerySet):
         rows = list(query)
     else:
@@ -105,7 +107,7 @@ def read_frame(
             frame[column] = frame[column].fillna("").astype(str)
         if dtype == "category":
             frame[column] = frame[column].astype("category")
-    return _finish(frame, dtypes, booleans, copied=False)
+    return _finish(frame, booleans)
 
 
 def arrow_csv(frame: pd.DataFrame) -> bytes:

@@ -43,6 +43,21 @@ def test_sql_frame_with_categories_and_missing_numbers():
     assert frame["nothing"].isna().all()
 
 
+def test_booleans_read_as_booleans_with_missing_as_false_and_text_stays_text():
+    _users()
+    table = get_user_model()._meta.db_table
+    frame = frames.read_frame(
+        f"SELECT username, is_active, CASE WHEN is_active THEN NULL ELSE is_active END, "
+        f"CASE WHEN is_active THEN 't' ELSE 'f' END FROM {table} ORDER BY username",
+        ["username", "active", "sometimes", "letter"],
+        {"letter": str},
+        booleans=["active", "sometimes"],
+    )
+    assert frame["active"].tolist() == [True, False] and frame["active"].dtype == bool
+    assert frame["sometimes"].tolist() == [False, False] and frame["sometimes"].dtype == bool
+    assert frame["letter"].tolist() == ["t", "f"]  # a text column of t and f is no boolean
+
+
 def test_empty_result_is_an_empty_frame_with_the_columns():
     frame = frames.read_frame(
         get_user_model().objects.none().values_list("id", "username"),
