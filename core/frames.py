@@ -167,83 +167,83 @@ def column_types(model, columns: Sequence[str]) -> list[str]:
     return [by_column[c].db_type(connection) for c in columns]
 
 
-def binary_rows(frame: pd.DataFrame, types: Sequence[str], rows_per_chunk: int = 200_000):
+def binary_rows(
+    frame: pd.DataFrame,
+    types: Sequence[str],
+    rows_per_chunk: int = 200_000,
+    order: np.ndarray | None = None,
+):
     """``frame`` in PostgreSQL's binary COPY format, as chunks of bytes for ``copy_in``.
 
     ``types`` are the columns' database types (``column_types``): integers, ``double
     precision`` and ``boolean`` go as their bytes, text (``varchar``, ``text``) and ``jsonb``
     as UTF-8; NaN, None and NA are NULL. Neither side formats or parses numbers as text (for
-    millions of floats that was most of a CSV COPY's time).
+    millions of floats that was most of a CSV COPY's time). Rows go in the frame's order, or
+    in ``order`` (row positions) where given.
 
-    Rows are written in groups of one layout (the same NULLs, the same text lengths), each
-    group one packed numpy record array; the order of the rows is not kept. Made for text
-    columns of few distinct values (keys, categories): each group looks its values up among
-    a column's distinct values.
+    Each chunk is laid out with arrays: the byte at which each field of each row starts
+    follows from the widths of the fields before it, and each column is written at those
+    places in one step. Made for text columns of few distinct values (keys, categories):
+    each distinct value is encoded once and written where it occurs in one step.
     """
     n, width = len(frame), len(types)
-    fields: list[tuple] = []  # per column: (kind, null mask, data)
-    key = np.zeros(n, dtype=np.int64)
-    radix = 1
+    columns = []  # per column: (null mask, big-endian type or None for text, data)
     for column, kind in zip(frame.columns, types, strict=True):
         series = frame[column]
         null = series.isna().to_numpy()
         if kind == "boolean":
-            fields.append(("?", null, series.fillna(False).to_numpy(dtype=bool)))
+            columns.append((null, "?", series.fillna(False).to_numpy(dtype=bool)))
         elif kind in _FIXED:
             number = float if kind == "double precision" else np.int64
             filled = series.to_numpy(dtype=float, na_value=0) if null.any() else series
-            fields.append((_FIXED[kind], null, np.asarray(filled).astype(number)))
+            columns.append((null, _FIXED[kind], np.asarray(filled).astype(number)))
         else:  # text: per distinct value its bytes once, per row its code
             codes, values = pd.factorize(series, use_na_sentinel=True)
             prefix = b"\x01" if kind == "jsonb" else b""  # jsonb's binary format version
             encoded = [prefix + str(v).encode() for v in values]
-            # the last entry is NULL's (code -1): its own layout, apart from the empty text
+            # the last entry is NULL's (code -1)
             lengths = np.array([len(b) for b in encoded] + [-1], dtype=np.int64)
-            distinct, length_code = np.unique(lengths, return_inverse=True)  # a few values
-            fields.append(("text", null, (codes, encoded, lengths)))
-            key += length_code[codes].astype(np.int64) * radix
-            radix *= len(distinct)
-            continue
-        key += null.astype(np.int64) * radix
-        radix *= 2
-        if radix > 1 << 40:  # keep the key in range: start a new one on top of the groups
-            key = np.unique(key, return_inverse=True)[1].astype(np.int64)
-            radix = int(key.max()) + 1 if n else 1
+            columns.append((null, None, (codes, encoded, lengths)))
+    positions = np.arange(n) if order is None else np.asarray(order)
     yield _SIGNATURE
-    if n:
-        order = np.argsort(key, kind="stable")
-        bounds = np.flatnonzero(np.diff(key[order])) + 1
-        for rows in np.split(order, bounds):
-            for start in range(0, len(rows), rows_per_chunk):
-                yield _layout_block(fields, width, rows[start : start + rows_per_chunk])
+    for start in range(0, n, rows_per_chunk):
+        yield _rows_chunk(columns, width, positions[start : start + rows_per_chunk])
     yield b"\xff\xff"
 
 
-def _layout_block(fields, width: int, rows) -> bytes:
-    """Rows of one layout as one packed record array's bytes."""
-    first = rows[0]
-    dtype = [("fields", ">i2")]
-    filled = []
-    for i, (kind, null, data) in enumerate(fields):
-        dtype.append((f"l{i}", ">i4"))
-        if null[first]:
-            filled.append((i, None, -1))
-            continue
-        if kind == "text":
-            codes, encoded, lengths = data
-            size = int(lengths[codes[first]])
-            if size:
-                dtype.append((f"v{i}", f"S{size}"))
-                filled.append((i, np.array(encoded, dtype=f"S{size}")[codes[rows]], size))
-            else:
-                filled.append((i, None, 0))
+def _rows_chunk(columns, width: int, rows: np.ndarray) -> bytes:
+    """The ``rows`` (positions) as binary COPY rows, in that order."""
+    lengths = []  # per column: each row's field length (-1: NULL)
+    for null, kind, data in columns:
+        if kind is None:
+            codes, _encoded, text_lengths = data
+            lengths.append(text_lengths[codes[rows]])
         else:
-            dtype.append((f"v{i}", kind))
-            filled.append((i, data[rows], np.dtype(kind).itemsize))
-    block = np.zeros(len(rows), dtype=np.dtype(dtype))
-    block["fields"] = width
-    for i, values, size in filled:
-        block[f"l{i}"] = size
-        if values is not None:
-            block[f"v{i}"] = values
-    return block.tobytes()
+            lengths.append(np.where(null[rows], -1, np.dtype(kind).itemsize))
+    # a field is its length (4 bytes) and that many bytes; a row starts with its field count
+    sizes = 2 + sum(4 + np.maximum(length, 0) for length in lengths)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+    total = int(sizes.sum())
+    buffer = np.zeros(total, dtype=np.uint8)
+
+    def at(kind) -> np.ndarray:
+        """``buffer`` seen as values of ``kind`` starting at every byte."""
+        dtype = np.dtype(kind)
+        count = max(total - dtype.itemsize + 1, 0)
+        return np.ndarray((count,), dtype=dtype, buffer=buffer, strides=(1,))
+
+    at(">i2")[starts] = width
+    field = starts + 2
+    for (null, kind, data), length in zip(columns, lengths, strict=True):
+        at(">i4")[field] = length
+        if kind is None:
+            codes, encoded, _lengths = data
+            row_codes = codes[rows]
+            for code, value in enumerate(encoded):
+                if value:
+                    at(f"S{len(value)}")[field[row_codes == code] + 4] = value
+        else:
+            present = ~null[rows]
+            at(kind)[field[present] + 4] = data[rows[present]]
+        field = field + 4 + np.maximum(length, 0)
+    return buffer.tobytes()

@@ -409,15 +409,15 @@ def _scope_filter(scope: dict[int, set[int] | None]) -> tuple[str, list]:
 BULK_ROWS = 200_000
 
 
-def _fill_empty(cursor, table: str, out: pd.DataFrame) -> None:
-    """COPY ``out`` into the empty ``table`` with its primary key, unique constraints and
-    secondary indexes dropped and built again afterwards from their own definitions (keeping
-    the primary key's index up to date row by row cost a third of the COPY), and with the ids
-    taken from the sequence as one block (drawing them row by row cost another quarter). In
-    this transaction; until it commits, other sessions wait to read the table, which has
-    nothing to show yet. Duplicates fail the rebuilt unique constraint as they would fail the
-    COPY. Where the role does not own the table, or another table's foreign key needs the
-    primary key, a plain COPY.
+def _fill_empty(cursor, table: str, out: pd.DataFrame, order: np.ndarray) -> None:
+    """COPY ``out`` (its rows in ``order``) into the empty ``table`` with its primary key,
+    unique constraints and secondary indexes dropped and built again afterwards from their own
+    definitions (keeping the primary key's index up to date row by row cost a third of the
+    COPY), and with the ids taken from the sequence as one block (drawing them row by row cost
+    another quarter). In this transaction; until it commits, other sessions wait to read the
+    table, which has nothing to show yet. Duplicates fail the rebuilt unique constraint as they
+    would fail the COPY. Where the role does not own the table, or another table's foreign key
+    needs the primary key, a plain COPY.
     """
     qn = connection.ops.quote_name
     types = column_types(IndicatorValue, OUT_COLUMNS)
@@ -446,7 +446,7 @@ def _fill_empty(cursor, table: str, out: pd.DataFrame) -> None:
             cursor.execute(f"DROP INDEX {qn(name)}")
     except DatabaseError:
         transaction.savepoint_rollback(savepoint)
-        copy_in(table, OUT_COLUMNS, binary_rows(out, types), binary=True)
+        copy_in(table, OUT_COLUMNS, binary_rows(out, types, order=order), binary=True)
         return
     transaction.savepoint_commit(savepoint)
     # The table is locked against every other session since the first DROP, so nothing
@@ -456,9 +456,13 @@ def _fill_empty(cursor, table: str, out: pd.DataFrame) -> None:
     cursor.execute("SELECT nextval(%s)", [sequence])
     first = cursor.fetchone()[0]
     cursor.execute("SELECT setval(%s, %s)", [sequence, first + len(out) - 1])
+    # numbered in the order they are written: the primary key is built from sorted rows
+    ids = np.empty(len(out), dtype=np.int64)
+    ids[order] = np.arange(first, first + len(out), dtype=np.int64)
     with_ids = out.copy(deep=False)
-    with_ids.insert(0, "id", np.arange(first, first + len(out), dtype=np.int64))
-    copy_in(table, ["id", *OUT_COLUMNS], binary_rows(with_ids, ["bigint", *types]), binary=True)
+    with_ids.insert(0, "id", ids)
+    rows = binary_rows(with_ids, ["bigint", *types], order=order)
+    copy_in(table, ["id", *OUT_COLUMNS], rows, binary=True)
     # index builds sort in memory up to this (the default, 64 MB, spills to disk)
     cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
     for name, definition in constraints:
@@ -467,12 +471,33 @@ def _fill_empty(cursor, table: str, out: pd.DataFrame) -> None:
         cursor.execute(definition)
 
 
+def _key_order(out: pd.DataFrame) -> np.ndarray:
+    """The rows' positions in the order of the unique key (territory, indicator, year, cell;
+    the cell byte-wise, as the database compares it)."""
+    codes, cells = pd.factorize(out["cell"])
+    rank = np.argsort(np.argsort(np.array([str(c).encode() for c in cells], dtype=object)))
+    return np.lexsort(
+        (
+            rank[codes] if len(cells) else codes,
+            out["year"].to_numpy(),
+            out["indicator_id"].to_numpy(),
+            out["territory_id"].to_numpy(),
+        )
+    )
+
+
 def _store_pg(out: pd.DataFrame, scope: dict[int, set[int] | None]) -> int:
     table = IndicatorValue._meta.db_table
     qn = connection.ops.quote_name
     columns = ", ".join(qn(c) for c in OUT_COLUMNS)
     # binary COPY: millions of floats neither formatted nor parsed as text
-    data = None if out.empty else binary_rows(out, column_types(IndicatorValue, OUT_COLUMNS))
+    data = None
+    if not out.empty:
+        # in the unique key's order: a first fill lays the table out by territory, as every
+        # read asks for it, and builds the index from sorted rows; a merge meets the index in
+        # its own order
+        order = _key_order(out)
+        data = binary_rows(out, column_types(IndicatorValue, OUT_COLUMNS), order=order)
     condition, params = _scope_filter(scope)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} iv WHERE {condition})", params)
@@ -483,7 +508,7 @@ def _store_pg(out: pd.DataFrame, scope: dict[int, set[int] | None]) -> int:
             if len(out) >= BULK_ROWS:
                 cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
                 if not cursor.fetchone()[0]:
-                    _fill_empty(cursor, table, out)
+                    _fill_empty(cursor, table, out, order)
                     return len(out)
             copy_in(table, OUT_COLUMNS, data, binary=True)
             return len(out)

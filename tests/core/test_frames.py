@@ -143,3 +143,36 @@ def test_column_types_come_from_the_model(db):
     types = frames.column_types(IndicatorValue, ["indicator_id", "year", "value", "cell"])
     assert types[0] == "bigint" and types[2] == "double precision"
     assert types[1] == "smallint" and types[3] == "varchar(500)"
+
+
+@pytest.mark.integration  # COPY FROM needs PostgreSQL
+def test_binary_rows_keep_the_frame_order_or_the_order_given():
+    import pandas as pd
+    from django.db import connection
+
+    frame = pd.DataFrame(
+        {
+            "label": pd.Categorical(["b", None, "a", "ccc", ""]),
+            "number": [1.0, 2.0, float("nan"), 4.0, 5.0],
+        }
+    )
+    types = ["text", "double precision"]
+    with connection.cursor() as cursor:
+        # the arrival order, numbered by the table itself
+        cursor.execute(
+            "CREATE TEMP TABLE binary_order (arrival bigint GENERATED ALWAYS AS IDENTITY, "
+            "label text, number double precision)"
+        )
+        frames.copy_in(
+            "binary_order", ["label", "number"], frames.binary_rows(frame, types, 2), binary=True
+        )
+        frames.copy_in(
+            "binary_order",
+            ["label", "number"],
+            frames.binary_rows(frame, types, 2, order=[4, 3, 2, 1, 0]),
+            binary=True,
+        )
+        cursor.execute("SELECT label, number FROM binary_order ORDER BY arrival")
+        rows = cursor.fetchall()
+    given = [("b", 1.0), (None, 2.0), ("a", None), ("ccc", 4.0), ("", 5.0)]
+    assert rows == given + given[::-1]

@@ -229,6 +229,10 @@ def test_a_first_computation_into_an_empty_table_gives_the_same_values_and_index
     assert without_ids(snapshot()) == expected
     # the unique constraint, the secondary indexes and the collation are back as they were
     assert index_definitions() == indexes
+    # written in the unique key's order (the table laid out by territory) and numbered so
+    ids = IndicatorValue.objects.order_by("territory", "indicator", "year", "cell")
+    ids = list(ids.values_list("id", flat=True))
+    assert ids == sorted(ids)
     # the ids were taken from the sequence as one block, and the sequence moved past them:
     # the next new row gets a free id
     highest = IndicatorValue.objects.aggregate(highest=Max("id"))["highest"]
