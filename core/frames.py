@@ -72,7 +72,8 @@ def read_frame(
         else:
             sql, params = query, None
         buffer = io.BytesIO()
-        with connection.cursor() as cursor:
+        # the psycopg cursor's COPY, with its errors raised as Django's
+        with connection.cursor() as cursor, connection.wrap_database_errors:
             raw = cursor.cursor
             if params:
                 sql = raw.mogrify(sql, params)
@@ -146,7 +147,7 @@ def copy_in(
     # chunks made on the fly (``binary_rows``) are sent by a thread of psycopg's while the
     # next is made, so that making the rows and the server's storing them overlap
     queued = not isinstance(data, bytes | str)
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         raw = cursor.cursor
         writer = QueuedLibpqWriter(raw) if queued else None
         with raw.copy(statement, writer=writer) as copy:

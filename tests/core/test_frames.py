@@ -176,3 +176,26 @@ def test_binary_rows_keep_the_frame_order_or_the_order_given():
         rows = cursor.fetchall()
     given = [("b", 1.0), (None, 2.0), ("a", None), ("ccc", 4.0), ("", 5.0)]
     assert rows == given + given[::-1]
+
+
+@pytest.mark.integration  # COPY TO STDOUT is PostgreSQL's
+def test_a_failing_copy_raises_djangos_error_and_leaves_the_connection_usable():
+    from django.db import ProgrammingError, transaction
+
+    users = _users()
+    with pytest.raises(ProgrammingError, match="no_such_table"):
+        with transaction.atomic():
+            frames.read_frame("SELECT id FROM no_such_table", ["id"])
+    # the same connection reads on, inside the test's transaction
+    frame = frames.read_frame(users.filter(username="anna"), ["id", "name", "first", "on"])
+    assert frame["name"].tolist() == ["anna"]
+
+
+@pytest.mark.integration  # COPY FROM needs PostgreSQL
+def test_a_failing_copy_in_raises_djangos_error():
+    from django.db import IntegrityError, transaction
+
+    table = get_user_model()._meta.db_table
+    with pytest.raises(IntegrityError, match="violates not-null constraint"):
+        with transaction.atomic():
+            frames.copy_in(table, ["username", "password"], b"anna,x\n")
