@@ -680,6 +680,7 @@ def values_import(
             if dry_run:
                 raise _Rollback
             report.applied = True
+            _refresh_statistics(report.created + report.updated)
             if compute and report.runs:
                 from ..tasks import compute_indicators
 
@@ -977,6 +978,23 @@ def _write(frame: pd.DataFrame, run: ImportRun | None, *, source, data_date, now
     if run is not None:
         _record_touched(run, merged.loc[is_new | changed, ["series_id", "territory_id"]])
     return counts
+
+
+# From this many raw values written, the import refreshes the planner's statistics of the
+# values table itself.
+ANALYZE_ROWS = 100_000
+
+
+def _refresh_statistics(written: int) -> None:
+    """After a large import, ANALYZE the values table (PostgreSQL), in the import's transaction.
+
+    The computation the import queues reads its values seconds later, long before autovacuum
+    looks at the table; with statistics from before the import (new series unknown to them),
+    the planner misjudged the read of a few territories and scanned the whole unique index.
+    """
+    if written >= ANALYZE_ROWS and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Value._meta.db_table)}")
 
 
 def _record_touched(run: ImportRun, written: pd.DataFrame) -> None:

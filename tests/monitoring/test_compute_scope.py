@@ -311,3 +311,38 @@ def test_a_role_that_does_not_own_the_table_fills_it_with_its_indexes_in_place(
         cursor.execute("RESET ROLE")
     assert without_ids(snapshot()) == expected
     assert index_definitions() == indexes
+
+
+def test_a_large_import_refreshes_the_statistics_of_the_values_table(municipalities, monkeypatch):
+    from django.db import connection
+
+    from monitoring.services import imports
+
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    rows = [f"2024;{key};;arbeitslose;{n}" for n, key in enumerate(municipalities, start=7)]
+    with connection.execute_wrapper(record):
+        run_import(official([f"2025;{municipalities[0]};;arbeitslose;5"]), compute=False)
+    # a small import leaves it to autovacuum
+    assert not [s for s in statements if s.startswith("ANALYZE")]
+
+    monkeypatch.setattr(imports, "ANALYZE_ROWS", 2)
+    with connection.execute_wrapper(record):
+        report = run_import(official(rows), compute=False)
+    assert report.created + report.updated == 2
+    assert [s for s in statements if s.startswith("ANALYZE")] == ['ANALYZE "monitoring_value"']
+    # the statistics now know the series of this import, for the computation that follows
+    series = Value.objects.filter(import_run_id__in=report.runs).values("series_id")[0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_vals::text FROM pg_stats "
+            "WHERE tablename = %s AND attname = 'series_id'",
+            [Value._meta.db_table],
+        )
+        assert str(series["series_id"]) in cursor.fetchone()[0]
