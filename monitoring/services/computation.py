@@ -409,15 +409,15 @@ def _scope_filter(scope: dict[int, set[int] | None]) -> tuple[str, list]:
 BULK_ROWS = 200_000
 
 
-def _fill_empty(cursor, table: str, out: pd.DataFrame, order: np.ndarray) -> None:
+def _fill_empty(cursor, table: str, out: pd.DataFrame, order: np.ndarray) -> bool:
     """COPY ``out`` (its rows in ``order``) into the empty ``table`` with its primary key,
     unique constraints and secondary indexes dropped and built again afterwards from their own
     definitions (keeping the primary key's index up to date row by row cost a third of the
     COPY), and with the ids taken from the sequence as one block (drawing them row by row cost
     another quarter). In this transaction; until it commits, other sessions wait to read the
     table, which has nothing to show yet. Duplicates fail the rebuilt unique constraint as they
-    would fail the COPY. Where the role does not own the table, or another table's foreign key
-    needs the primary key, a plain COPY.
+    would fail the COPY. False, with nothing written, where the role does not own the table
+    or another table's foreign key needs the primary key.
     """
     qn = connection.ops.quote_name
     types = column_types(IndicatorValue, OUT_COLUMNS)
@@ -437,18 +437,15 @@ def _fill_empty(cursor, table: str, out: pd.DataFrame, order: np.ndarray) -> Non
     )
     indexes = cursor.fetchall()
     # only the table's owner may drop its indexes, and a primary key that another table's
-    # foreign key points to stays: either way, copy with everything in place
-    savepoint = transaction.savepoint()
+    # foreign key points to stays: either way, nothing is dropped
     try:
-        for name, _definition in constraints:
-            cursor.execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}")
-        for name, _definition in indexes:
-            cursor.execute(f"DROP INDEX {qn(name)}")
+        with transaction.atomic():
+            for name, _definition in constraints:
+                cursor.execute(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}")
+            for name, _definition in indexes:
+                cursor.execute(f"DROP INDEX {qn(name)}")
     except DatabaseError:
-        transaction.savepoint_rollback(savepoint)
-        copy_in(table, OUT_COLUMNS, binary_rows(out, types, order=order), binary=True)
-        return
-    transaction.savepoint_commit(savepoint)
+        return False
     # The table is locked against every other session since the first DROP, so nothing
     # else draws from its sequence: take len(out) ids at once and move the sequence past them.
     cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
@@ -469,6 +466,7 @@ def _fill_empty(cursor, table: str, out: pd.DataFrame, order: np.ndarray) -> Non
         cursor.execute(f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} {definition}")
     for _name, definition in indexes:
         cursor.execute(definition)
+    return True
 
 
 def _key_order(out: pd.DataFrame) -> np.ndarray:
@@ -507,8 +505,7 @@ def _store_pg(out: pd.DataFrame, scope: dict[int, set[int] | None]) -> int:
                 return 0
             if len(out) >= BULK_ROWS:
                 cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
-                if not cursor.fetchone()[0]:
-                    _fill_empty(cursor, table, out, order)
+                if not cursor.fetchone()[0] and _fill_empty(cursor, table, out, order):
                     return len(out)
             copy_in(table, OUT_COLUMNS, data, binary=True)
             return len(out)

@@ -1069,18 +1069,15 @@ def _triggers_off(cursor) -> str | None:
     """Switch this transaction's row triggers off (replica mode), where the role may: a
     superuser, or a role granted SET on ``session_replication_role``. Returns the mode to go
     back to, or ``None`` when the role may not."""
-    savepoint = transaction.savepoint()
     try:
-        cursor.execute(
-            "SELECT current_setting('session_replication_role'), "
-            "set_config('session_replication_role', 'replica', true)"
-        )
-        before = cursor.fetchone()[0]
+        with transaction.atomic():
+            cursor.execute(
+                "SELECT current_setting('session_replication_role'), "
+                "set_config('session_replication_role', 'replica', true)"
+            )
+            return cursor.fetchone()[0]
     except DatabaseError:
-        transaction.savepoint_rollback(savepoint)
         return None
-    transaction.savepoint_commit(savepoint)
-    return before
 
 
 def _references_locked(cursor, frame: pd.DataFrame) -> None:
