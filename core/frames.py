@@ -1,9 +1,10 @@
 """Rows into pandas and back, through PostgreSQL's COPY where it runs.
 
 ``read_frame`` streams a query's rows through ``COPY … TO STDOUT`` (CSV), the fastest way into a
-DataFrame; ``copy_in`` writes CSV bytes through ``COPY … FROM STDIN``. On other databases (SQLite
-in development and tests) ``read_frame`` goes through the cursor and gives the same frame, and
-callers write with ``bulk_create`` instead of ``copy_in``.
+DataFrame; ``copy_in`` writes CSV bytes, or the binary chunks of ``binary_rows``, through
+``COPY … FROM STDIN``. On other databases (SQLite in development and tests) ``read_frame`` goes
+through the cursor and gives the same frame, and callers write with ``bulk_create`` instead of
+``copy_in``.
 
 Text columns (``str`` or ``"category"`` in ``dtypes``) keep the empty string; in every other
 column an empty field is missing (NaN). ``booleans`` are columns PostgreSQL writes as ``t``/``f``.
@@ -143,10 +144,10 @@ def copy_in(
     statement = (
         f"COPY {qn(table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN WITH ({options})"
     )
-    chunks = [data] if isinstance(data, bytes | str) else data
     # chunks made on the fly (``binary_rows``) are sent by a thread of psycopg's while the
     # next is made, so that making the rows and the server's storing them overlap
     queued = not isinstance(data, bytes | str)
+    chunks = data if queued else [data]
     with connection.cursor() as cursor, connection.wrap_database_errors:
         raw = cursor.cursor
         writer = QueuedLibpqWriter(raw) if queued else None
@@ -222,7 +223,8 @@ def _rows_chunk(columns, width: int, rows: np.ndarray) -> bytes:
         else:
             lengths.append(np.where(null[rows], -1, np.dtype(kind).itemsize))
     # a field is its length (4 bytes) and that many bytes; a row starts with its field count
-    sizes = 2 + sum(4 + np.maximum(length, 0) for length in lengths)
+    widths = [4 + np.maximum(length, 0) for length in lengths]
+    sizes = 2 + sum(widths)
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
     total = int(sizes.sum())
     buffer = np.zeros(total, dtype=np.uint8)
@@ -235,7 +237,7 @@ def _rows_chunk(columns, width: int, rows: np.ndarray) -> bytes:
 
     at(">i2")[starts] = width
     field = starts + 2
-    for (null, kind, data), length in zip(columns, lengths, strict=True):
+    for (null, kind, data), length, field_width in zip(columns, lengths, widths, strict=True):
         at(">i4")[field] = length
         if kind is None:
             codes, encoded, _lengths = data
@@ -246,5 +248,5 @@ def _rows_chunk(columns, width: int, rows: np.ndarray) -> bytes:
         else:
             present = ~null[rows]
             at(kind)[field[present] + 4] = data[rows[present]]
-        field = field + 4 + np.maximum(length, 0)
+        field = field + field_width
     return buffer.tobytes()
